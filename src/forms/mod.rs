@@ -1,0 +1,78 @@
+//! Stage 2 — forms: read each attachment into a [`Document`] grid (Word, Excel) or a [`ScanInfo`]
+//! (PDF, JPEG, PNG), decide which form and which version it is, and pull the fields out.
+//!
+//! Readers never panic and never trust sizes declared inside a file; a file they cannot read
+//! becomes a [`ReadError`], which the rules report as `unreadable_attachment`.
+
+pub mod application;
+pub mod choice;
+pub mod classify;
+pub mod doc;
+pub mod docx;
+pub mod grid;
+pub mod scan;
+pub mod sheet;
+pub mod summary;
+
+pub use grid::{Cell, Document, Table};
+
+use serde::Serialize;
+
+/// Which form of the call a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FormKind {
+    /// Attachment 1, 立项申报表: one per enterprise project.
+    Application,
+    /// Attachment 2, 立项申报汇总表: one per recommending unit, one row per project.
+    Summary,
+}
+
+/// Which of the two required versions a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Version {
+    /// The editable file (.docx, .doc, .xlsx, .xls), from which the fields are read.
+    Word,
+    /// The stamped scan (PDF, JPEG, PNG) carrying the red seal; it has no readable fields.
+    Stamped,
+}
+
+/// Why a reader gave up on a file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    /// The bytes are not a valid file of the type they claim (truncated zip, broken OLE, …).
+    #[error("文件已损坏或不完整（{0}）")]
+    Corrupt(String),
+    /// The file is password-protected (ECMA-376 encryption, encrypted PDF, …).
+    #[error("文件已加密，无法读取")]
+    Encrypted,
+    /// A size, count or expansion limit was hit (bombs land here).
+    #[error("文件超出处理限制（{0}）")]
+    TooLarge(String),
+}
+
+/// What a PDF or image tells without looking at the pixels.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ScanInfo {
+    /// Pages in order with their shape.
+    pub pages: Vec<PageInfo>,
+    /// Text of the PDF text layer, if any (electronic seals, exported PDFs); empty for scans.
+    pub text: String,
+}
+
+/// One page of a scan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct PageInfo {
+    /// Width as displayed (after /Rotate or EXIF orientation), in points or pixels.
+    pub width: f64,
+    /// Height as displayed, same unit as `width`.
+    pub height: f64,
+}
+
+impl PageInfo {
+    /// Landscape pages hold the summary table; portrait pages the application form.
+    pub fn is_landscape(&self) -> bool {
+        self.width > self.height
+    }
+}

@@ -1,0 +1,1 @@
+//! Zip archives: entries, GBK names, limits.

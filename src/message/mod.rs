@@ -1,0 +1,105 @@
+//! Stage 1 — message: from raw RFC 5322 bytes to an [`Email`] with every attachment found at any
+//! depth (nested multiparts, forwarded messages, zip archives), each typed from its bytes.
+//!
+//! Nothing here reads a form; nothing here touches the file system. Names from the mail are kept
+//! for display only and never used as paths.
+
+mod archive;
+mod auto;
+mod mime;
+mod params;
+mod sniff;
+
+pub use auto::{is_question, Automatic};
+pub use mime::parse_email;
+pub use sniff::{sniff, FileKind};
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+/// One email, reduced to what the later stages need.
+#[derive(Debug, Clone, Default)]
+pub struct Email {
+    /// `Message-ID` without angle brackets; used to recognise the same message seen twice.
+    pub message_id: Option<String>,
+    /// Lower-cased address of `From`: the sender we answer and the key that ties a unit's emails.
+    pub from: Option<String>,
+    /// Display name of `From`, for the reply's salutation.
+    pub from_name: Option<String>,
+    /// Lower-cased address of `Reply-To`, which takes precedence over `From` for replies.
+    pub reply_to: Option<String>,
+    /// Decoded subject, shown to the division.
+    pub subject: String,
+    /// The `Date:` header; informational only, the deadline uses the arrival time.
+    pub date: Option<DateTime<FixedOffset>>,
+    /// Plain text of the body (first text part, or HTML stripped), used to tell questions apart.
+    pub body_text: String,
+    /// Set when the message is automatic mail (RFC 3834 and friends), with the reason.
+    pub automatic: Option<Automatic>,
+    /// Every attachment in document order; archive and message containers come before their entries.
+    pub attachments: Vec<Attachment>,
+}
+
+/// One file found in the email. A container (zip, attached message) is listed too, followed by
+/// its entries.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// Decoded file name as the sender wrote it (for display and as a hint only, never a path).
+    pub name: String,
+    /// Name of the containing zip or attached message; `None` at the top level.
+    pub container: Option<String>,
+    /// The file's bytes (empty for a container refused as a bomb).
+    pub data: Vec<u8>,
+    /// Real type, decided from the bytes, not from the name or the declared MIME type.
+    pub kind: FileKind,
+    /// Why this file cannot be used, if it cannot (limits, corruption, unsupported format).
+    pub problem: Option<FileProblem>,
+}
+
+/// Why a file cannot be used. `Unreadable` and `Unsupported` map onto the rule codes
+/// `unreadable_attachment` and `unsupported_format`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum FileProblem {
+    /// Corrupt, truncated, encrypted, or over a limit (a bomb); the detail is for people.
+    Unreadable(String),
+    /// A format the program does not read (rar, 7z, wps, …); the detail names it.
+    Unsupported(String),
+}
+
+/// Caps that keep hostile mail from exhausting memory or time. Exceeding one makes the file
+/// concerned `Unreadable`; the rest of the email is still judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest raw message accepted, in bytes.
+    pub max_message_bytes: usize,
+    /// Most attachments (at all depths) listed for one email.
+    pub max_attachments: usize,
+    /// Deepest MIME / forwarded-message / archive nesting followed.
+    pub max_depth: usize,
+    /// Most entries read from one archive.
+    pub max_archive_entries: usize,
+    /// Largest decompressed size of one archive entry.
+    pub max_entry_bytes: u64,
+    /// Largest decompressed size of one archive in total.
+    pub max_archive_bytes: u64,
+    /// Largest decompressed/compressed ratio of an archive entry (zip bombs).
+    pub max_ratio: u64,
+    /// Largest XML part read from an Office file, decompressed.
+    pub max_xml_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_bytes: 64 << 20,
+            max_attachments: 200,
+            max_depth: 8,
+            max_archive_entries: 500,
+            max_entry_bytes: 64 << 20,
+            max_archive_bytes: 256 << 20,
+            max_ratio: 200,
+            max_xml_bytes: 32 << 20,
+        }
+    }
+}

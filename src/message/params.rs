@@ -1,0 +1,1 @@
+//! Content-Type / Content-Disposition parameters re-read from the raw header bytes.
