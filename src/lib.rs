@@ -9,3 +9,4 @@
 //! - [`verdict`]: a unit's materials so far → accepted / rejected / ignored.
 pub mod forms;
 pub mod message;
+pub mod rules;

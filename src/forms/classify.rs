@@ -1,1 +1,149 @@
-//! classify
+//! Which form and which version a file is, decided from its content first (titles, labels,
+//! header rows, page shape, text layer) and from its name only as a hint.
+
+use super::application::{self, Application};
+use super::summary::{self, Summary};
+use super::{doc, docx, scan, sheet, FormKind, ReadError, ScanInfo, Version};
+use crate::message::{Attachment, FileKind, FileProblem, Limits};
+
+/// What one attachment turned out to be.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    /// Which form, if it is one.
+    pub form: Option<FormKind>,
+    /// Which version, if it is a form.
+    pub version: Option<Version>,
+    /// The parsed content.
+    pub content: Content,
+    /// Why the file cannot be used, if it cannot.
+    pub problem: Option<FileProblem>,
+}
+
+/// The parsed content of a file.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// A Word application form and its fields.
+    Application(Box<Application>),
+    /// A Word/Excel summary table and its rows.
+    Summary(Summary),
+    /// A stamped scan's pages.
+    Scan(ScanInfo),
+    /// Nothing usable.
+    None,
+}
+
+/// A scanned page is at least this many units on its short side: smaller images are logos,
+/// signatures and emoticons from mail clients, not forms.
+const MIN_SCAN_SIDE: f64 = 400.0;
+
+fn reading(form: Option<FormKind>, version: Option<Version>, content: Content) -> Reading {
+    Reading { form, version, content, problem: None }
+}
+
+fn unreadable(e: ReadError) -> Reading {
+    Reading { form: None, version: None, content: Content::None, problem: Some(FileProblem::Unreadable(e.to_string())) }
+}
+
+/// Reads and classifies one attachment.
+pub fn read(att: &Attachment, limits: &Limits) -> Reading {
+    if let Some(p) = &att.problem {
+        return Reading { form: None, version: None, content: Content::None, problem: Some(p.clone()) };
+    }
+    match att.kind {
+        FileKind::Docx => word(docx::read(&att.data, limits), &att.name),
+        FileKind::Doc => word(doc::read(&att.data, limits), &att.name),
+        FileKind::Xlsx | FileKind::Xls => word(sheet::read(&att.data, att.kind, limits), &att.name),
+        FileKind::EncryptedOffice => unreadable(ReadError::Encrypted),
+        FileKind::Pdf | FileKind::Jpeg | FileKind::Png => stamped(scan::inspect(&att.data, att.kind), att.kind, &att.name),
+        FileKind::Rar | FileKind::SevenZip => Reading {
+            form: None,
+            version: None,
+            content: Content::None,
+            problem: Some(FileProblem::Unsupported(format!("{:?}", att.kind).to_lowercase())),
+        },
+        _ => reading(None, None, Content::None),
+    }
+}
+
+fn word(doc: Result<super::Document, ReadError>, name: &str) -> Reading {
+    let doc = match doc {
+        Ok(d) => d,
+        Err(e) => return unreadable(e),
+    };
+    let header = summary::header_score(&doc);
+    let labels = application::label_score(&doc);
+    let title: String = doc.paragraphs.iter().take(6).map(String::as_str).collect::<Vec<_>>().join("\n");
+    let title = if title.is_empty() {
+        doc.tables.first().and_then(|t| t.rows.first()).map(|r| r.iter().map(|c| c.text.as_str()).collect()).unwrap_or_default()
+    } else {
+        title
+    };
+    let kind = if header >= 4 && (labels < 8 || title.contains("汇总")) {
+        Some(FormKind::Summary)
+    } else if labels >= 5 {
+        Some(FormKind::Application)
+    } else if title.contains("汇总表") || (header >= 3 && name_hint(name) == Some(FormKind::Summary)) {
+        Some(FormKind::Summary)
+    } else if title.contains("申报表") || (labels >= 3 && name_hint(name) == Some(FormKind::Application)) {
+        Some(FormKind::Application)
+    } else {
+        None
+    };
+    match kind {
+        Some(FormKind::Summary) => reading(kind, Some(Version::Word), Content::Summary(summary::extract(&doc))),
+        Some(FormKind::Application) => {
+            reading(kind, Some(Version::Word), Content::Application(Box::new(application::extract(&doc))))
+        }
+        None => reading(None, None, Content::None),
+    }
+}
+
+fn stamped(info: Result<ScanInfo, ReadError>, kind: FileKind, name: &str) -> Reading {
+    let info = match info {
+        Ok(i) => i,
+        Err(e) => return unreadable(e),
+    };
+    let is_image = matches!(kind, FileKind::Jpeg | FileKind::Png);
+    if is_image && info.pages.iter().all(|p| p.width.min(p.height) < MIN_SCAN_SIDE) {
+        return reading(None, None, Content::Scan(info));
+    }
+    let kind = text_hint(&info.text).or_else(|| orientation(&info)).or_else(|| name_hint(name));
+    match kind {
+        Some(k) => reading(Some(k), Some(Version::Stamped), Content::Scan(info)),
+        None => reading(None, None, Content::Scan(info)),
+    }
+}
+
+/// A PDF text layer names its form in its title.
+fn text_hint(text: &str) -> Option<FormKind> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if t.contains("汇总表") || (t.contains("申报单位名称") && t.contains("序号")) {
+        Some(FormKind::Summary)
+    } else if t.contains("立项申报表") || t.contains("企业所属产业") || t.contains("质量攻关目标") {
+        Some(FormKind::Application)
+    } else {
+        None
+    }
+}
+
+/// The summary is printed landscape, the application form portrait.
+fn orientation(info: &ScanInfo) -> Option<FormKind> {
+    let landscape = info.pages.iter().filter(|p| p.is_landscape()).count();
+    let portrait = info.pages.iter().filter(|p| p.height > p.width).count();
+    match landscape.cmp(&portrait) {
+        std::cmp::Ordering::Greater => Some(FormKind::Summary),
+        std::cmp::Ordering::Less => Some(FormKind::Application),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// What a file name suggests, for the cases content cannot settle.
+pub fn name_hint(name: &str) -> Option<FormKind> {
+    if name.contains("汇总") {
+        Some(FormKind::Summary)
+    } else if name.contains("申报表") || name.contains("附件1") {
+        Some(FormKind::Application)
+    } else {
+        None
+    }
+}

@@ -10,9 +10,11 @@ pub mod classify;
 pub mod doc;
 pub mod docx;
 pub mod grid;
+pub mod labels;
 pub mod scan;
 pub mod sheet;
 pub mod summary;
+pub mod value;
 
 pub use grid::{Cell, Document, Table};
 
