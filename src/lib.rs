@@ -3,10 +3,25 @@
 //!
 //! The modules follow the pipeline, each stage a function over typed data, I/O at the edges:
 //!
-//! - [`message`]: raw email → [`message::Email`] with every attachment (MIME, forwarded mail, zip).
+//! - [`message`]: raw email → [`message::Email`] with every attachment (MIME, forwarded mail, zip),
+//!   each typed from its bytes.
 //! - [`forms`]: attachment → form kind, version and fields (docx/doc/xlsx/xls grids, scans).
-//! - [`rules`]: forms → problems, each with a stable code, a severity, the file and the field.
-//! - [`verdict`]: a unit's materials so far → accepted / rejected / ignored.
+//! - [`rules`]: one form → problems, each with a stable code, severity, file, field and message.
+//! - [`verdict`]: a unit's materials so far → completeness, duplicates → accepted / rejected /
+//!   ignored.
+//! - [`pipeline`]: the stages chained for one email.
+//!
+//! Around them: [`config`] (the TOML file), [`history`] (past years' projects), [`cli`] and
+//! [`commands`] (the command line), [`report`] (how outcomes print), [`acceptance`] (the corpus
+//! run).
+pub mod acceptance;
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod forms;
+pub mod history;
 pub mod message;
+pub mod pipeline;
+pub mod report;
 pub mod rules;
+pub mod verdict;

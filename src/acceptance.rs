@@ -1,0 +1,180 @@
+//! The acceptance run: the pipeline over a corpus folder in manifest order, compared with the
+//! manifest's expectations. A measurement, not a target: it prints what differs.
+
+use crate::config::Config;
+use crate::verdict::{Judge, Outcome};
+use crate::{history, pipeline};
+use anyhow::Context;
+use chrono::DateTime;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Manifest keys of application forms and their JSON keys here.
+const APPLICATION_KEYS: &[(&str, &str)] = &[
+    ("企业名称", "enterprise_name"),
+    ("统一社会信用代码", "credit_code"),
+    ("推荐单位", "recommender"),
+    ("企业规模", "enterprise_size"),
+    ("单位申报联系人及职务", "contact"),
+    ("联系人手机", "mobile"),
+    ("固定电话", "landline"),
+    ("电子邮箱", "email"),
+    ("项目名称", "project_name"),
+    ("项目类型", "project_type"),
+    ("企业所属产业", "industry"),
+    ("项目背景意义", "background"),
+    ("项目基本情况介绍", "overview"),
+    ("质量攻关目标", "goals"),
+    ("预期成效", "expected_results"),
+];
+
+/// Manifest keys of summary rows and their JSON keys here.
+const SUMMARY_KEYS: &[(&str, &str)] = &[
+    ("序号", "seq"),
+    ("申报单位名称", "enterprise_name"),
+    ("统一社会信用代码", "credit_code"),
+    ("所属行业", "industry"),
+    ("所在区", "district"),
+    ("企业规模", "enterprise_size"),
+    ("企业性质", "ownership"),
+    ("项目名称", "project_name"),
+    ("课题类型", "project_type"),
+    ("项目负责人及联系方式", "project_lead"),
+    ("电子邮箱", "email"),
+    ("备注", "remarks"),
+];
+
+#[derive(Default)]
+struct Tally {
+    fields: usize,
+    equal: usize,
+}
+
+/// Runs the corpus in `dir` and prints per-case differences and `N passed, M failed`.
+pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
+    let manifest: Value = serde_json::from_slice(
+        &std::fs::read(dir.join("manifest.json")).with_context(|| format!("no manifest.json in {}", dir.display()))?,
+    )?;
+    let cfg = Config::load(None)?;
+    let mut campaign = cfg.campaign.clone();
+    if let Some(d) = manifest.pointer("/campaign/deadline").and_then(Value::as_str) {
+        campaign.deadline = DateTime::parse_from_rfc3339(d)?;
+    }
+    if let Some(m) = manifest.pointer("/campaign/mailbox").and_then(Value::as_str) {
+        campaign.mailbox = m.to_string();
+    }
+    let past = match manifest.get("history").and_then(Value::as_str) {
+        Some(h) => history::load(&dir.join(h), &cfg.limits)?,
+        None => Vec::new(),
+    };
+    let mut judge = Judge::new(campaign, past);
+    let cases = manifest.get("cases").and_then(Value::as_array).cloned().unwrap_or_default();
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut tally = Tally::default();
+    let started = std::time::Instant::now();
+    for case in &cases {
+        let file = case.get("file").and_then(Value::as_str).unwrap_or("");
+        let when = case.get("internaldate").and_then(Value::as_str).unwrap_or("");
+        let when = DateTime::parse_from_rfc3339(when).with_context(|| format!("{file}: bad internaldate"))?;
+        let raw = std::fs::read(dir.join(file)).with_context(|| format!("cannot read {file}"))?;
+        let (_, outcome) = pipeline::process(&mut judge, &raw, when, &cfg.limits);
+        let expect = case.get("expect").cloned().unwrap_or(Value::Null);
+        let (fatal, notes) = compare(&expect, &outcome, &mut tally, verbose);
+        if fatal.is_empty() {
+            passed += 1;
+        } else {
+            failed += 1;
+        }
+        let status = if fatal.is_empty() { "ok  " } else { "FAIL" };
+        if !fatal.is_empty() || !notes.is_empty() || verbose {
+            println!("{status} {file}");
+            for d in fatal.iter().chain(&notes) {
+                println!("       {d}");
+            }
+        }
+    }
+    let pct = if tally.fields == 0 { 100.0 } else { 100.0 * tally.equal as f64 / tally.fields as f64 };
+    println!(
+        "field values: {}/{} equal ({pct:.2}%); {} messages in {:.0} ms",
+        tally.equal,
+        tally.fields,
+        cases.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn strings(v: Option<&Value>) -> BTreeSet<String> {
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+        .unwrap_or_default()
+}
+
+/// Differences that fail the case, and differences only worth a note.
+fn compare(expect: &Value, o: &Outcome, tally: &mut Tally, verbose: bool) -> (Vec<String>, Vec<String>) {
+    let mut fatal = Vec::new();
+    let mut notes = Vec::new();
+    let got = serde_json::to_value(o.verdict).unwrap_or(Value::Null);
+    if expect.get("verdict") != Some(&got) {
+        fatal.push(format!("verdict: expected {}, got {got}", expect.get("verdict").unwrap_or(&Value::Null)));
+    }
+    let got_errors: BTreeSet<String> = o.codes(crate::rules::Severity::Error).into_iter().map(String::from).collect();
+    let got_warnings: BTreeSet<String> = o.codes(crate::rules::Severity::Warning).into_iter().map(String::from).collect();
+    let exp_errors = strings(expect.get("errors"));
+    let exp_warnings = strings(expect.get("warnings"));
+    for c in exp_errors.difference(&got_errors) {
+        fatal.push(format!("missing error {c}"));
+    }
+    for c in got_errors.difference(&exp_errors) {
+        let why: Vec<&str> = o.problems.iter().filter(|p| p.code.as_str() == c).map(|p| p.message.as_str()).collect();
+        fatal.push(format!("unexpected error {c}: {}", why.join(" | ")));
+    }
+    for c in exp_warnings.difference(&got_warnings) {
+        fatal.push(format!("missing warning {c}"));
+    }
+    for c in got_warnings.difference(&exp_warnings) {
+        notes.push(format!("extra warning {c}"));
+    }
+    let ours = serde_json::to_value(o).unwrap_or(Value::Null);
+    for (exp_key, our_key, keys) in
+        [("applications", "applications", APPLICATION_KEYS), ("summary_rows", "summary_rows", SUMMARY_KEYS)]
+    {
+        let exp = expect.get(exp_key).and_then(Value::as_array).cloned().unwrap_or_default();
+        let got = ours.get(our_key).and_then(Value::as_array).cloned().unwrap_or_default();
+        if exp.len() != got.len() {
+            notes.push(format!("{exp_key}: expected {} got {}", exp.len(), got.len()));
+        }
+        for (i, e) in exp.iter().enumerate() {
+            let g = got.get(i).cloned().unwrap_or(Value::Null);
+            for (zh, en) in keys {
+                let Some(ev) = e.get(*zh) else { continue };
+                tally.fields += 1;
+                let gv = g.get(*en).cloned().unwrap_or(Value::Null);
+                if *ev == gv || (ev.is_null() && gv == Value::String(String::new())) {
+                    tally.equal += 1;
+                } else {
+                    let show = |v: &Value| -> String { v.to_string().chars().take(if verbose { 400 } else { 60 }).collect() };
+                    notes.push(format!("{exp_key}[{i}].{zh}: expected {} got {}", show(ev), show(&gv)));
+                }
+            }
+        }
+    }
+    let exp_att = expect.get("attachments").and_then(Value::as_array).cloned().unwrap_or_default();
+    let got_att = ours.get("attachments").and_then(Value::as_array).cloned().unwrap_or_default();
+    if exp_att.len() != got_att.len() {
+        fatal.push(format!("attachments: expected {} got {}", exp_att.len(), got_att.len()));
+    }
+    for (e, g) in exp_att.iter().zip(&got_att) {
+        for k in ["name", "in", "form", "version"] {
+            let ev = e.get(k).cloned().unwrap_or(Value::Null);
+            let gv = g.get(k).cloned().unwrap_or(Value::Null);
+            if ev != gv {
+                fatal.push(format!("attachment {}: {k} expected {ev} got {gv}", e.get("name").unwrap_or(&Value::Null)));
+            }
+        }
+    }
+    (fatal, notes)
+}

@@ -1,0 +1,45 @@
+//! The command line, defined in one place.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// shenbao (申报): the submission mailbox of the quality-improvement project call.
+#[derive(Debug, Parser)]
+#[command(name = "shenbao", version, about)]
+pub struct Cli {
+    /// Configuration file (TOML); the embedded default when absent.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Judge emails given as files, in order, as one sequence (units accumulate).
+    Check {
+        /// Past years' projects (.xlsx) for the duplicate check.
+        #[arg(long, value_name = "FILE.xlsx")]
+        history: Option<PathBuf>,
+        /// Arrival time of every email (RFC 3339); default: each file's modification time.
+        #[arg(long, value_name = "TIME")]
+        received: Option<String>,
+        /// One JSON object per email, one per line.
+        #[arg(long)]
+        json: bool,
+        /// The .eml files.
+        #[arg(required = true, value_name = "FILE.eml")]
+        files: Vec<PathBuf>,
+    },
+    /// Run the pipeline over an acceptance corpus (manifest.json) and compare with it.
+    Acceptance {
+        /// The corpus folder.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Print every difference, not only per-case summaries.
+        #[arg(long)]
+        verbose: bool,
+    },
+}

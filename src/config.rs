@@ -1,0 +1,133 @@
+//! The configuration file (TOML). `config/local.toml` is embedded as the default, so the
+//! program runs with no file at all; `config/shenbao.example.toml` documents every key.
+
+use crate::message::Limits;
+use chrono::{DateTime, FixedOffset};
+use serde::Deserialize;
+use std::path::Path;
+
+/// The embedded default configuration.
+pub const DEFAULT_TOML: &str = include_str!("../config/local.toml");
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The call being run: deadline, units, thresholds.
+    pub campaign: Campaign,
+    /// Caps on hostile or oversized input.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// What to do with materials that arrive after the deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LatePolicy {
+    /// Accept them with the warning `late_submission`; the division decides.
+    Warn,
+    /// Reject them: `late_submission` becomes an error.
+    Reject,
+}
+
+/// The call for projects.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    /// Name used in replies and exports, e.g. 2023年天津市质量攻关项目.
+    pub name: String,
+    /// Our own address: mail from it is never answered.
+    #[serde(default)]
+    pub mailbox: String,
+    /// Deadline with its time zone (RFC 3339); arrival after it is late.
+    #[serde(deserialize_with = "deadline")]
+    pub deadline: DateTime<FixedOffset>,
+    /// `warn` (default) or `reject`.
+    #[serde(default = "default_late")]
+    pub late_policy: LatePolicy,
+    /// Character-bigram Dice score at or above which two project titles count as the same.
+    #[serde(default = "default_threshold")]
+    pub similarity_threshold: f64,
+    /// Prefix of receipt numbers, e.g. `ZLGG2023-`.
+    #[serde(default = "default_prefix")]
+    pub receipt_prefix: String,
+    /// The recommending units expected to submit, with the addresses they write from.
+    #[serde(default)]
+    pub units: Vec<ExpectedUnit>,
+}
+
+/// A recommending unit the division expects to hear from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedUnit {
+    /// The unit's name as the division writes it.
+    pub name: String,
+    /// Other ways units write their name (天津市河西区市场监督管理局 for 河西区市场监管局).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Addresses the unit sends from.
+    #[serde(default)]
+    pub addresses: Vec<String>,
+}
+
+fn default_late() -> LatePolicy {
+    LatePolicy::Warn
+}
+fn default_threshold() -> f64 {
+    0.7
+}
+fn default_prefix() -> String {
+    "ZLGG2023-".into()
+}
+
+fn deadline<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+    let s = String::deserialize(d)?;
+    DateTime::parse_from_rfc3339(&s).map_err(|e| {
+        serde::de::Error::custom(format!(
+            "deadline “{s}” must be RFC 3339 with a time zone, e.g. 2023-04-28T23:59:59+08:00 ({e})"
+        ))
+    })
+}
+
+impl Config {
+    /// Parses a configuration text; errors point at the line.
+    pub fn parse(text: &str) -> anyhow::Result<Config> {
+        let cfg: Config = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        if !(0.0..=1.0).contains(&cfg.campaign.similarity_threshold) {
+            anyhow::bail!("campaign.similarity_threshold must be between 0 and 1");
+        }
+        Ok(cfg)
+    }
+
+    /// Loads the file, or the embedded default when no file is given.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
+        match path {
+            None => Config::parse(DEFAULT_TOML),
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", p.display()))?;
+                Config::parse(&text).map_err(|e| anyhow::anyhow!("config {}: {e}", p.display()))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_parses() {
+        let c = Config::load(None).unwrap();
+        assert_eq!(c.campaign.late_policy, LatePolicy::Warn);
+        assert_eq!(c.limits.max_attachments, 200);
+    }
+
+    #[test]
+    fn deadline_without_zone_and_unknown_keys_are_refused() {
+        let e = Config::parse("[campaign]\nname='x'\ndeadline='2023-04-28T23:59:59'\n").unwrap_err();
+        assert!(e.to_string().contains("time zone"), "{e}");
+        let e = Config::parse("[campaign]\nname='x'\ndeadline='2023-04-28T23:59:59+08:00'\ncolour=1\n").unwrap_err();
+        assert!(e.to_string().contains("colour"), "{e}");
+    }
+}

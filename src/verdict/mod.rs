@@ -1,0 +1,338 @@
+//! Stage 4 — verdict: a unit's materials accumulate over its emails in arrival order; after
+//! each email the unit is judged on what it has sent so far.
+
+pub mod completeness;
+pub mod duplicates;
+pub mod materials;
+pub mod names;
+
+use crate::config::{Campaign, LatePolicy};
+use crate::forms::application::Application;
+use crate::forms::classify::{Content, Reading};
+use crate::forms::summary::SummaryRow;
+use crate::forms::{FormKind, Version};
+use crate::history::HistoryProject;
+use crate::message::{is_question, Email, FileProblem};
+use crate::rules::{Code, Problem, Severity};
+use chrono::{DateTime, FixedOffset};
+use duplicates::Submitted;
+use materials::{FileRef, Incoming, Materials};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// The outcome for one email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Complete with no error (warnings allowed): a receipt is sent.
+    Accepted,
+    /// At least one error: a notice listing the problems is sent.
+    Rejected,
+    /// Automatic mail, or a human question without attachments: left for staff, no reply.
+    Ignored,
+}
+
+/// One attachment as reported for an email.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileReport {
+    /// Decoded name as sent.
+    pub name: String,
+    /// Containing archive or message (`in` in JSON).
+    #[serde(rename = "in")]
+    pub container: Option<String>,
+    /// Which form, if any.
+    pub form: Option<FormKind>,
+    /// Which version, if any.
+    pub version: Option<Version>,
+}
+
+/// Everything decided about one email.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The verdict on the unit's materials after this email.
+    pub verdict: Verdict,
+    /// The recommending unit's display name, when known.
+    pub unit: Option<String>,
+    /// The unit's key (normalised name, or the sender's address).
+    #[serde(skip)]
+    pub unit_key: Option<String>,
+    /// Receipt number, once the unit's materials have been accepted.
+    pub receipt: Option<String>,
+    /// Why the email was ignored, for the division's view.
+    pub ignored_reason: Option<String>,
+    /// Problems of the unit's materials after this email, errors first.
+    pub problems: Vec<Problem>,
+    /// Every attachment with its form and version.
+    pub attachments: Vec<FileReport>,
+    /// Summary rows read from this email.
+    pub summary_rows: Vec<SummaryRow>,
+    /// Application forms read from this email.
+    pub applications: Vec<Application>,
+}
+
+impl Outcome {
+    fn ignored(reason: impl Into<String>, attachments: Vec<FileReport>) -> Outcome {
+        Outcome {
+            verdict: Verdict::Ignored,
+            unit: None,
+            unit_key: None,
+            receipt: None,
+            ignored_reason: Some(reason.into()),
+            problems: Vec::new(),
+            attachments,
+            summary_rows: Vec::new(),
+            applications: Vec::new(),
+        }
+    }
+
+    /// Distinct codes of a severity, in code order.
+    pub fn codes(&self, severity: Severity) -> Vec<&'static str> {
+        let mut v: Vec<Code> = self.problems.iter().filter(|p| p.severity == severity).map(|p| p.code).collect();
+        v.sort();
+        v.dedup();
+        v.into_iter().map(Code::as_str).collect()
+    }
+}
+
+/// A recommending unit and what it has sent.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Unit {
+    /// Name for display: the configured name, else as first written.
+    pub name: String,
+    /// Its materials so far.
+    pub materials: Materials,
+    /// Emails received from it.
+    pub emails: u32,
+    /// Receipt number, given the first time its materials are complete.
+    pub receipt: Option<String>,
+}
+
+/// The state that carries from one email to the next.
+#[derive(Debug, Default, Serialize)]
+pub struct State {
+    /// Units by key.
+    pub units: BTreeMap<String, Unit>,
+    /// The unit each sender address last wrote for.
+    pub sender_unit: HashMap<String, String>,
+    /// Receipts issued so far, for numbering.
+    pub receipts: u32,
+}
+
+/// Judges emails in arrival order.
+pub struct Judge {
+    /// The call's rules (deadline, thresholds, expected units).
+    pub campaign: Campaign,
+    /// Past projects for `duplicate_of_history`.
+    pub history: Vec<HistoryProject>,
+    /// What earlier emails left.
+    pub state: State,
+}
+
+impl Judge {
+    /// A judge with no emails seen yet.
+    pub fn new(campaign: Campaign, history: Vec<HistoryProject>) -> Judge {
+        Judge { campaign, history, state: State::default() }
+    }
+
+    /// The configured name and key of a unit written as `name`.
+    fn resolve_unit(&self, name: &str) -> (String, String) {
+        let key = names::unit_key(name);
+        for u in &self.campaign.units {
+            if names::unit_key(&u.name) == key || u.aliases.iter().any(|a| names::unit_key(a) == key) {
+                return (names::unit_key(&u.name), u.name.clone());
+            }
+        }
+        (key, name.trim().to_string())
+    }
+
+    fn unit_by_address(&self, addr: &str) -> Option<(String, String)> {
+        self.campaign
+            .units
+            .iter()
+            .find(|u| u.addresses.iter().any(|a| a.eq_ignore_ascii_case(addr)))
+            .map(|u| (names::unit_key(&u.name), u.name.clone()))
+    }
+
+    /// Judges one email whose attachments have been read into `readings` (same order).
+    pub fn judge(&mut self, email: &Email, readings: &[Reading], received: DateTime<FixedOffset>) -> Outcome {
+        let attachments: Vec<FileReport> = email
+            .attachments
+            .iter()
+            .zip(readings)
+            .map(|(a, r)| FileReport { name: a.name.clone(), container: a.container.clone(), form: r.form, version: r.version })
+            .collect();
+        if let Some(auto) = &email.automatic {
+            return Outcome::ignored(format!("自动邮件：{}", auto.reason), attachments);
+        }
+        let sender = email.reply_to.clone().or_else(|| email.from.clone()).unwrap_or_default();
+        let ours = |a: &Option<String>| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(&self.campaign.mailbox));
+        if !self.campaign.mailbox.is_empty() && ours(&email.from) {
+            return Outcome::ignored("本邮箱自身发出的邮件", attachments);
+        }
+        if email.attachments.is_empty() && is_question(&email.subject, &email.body_text) {
+            return Outcome::ignored("无附件的咨询邮件，请工作人员答复", attachments);
+        }
+
+        // Sort this email's files by form and version; note unusable ones.
+        let mut file_problems = Vec::new();
+        let mut incoming = Incoming::default();
+        let mut summary_rows = Vec::new();
+        let mut applications = Vec::new();
+        let mut names_seen: Vec<String> = Vec::new();
+        let mut pending: Vec<(FileRef, &Reading)> = Vec::new();
+        for (a, r) in email.attachments.iter().zip(readings) {
+            let fref = FileRef { name: a.name.clone(), container: a.container.clone(), received, email: 0 };
+            match &r.problem {
+                Some(FileProblem::Unreadable(why)) => file_problems.push(
+                    Problem::new(Code::UnreadableAttachment, format!("附件“{}”无法读取：{why}。请检查文件后重新发送（不要加密，不要压缩成分卷）。", a.name))
+                        .file(a.name.clone()),
+                ),
+                Some(FileProblem::Unsupported(kind)) => file_problems.push(
+                    Problem::new(
+                        Code::UnsupportedFormat,
+                        format!("附件“{}”的格式（{kind}）无法处理。请直接以附件发送word/Excel文件和PDF/JPG盖章扫描件，或使用zip压缩包。", a.name),
+                    )
+                    .file(a.name.clone()),
+                ),
+                None => {}
+            }
+            match &r.content {
+                Content::Summary(s) => {
+                    summary_rows.extend(s.rows.iter().cloned());
+                    if let Some(n) = &s.recommender {
+                        names_seen.push(n.clone());
+                    }
+                }
+                Content::Application(app) => {
+                    applications.push((**app).clone());
+                }
+                _ => {}
+            }
+            pending.push((fref, r));
+        }
+
+        // Which unit: the summary's 推荐单位, else the forms', else the sender's last unit.
+        let form_recommenders: Vec<String> =
+            applications.iter().map(|a| a.recommender.clone()).filter(|r| !r.is_empty()).collect();
+        let named = names_seen.first().or_else(|| most_common(&form_recommenders));
+        let (key, name) = match named {
+            Some(n) => self.resolve_unit(n),
+            None => match self.state.sender_unit.get(&sender.to_lowercase()) {
+                Some(k) => {
+                    let name = self.state.units.get(k).map(|u| u.name.clone()).unwrap_or_else(|| k.clone());
+                    (k.clone(), name)
+                }
+                None => self.unit_by_address(&sender).unwrap_or_else(|| (sender.to_lowercase(), sender.clone())),
+            },
+        };
+        if !sender.is_empty() {
+            self.state.sender_unit.insert(sender.to_lowercase(), key.clone());
+        }
+
+        let mut outcome = Outcome {
+            verdict: Verdict::Rejected,
+            unit: Some(name.clone()),
+            unit_key: Some(key.clone()),
+            receipt: None,
+            ignored_reason: None,
+            problems: Vec::new(),
+            attachments,
+            summary_rows,
+            applications: applications.clone(),
+        };
+
+        if email.attachments.is_empty() {
+            outcome.problems.push(Problem::new(
+                Code::NoAttachments,
+                "本邮件未收到任何附件。请将《立项申报表》（附件1）和《立项申报汇总表》（附件2）的盖章版及word版作为附件一并发送。",
+            ));
+            self.state.units.entry(key).or_insert_with(|| Unit { name, ..Unit::default() });
+            return outcome;
+        }
+
+        let unit = self.state.units.entry(key.clone()).or_insert_with(|| Unit { name: name.clone(), ..Unit::default() });
+        unit.emails += 1;
+        let n = unit.emails;
+        for (mut fref, r) in pending {
+            fref.email = n;
+            match (&r.content, r.form) {
+                (Content::Summary(s), _) => incoming.summaries.push((fref, s.clone())),
+                (Content::Application(app), _) => incoming.applications.push((fref, (**app).clone())),
+                (Content::Scan(_), Some(FormKind::Summary)) if r.version == Some(Version::Stamped) => {
+                    incoming.summary_scans.push(fref)
+                }
+                (Content::Scan(_), Some(FormKind::Application)) if r.version == Some(Version::Stamped) => {
+                    incoming.application_scans.push(fref)
+                }
+                _ => {}
+            }
+        }
+        let replaced = unit.materials.merge(incoming);
+        let mut problems = file_problems;
+        problems.extend(completeness::problems(&unit.materials));
+        for file in replaced {
+            problems.push(
+                Problem::new(Code::Resubmission, format!("“{file}”替换了此前报送的同一材料，以本次报送的为准。")).file(file),
+            );
+        }
+        let threshold = self.campaign.similarity_threshold;
+        let others: Vec<Submitted> = self
+            .state
+            .units
+            .iter()
+            .filter(|(k, _)| **k != key)
+            .flat_map(|(k, u)| {
+                u.materials.projects.iter().map(move |p| Submitted {
+                    unit: k.clone(),
+                    unit_name: u.name.clone(),
+                    credit_code: p.app.credit_code.clone(),
+                    enterprise_name: p.app.enterprise_name.clone(),
+                    project_name: p.app.project_name.clone(),
+                })
+            })
+            .collect();
+        let Some(unit) = self.state.units.get_mut(&key) else { return outcome };
+        for p in &unit.materials.projects {
+            problems.extend(duplicates::of_history(p, &self.history, threshold));
+            problems.extend(duplicates::in_campaign(p, &key, &others, threshold));
+        }
+        if received > self.campaign.deadline {
+            let severity = match self.campaign.late_policy {
+                LatePolicy::Warn => Severity::Warning,
+                LatePolicy::Reject => Severity::Error,
+            };
+            problems.push(
+                Problem::new(
+                    Code::LateSubmission,
+                    format!(
+                        "本邮件于{}收到，晚于截止时间{}。",
+                        received.format("%Y-%m-%d %H:%M"),
+                        self.campaign.deadline.format("%Y-%m-%d %H:%M")
+                    ),
+                )
+                .severity(severity),
+            );
+        }
+        problems.sort_by_key(|p| (p.severity, p.code));
+        outcome.verdict =
+            if problems.iter().any(|p| p.severity == Severity::Error) { Verdict::Rejected } else { Verdict::Accepted };
+        if outcome.verdict == Verdict::Accepted && unit.receipt.is_none() {
+            self.state.receipts += 1;
+            unit.receipt = Some(format!("{}{:03}", self.campaign.receipt_prefix, self.state.receipts));
+        }
+        outcome.receipt = unit.receipt.clone();
+        outcome.problems = problems;
+        outcome
+    }
+}
+
+fn most_common(v: &[String]) -> Option<&String> {
+    let mut counts: Vec<(&String, usize)> = Vec::new();
+    for s in v {
+        match counts.iter_mut().find(|(k, _)| names::unit_key(k) == names::unit_key(s)) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((s, 1)),
+        }
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).map(|(s, _)| s)
+}
