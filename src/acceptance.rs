@@ -55,14 +55,21 @@ struct Tally {
 /// Runs the corpus in `dir` and prints per-case differences and `N passed, M failed`.
 pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
     let manifest: Value = serde_json::from_slice(
-        &std::fs::read(dir.join("manifest.json")).with_context(|| format!("no manifest.json in {}", dir.display()))?,
+        &std::fs::read(dir.join("manifest.json"))
+            .with_context(|| format!("no manifest.json in {}", dir.display()))?,
     )?;
     let cfg = Config::load(None)?;
     let mut campaign = cfg.campaign.clone();
-    if let Some(d) = manifest.pointer("/campaign/deadline").and_then(Value::as_str) {
+    if let Some(d) = manifest
+        .pointer("/campaign/deadline")
+        .and_then(Value::as_str)
+    {
         campaign.deadline = DateTime::parse_from_rfc3339(d)?;
     }
-    if let Some(m) = manifest.pointer("/campaign/mailbox").and_then(Value::as_str) {
+    if let Some(m) = manifest
+        .pointer("/campaign/mailbox")
+        .and_then(Value::as_str)
+    {
         campaign.mailbox = m.to_string();
     }
     let past = match manifest.get("history").and_then(Value::as_str) {
@@ -70,14 +77,22 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
         None => Vec::new(),
     };
     let mut judge = Judge::new(campaign, past);
-    let cases = manifest.get("cases").and_then(Value::as_array).cloned().unwrap_or_default();
+    let cases = manifest
+        .get("cases")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut tally = Tally::default();
     let started = std::time::Instant::now();
     for case in &cases {
         let file = case.get("file").and_then(Value::as_str).unwrap_or("");
-        let when = case.get("internaldate").and_then(Value::as_str).unwrap_or("");
-        let when = DateTime::parse_from_rfc3339(when).with_context(|| format!("{file}: bad internaldate"))?;
+        let when = case
+            .get("internaldate")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let when = DateTime::parse_from_rfc3339(when)
+            .with_context(|| format!("{file}: bad internaldate"))?;
         let raw = std::fs::read(dir.join(file)).with_context(|| format!("cannot read {file}"))?;
         let (_, outcome) = pipeline::process(&mut judge, &raw, when, &cfg.limits);
         let expect = case.get("expect").cloned().unwrap_or(Value::Null);
@@ -95,7 +110,11 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let pct = if tally.fields == 0 { 100.0 } else { 100.0 * tally.equal as f64 / tally.fields as f64 };
+    let pct = if tally.fields == 0 {
+        100.0
+    } else {
+        100.0 * tally.equal as f64 / tally.fields as f64
+    };
     println!(
         "field values: {}/{} equal ({pct:.2}%); {} messages in {:.0} ms",
         tally.equal,
@@ -104,32 +123,62 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64() * 1000.0
     );
     println!("{passed} passed, {failed} failed");
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn strings(v: Option<&Value>) -> BTreeSet<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// Differences that fail the case, and differences only worth a note.
-fn compare(expect: &Value, o: &Outcome, tally: &mut Tally, verbose: bool) -> (Vec<String>, Vec<String>) {
+fn compare(
+    expect: &Value,
+    o: &Outcome,
+    tally: &mut Tally,
+    verbose: bool,
+) -> (Vec<String>, Vec<String>) {
     let mut fatal = Vec::new();
     let mut notes = Vec::new();
     let got = serde_json::to_value(o.verdict).unwrap_or(Value::Null);
     if expect.get("verdict") != Some(&got) {
-        fatal.push(format!("verdict: expected {}, got {got}", expect.get("verdict").unwrap_or(&Value::Null)));
+        fatal.push(format!(
+            "verdict: expected {}, got {got}",
+            expect.get("verdict").unwrap_or(&Value::Null)
+        ));
     }
-    let got_errors: BTreeSet<String> = o.codes(crate::rules::Severity::Error).into_iter().map(String::from).collect();
-    let got_warnings: BTreeSet<String> = o.codes(crate::rules::Severity::Warning).into_iter().map(String::from).collect();
+    let got_errors: BTreeSet<String> = o
+        .codes(crate::rules::Severity::Error)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let got_warnings: BTreeSet<String> = o
+        .codes(crate::rules::Severity::Warning)
+        .into_iter()
+        .map(String::from)
+        .collect();
     let exp_errors = strings(expect.get("errors"));
     let exp_warnings = strings(expect.get("warnings"));
     for c in exp_errors.difference(&got_errors) {
         fatal.push(format!("missing error {c}"));
     }
     for c in got_errors.difference(&exp_errors) {
-        let why: Vec<&str> = o.problems.iter().filter(|p| p.code.as_str() == c).map(|p| p.message.as_str()).collect();
+        let why: Vec<&str> = o
+            .problems
+            .iter()
+            .filter(|p| p.code.as_str() == c)
+            .map(|p| p.message.as_str())
+            .collect();
         fatal.push(format!("unexpected error {c}: {}", why.join(" | ")));
     }
     for c in exp_warnings.difference(&got_warnings) {
@@ -139,13 +188,26 @@ fn compare(expect: &Value, o: &Outcome, tally: &mut Tally, verbose: bool) -> (Ve
         notes.push(format!("extra warning {c}"));
     }
     let ours = serde_json::to_value(o).unwrap_or(Value::Null);
-    for (exp_key, our_key, keys) in
-        [("applications", "applications", APPLICATION_KEYS), ("summary_rows", "summary_rows", SUMMARY_KEYS)]
-    {
-        let exp = expect.get(exp_key).and_then(Value::as_array).cloned().unwrap_or_default();
-        let got = ours.get(our_key).and_then(Value::as_array).cloned().unwrap_or_default();
+    for (exp_key, our_key, keys) in [
+        ("applications", "applications", APPLICATION_KEYS),
+        ("summary_rows", "summary_rows", SUMMARY_KEYS),
+    ] {
+        let exp = expect
+            .get(exp_key)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let got = ours
+            .get(our_key)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         if exp.len() != got.len() {
-            notes.push(format!("{exp_key}: expected {} got {}", exp.len(), got.len()));
+            notes.push(format!(
+                "{exp_key}: expected {} got {}",
+                exp.len(),
+                got.len()
+            ));
         }
         for (i, e) in exp.iter().enumerate() {
             let g = got.get(i).cloned().unwrap_or(Value::Null);
@@ -156,23 +218,47 @@ fn compare(expect: &Value, o: &Outcome, tally: &mut Tally, verbose: bool) -> (Ve
                 if *ev == gv || (ev.is_null() && gv == Value::String(String::new())) {
                     tally.equal += 1;
                 } else {
-                    let show = |v: &Value| -> String { v.to_string().chars().take(if verbose { 400 } else { 60 }).collect() };
-                    notes.push(format!("{exp_key}[{i}].{zh}: expected {} got {}", show(ev), show(&gv)));
+                    let show = |v: &Value| -> String {
+                        v.to_string()
+                            .chars()
+                            .take(if verbose { 400 } else { 60 })
+                            .collect()
+                    };
+                    notes.push(format!(
+                        "{exp_key}[{i}].{zh}: expected {} got {}",
+                        show(ev),
+                        show(&gv)
+                    ));
                 }
             }
         }
     }
-    let exp_att = expect.get("attachments").and_then(Value::as_array).cloned().unwrap_or_default();
-    let got_att = ours.get("attachments").and_then(Value::as_array).cloned().unwrap_or_default();
+    let exp_att = expect
+        .get("attachments")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let got_att = ours
+        .get("attachments")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if exp_att.len() != got_att.len() {
-        fatal.push(format!("attachments: expected {} got {}", exp_att.len(), got_att.len()));
+        fatal.push(format!(
+            "attachments: expected {} got {}",
+            exp_att.len(),
+            got_att.len()
+        ));
     }
     for (e, g) in exp_att.iter().zip(&got_att) {
         for k in ["name", "in", "form", "version"] {
             let ev = e.get(k).cloned().unwrap_or(Value::Null);
             let gv = g.get(k).cloned().unwrap_or(Value::Null);
             if ev != gv {
-                fatal.push(format!("attachment {}: {k} expected {ev} got {gv}", e.get("name").unwrap_or(&Value::Null)));
+                fatal.push(format!(
+                    "attachment {}: {k} expected {ev} got {gv}",
+                    e.get("name").unwrap_or(&Value::Null)
+                ));
             }
         }
     }

@@ -23,7 +23,10 @@ pub fn check(
         None => Vec::new(),
     };
     let fixed = received
-        .map(|t| DateTime::parse_from_rfc3339(t).with_context(|| format!("--received “{t}” is not an RFC 3339 time")))
+        .map(|t| {
+            DateTime::parse_from_rfc3339(t)
+                .with_context(|| format!("--received “{t}” is not an RFC 3339 time"))
+        })
         .transpose()?;
     let mut judge = Judge::new(cfg.campaign.clone(), past);
     let stdout = std::io::stdout();

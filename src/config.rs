@@ -125,9 +125,12 @@ mod tests {
 
     #[test]
     fn deadline_without_zone_and_unknown_keys_are_refused() {
-        let e = Config::parse("[campaign]\nname='x'\ndeadline='2023-04-28T23:59:59'\n").unwrap_err();
+        let e =
+            Config::parse("[campaign]\nname='x'\ndeadline='2023-04-28T23:59:59'\n").unwrap_err();
         assert!(e.to_string().contains("time zone"), "{e}");
-        let e = Config::parse("[campaign]\nname='x'\ndeadline='2023-04-28T23:59:59+08:00'\ncolour=1\n").unwrap_err();
+        let e =
+            Config::parse("[campaign]\nname='x'\ndeadline='2023-04-28T23:59:59+08:00'\ncolour=1\n")
+                .unwrap_err();
         assert!(e.to_string().contains("colour"), "{e}");
     }
 }

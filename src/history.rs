@@ -4,7 +4,7 @@
 use crate::forms::grid::Document;
 use crate::forms::labels::label_key;
 use crate::forms::value::credit_code;
-use crate::message::{sniff, Limits};
+use crate::message::{Limits, sniff};
 use serde::Serialize;
 use std::path::Path;
 
@@ -42,7 +42,10 @@ pub fn from_document(doc: &Document) -> Vec<HistoryProject> {
                 .iter()
                 .filter_map(|c| {
                     let k = label_key(&c.text);
-                    COLUMNS.iter().find(|(_, names)| names.contains(&k.as_str())).map(|(key, _)| (c.col, *key))
+                    COLUMNS
+                        .iter()
+                        .find(|(_, names)| names.contains(&k.as_str()))
+                        .map(|(key, _)| (c.col, *key))
                 })
                 .collect();
             if cols.iter().any(|(_, k)| *k == "project_name") && cols.len() >= 3 {
@@ -74,7 +77,8 @@ pub fn from_document(doc: &Document) -> Vec<HistoryProject> {
 
 /// Loads a history spreadsheet (.xlsx or .xls).
 pub fn load(path: &Path, limits: &Limits) -> anyhow::Result<Vec<HistoryProject>> {
-    let data = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let data =
+        std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let kind = sniff(&data);
     let doc = crate::forms::sheet::read(&data, kind, limits)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;

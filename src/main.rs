@@ -8,14 +8,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SHENBAO_LOG").unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("SHENBAO_LOG")
+                .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
-        Command::Check { history, received, json, files } => {
-            shenbao::commands::check(cli.config.as_deref(), history.as_deref(), received.as_deref(), json, &files)
-        }
+        Command::Check {
+            history,
+            received,
+            json,
+            files,
+        } => shenbao::commands::check(
+            cli.config.as_deref(),
+            history.as_deref(),
+            received.as_deref(),
+            json,
+            &files,
+        ),
         Command::Acceptance { dir, verbose } => shenbao::acceptance::run(&dir, verbose),
     };
     match result {

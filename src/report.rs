@@ -2,7 +2,7 @@
 
 use crate::forms::FormKind;
 use crate::verdict::{Outcome, Verdict};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// The JSON object for one email (the `check --json` interface).
 pub fn json(file: &str, o: &Outcome) -> Value {
@@ -54,7 +54,11 @@ pub fn text(file: &str, o: &Outcome) -> String {
                 Some(crate::forms::Version::Stamped) => "盖章版",
                 None => "",
             };
-            let within = a.container.as_deref().map(|c| format!("（在 {c} 中）")).unwrap_or_default();
+            let within = a
+                .container
+                .as_deref()
+                .map(|c| format!("（在 {c} 中）"))
+                .unwrap_or_default();
             s.push_str(&format!("  - {}{within}：{form}{version}\n", a.name));
         }
     }
@@ -65,7 +69,12 @@ pub fn text(file: &str, o: &Outcome) -> String {
                 crate::rules::Severity::Error => "错误",
                 crate::rules::Severity::Warning => "提示",
             };
-            s.push_str(&format!("  {}. [{sev}·{}] {}\n", i + 1, p.code.as_str(), p.message));
+            s.push_str(&format!(
+                "  {}. [{sev}·{}] {}\n",
+                i + 1,
+                p.code.as_str(),
+                p.message
+            ));
         }
     }
     s

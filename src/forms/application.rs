@@ -1,7 +1,7 @@
 //! Attachment 1, the application form (立项申报表): its fields, located by their labels.
 
 use super::choice::{self, Choice};
-use super::grid::{clean_text, Document};
+use super::grid::{Document, clean_text};
 use super::labels::{self, label_key};
 use super::value;
 use serde::Serialize;
@@ -12,12 +12,26 @@ pub const SIZES: &[&str] = &["大型", "中型", "小型", "微型"];
 pub const PROJECT_TYPES: &[&str] = &["问题解决型", "创新型"];
 /// Industries (企业所属产业), 其他 last with its free text.
 pub const INDUSTRIES: &[&str] = &[
-    "信创", "高端装备", "集成电路", "车联网", "新能源", "航空航天", "新材料", "汽车及新能源汽车",
-    "生物医药", "中医药", "绿色石化", "轻纺", "其他",
+    "信创",
+    "高端装备",
+    "集成电路",
+    "车联网",
+    "新能源",
+    "航空航天",
+    "新材料",
+    "汽车及新能源汽车",
+    "生物医药",
+    "中医药",
+    "绿色石化",
+    "轻纺",
+    "其他",
 ];
 
 /// The template's hint inside 预期成效, which is not part of the answer.
-const HINTS: &[&str] = &["(可从经济效益和社会效益方面进行阐述)", "（可从经济效益和社会效益方面进行阐述）"];
+const HINTS: &[&str] = &[
+    "(可从经济效益和社会效益方面进行阐述)",
+    "（可从经济效益和社会效益方面进行阐述）",
+];
 
 /// One field of the form: JSON key, Chinese name, label variants, and its options if it is a
 /// checkbox row.
@@ -36,21 +50,111 @@ pub struct Field {
 
 /// Every field of the form, in the form's order.
 pub const FIELDS: &[Field] = &[
-    Field { key: "enterprise_name", name: "企业名称", labels: &["企业名称", "申报单位名称", "申报企业名称"], options: &[], required: true },
-    Field { key: "credit_code", name: "统一社会信用代码", labels: &["统一社会信用代码", "社会信用代码"], options: &[], required: true },
-    Field { key: "recommender", name: "推荐单位", labels: &["推荐单位"], options: &[], required: true },
-    Field { key: "enterprise_size", name: "企业规模", labels: &["企业规模"], options: SIZES, required: true },
-    Field { key: "contact", name: "单位申报联系人及职务", labels: &["单位申报联系人及职务", "联系人及职务", "申报联系人及职务"], options: &[], required: true },
-    Field { key: "mobile", name: "联系人手机", labels: &["联系人手机", "手机", "手机号码"], options: &[], required: true },
-    Field { key: "landline", name: "固定电话", labels: &["固定电话", "座机"], options: &[], required: false },
-    Field { key: "email", name: "电子邮箱", labels: &["电子邮箱", "邮箱", "E-mail", "Email"], options: &[], required: true },
-    Field { key: "project_name", name: "项目名称", labels: &["项目名称"], options: &[], required: true },
-    Field { key: "project_type", name: "项目类型", labels: &["项目类型", "课题类型"], options: PROJECT_TYPES, required: true },
-    Field { key: "industry", name: "企业所属产业", labels: &["企业所属产业", "所属产业"], options: INDUSTRIES, required: true },
-    Field { key: "background", name: "项目背景意义", labels: &["项目背景意义", "项目背景及意义"], options: &[], required: true },
-    Field { key: "overview", name: "项目基本情况介绍", labels: &["项目基本情况介绍", "项目基本情况"], options: &[], required: true },
-    Field { key: "goals", name: "质量攻关目标", labels: &["质量攻关目标"], options: &[], required: true },
-    Field { key: "expected_results", name: "预期成效", labels: &["预期成效"], options: &[], required: true },
+    Field {
+        key: "enterprise_name",
+        name: "企业名称",
+        labels: &["企业名称", "申报单位名称", "申报企业名称"],
+        options: &[],
+        required: true,
+    },
+    Field {
+        key: "credit_code",
+        name: "统一社会信用代码",
+        labels: &["统一社会信用代码", "社会信用代码"],
+        options: &[],
+        required: true,
+    },
+    Field {
+        key: "recommender",
+        name: "推荐单位",
+        labels: &["推荐单位"],
+        options: &[],
+        required: true,
+    },
+    Field {
+        key: "enterprise_size",
+        name: "企业规模",
+        labels: &["企业规模"],
+        options: SIZES,
+        required: true,
+    },
+    Field {
+        key: "contact",
+        name: "单位申报联系人及职务",
+        labels: &["单位申报联系人及职务", "联系人及职务", "申报联系人及职务"],
+        options: &[],
+        required: true,
+    },
+    Field {
+        key: "mobile",
+        name: "联系人手机",
+        labels: &["联系人手机", "手机", "手机号码"],
+        options: &[],
+        required: true,
+    },
+    Field {
+        key: "landline",
+        name: "固定电话",
+        labels: &["固定电话", "座机"],
+        options: &[],
+        required: false,
+    },
+    Field {
+        key: "email",
+        name: "电子邮箱",
+        labels: &["电子邮箱", "邮箱", "E-mail", "Email"],
+        options: &[],
+        required: true,
+    },
+    Field {
+        key: "project_name",
+        name: "项目名称",
+        labels: &["项目名称"],
+        options: &[],
+        required: true,
+    },
+    Field {
+        key: "project_type",
+        name: "项目类型",
+        labels: &["项目类型", "课题类型"],
+        options: PROJECT_TYPES,
+        required: true,
+    },
+    Field {
+        key: "industry",
+        name: "企业所属产业",
+        labels: &["企业所属产业", "所属产业"],
+        options: INDUSTRIES,
+        required: true,
+    },
+    Field {
+        key: "background",
+        name: "项目背景意义",
+        labels: &["项目背景意义", "项目背景及意义"],
+        options: &[],
+        required: true,
+    },
+    Field {
+        key: "overview",
+        name: "项目基本情况介绍",
+        labels: &["项目基本情况介绍", "项目基本情况"],
+        options: &[],
+        required: true,
+    },
+    Field {
+        key: "goals",
+        name: "质量攻关目标",
+        labels: &["质量攻关目标"],
+        options: &[],
+        required: true,
+    },
+    Field {
+        key: "expected_results",
+        name: "预期成效",
+        labels: &["预期成效"],
+        options: &[],
+        required: true,
+    },
 ];
 
 /// Labels that are not fields but still end a value search (the seal row).
@@ -141,7 +245,10 @@ fn is_any_label(key: &str) -> bool {
 
 /// How many of the form's labels a document has: the classifier's evidence.
 pub fn label_score(doc: &Document) -> usize {
-    FIELDS.iter().filter(|f| labels::find(doc, f.labels).is_some()).count()
+    FIELDS
+        .iter()
+        .filter(|f| labels::find(doc, f.labels).is_some())
+        .count()
 }
 
 /// Reads the application form's fields from a document grid.
@@ -193,35 +300,66 @@ mod tests {
     use crate::forms::grid::{Cell, Table};
 
     fn cell(text: &str, col: usize, span: usize) -> Cell {
-        Cell { text: text.into(), col, span, continues_above: false }
+        Cell {
+            text: text.into(),
+            col,
+            span,
+            continues_above: false,
+        }
     }
 
     fn form() -> Document {
         let rows = vec![
-            vec![cell("企业名称", 0, 1), cell("天津桥盛汽车部件股份有限公司", 1, 3)],
+            vec![
+                cell("企业名称", 0, 1),
+                cell("天津桥盛汽车部件股份有限公司", 1, 3),
+            ],
             vec![
                 cell("统一社会信用代码", 0, 1),
                 cell("91120101 584296705m", 1, 1),
                 cell("推荐单位", 2, 1),
                 cell("和平区市场监管局", 3, 1),
             ],
-            vec![cell("企业规模", 0, 1), cell("☐大型  ☐中型  ☐小型  ☑微型", 1, 3)],
+            vec![
+                cell("企业规模", 0, 1),
+                cell("☐大型  ☐中型  ☐小型  ☑微型", 1, 3),
+            ],
             vec![
                 cell("单位申报\n联系人及职务", 0, 1),
                 cell("赖慧亮，办公室主任", 1, 1),
                 cell("联系人手机", 2, 1),
                 cell("+86 189-9826-9489", 3, 1),
             ],
-            vec![cell("固定电话", 0, 1), cell("", 1, 1), cell("电子邮箱", 2, 1), cell("zhaolei12@qq.com", 3, 1)],
-            vec![cell("项目名称", 0, 1), cell("高可靠性转向节设计与验证", 1, 3)],
-            vec![cell("项目类型", 0, 1), cell("☐问题解决型      ☑创新型", 1, 3)],
-            vec![cell("企业所属产业\n（划√）", 0, 1), cell("☐新能源 ☑汽车及新能源汽车\n☐其他＿＿＿", 1, 3)],
+            vec![
+                cell("固定电话", 0, 1),
+                cell("", 1, 1),
+                cell("电子邮箱", 2, 1),
+                cell("zhaolei12@qq.com", 3, 1),
+            ],
+            vec![
+                cell("项目名称", 0, 1),
+                cell("高可靠性转向节设计与验证", 1, 3),
+            ],
+            vec![
+                cell("项目类型", 0, 1),
+                cell("☐问题解决型      ☑创新型", 1, 3),
+            ],
+            vec![
+                cell("企业所属产业\n（划√）", 0, 1),
+                cell("☐新能源 ☑汽车及新能源汽车\n☐其他＿＿＿", 1, 3),
+            ],
             vec![cell("项目背景意义", 0, 1), cell("背景", 1, 3)],
             vec![cell("项目基本情况介绍", 0, 1), cell("情况一\n情况二", 1, 3)],
             vec![cell("质量攻关目标", 0, 1), cell("", 1, 3)],
-            vec![cell("预期成效", 0, 1), cell("（可从经济效益和社会效益方面进行阐述）\n经济效益：好", 1, 3)],
+            vec![
+                cell("预期成效", 0, 1),
+                cell("（可从经济效益和社会效益方面进行阐述）\n经济效益：好", 1, 3),
+            ],
         ];
-        Document { paragraphs: vec!["2023年天津市质量攻关项目立项申报表".into()], tables: vec![Table { rows }] }
+        Document {
+            paragraphs: vec!["2023年天津市质量攻关项目立项申报表".into()],
+            tables: vec![Table { rows }],
+        }
     }
 
     #[test]
@@ -250,6 +388,12 @@ mod tests {
         doc.tables[0].rows[2][1].text = "☑大型  ☑中型  ☐小型  ☐微型".into();
         let app = extract(&doc);
         assert_eq!(app.enterprise_size, None);
-        assert_eq!(app.several, vec![("enterprise_size", vec!["大型".to_string(), "中型".to_string()])]);
+        assert_eq!(
+            app.several,
+            vec![(
+                "enterprise_size",
+                vec!["大型".to_string(), "中型".to_string()]
+            )]
+        );
     }
 }

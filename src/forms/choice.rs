@@ -66,9 +66,15 @@ pub fn parse(text: &str, options: &[&str]) -> Choice {
         };
         if is_ticked && !ticked.iter().any(|t| t == opt) {
             let value = if opt == OTHER {
-                let next = found.get(i + 1).map_or(chars.len(), |f| before_marks(&chars, f.0));
+                let next = found
+                    .get(i + 1)
+                    .map_or(chars.len(), |f| before_marks(&chars, f.0));
                 let free = other_text(&chars[end.min(next)..next]);
-                if free.is_empty() { OTHER.to_string() } else { format!("{OTHER}:{free}") }
+                if free.is_empty() {
+                    OTHER.to_string()
+                } else {
+                    format!("{OTHER}:{free}")
+                }
             } else {
                 opt.to_string()
             };
@@ -120,7 +126,11 @@ fn marks_before(chars: &[char], start: usize) -> Vec<char> {
     if !marks.is_empty() && i >= 2 {
         let sep = chars.get(i - 1).copied();
         let tick = chars.get(i - 2).copied();
-        let before = if i >= 3 { chars.get(i - 3).copied() } else { None };
+        let before = if i >= 3 {
+            chars.get(i - 3).copied()
+        } else {
+            None
+        };
         if sep.is_some_and(is_gap)
             && tick.is_some_and(|c| matches!(c, '√' | '✓' | '✔'))
             && before.is_none_or(is_gap)
@@ -142,7 +152,9 @@ fn before_marks(chars: &[char], start: usize) -> usize {
 
 /// "□大型√": a tick right after an option label, not belonging to the next option's box.
 fn tick_after(chars: &[char], end: usize, next_start: Option<usize>) -> bool {
-    let Some(&c) = chars.get(end) else { return false };
+    let Some(&c) = chars.get(end) else {
+        return false;
+    };
     if !matches!(c, '√' | '✓' | '✔') {
         return false;
     }
@@ -159,7 +171,22 @@ fn other_text(chars: &[char]) -> String {
     let trimmed = s.trim_matches(|c: char| {
         is_gap(c)
             || is_mark(c)
-            || matches!(c, '＿' | '_' | '（' | '）' | '(' | ')' | '：' | ':' | '【' | '】' | '[' | ']' | '—' | '-')
+            || matches!(
+                c,
+                '＿' | '_'
+                    | '（'
+                    | '）'
+                    | '('
+                    | ')'
+                    | '：'
+                    | ':'
+                    | '【'
+                    | '】'
+                    | '['
+                    | ']'
+                    | '—'
+                    | '-'
+            )
     });
     trimmed
         .split('\n')
@@ -176,23 +203,52 @@ mod tests {
 
     const SIZES: [&str; 4] = ["大型", "中型", "小型", "微型"];
     const INDUSTRIES: [&str; 13] = [
-        "信创", "高端装备", "集成电路", "车联网", "新能源", "航空航天", "新材料", "汽车及新能源汽车",
-        "生物医药", "中医药", "绿色石化", "轻纺", "其他",
+        "信创",
+        "高端装备",
+        "集成电路",
+        "车联网",
+        "新能源",
+        "航空航天",
+        "新材料",
+        "汽车及新能源汽车",
+        "生物医药",
+        "中医药",
+        "绿色石化",
+        "轻纺",
+        "其他",
     ];
 
     #[test]
     fn replaced_glyphs_tick() {
-        assert_eq!(parse("☐大型  ☑中型  ☐小型  ☐微型", &SIZES), Choice::One("中型".into()));
-        assert_eq!(parse("□大型  ■中型  □小型", &SIZES), Choice::One("中型".into()));
+        assert_eq!(
+            parse("☐大型  ☑中型  ☐小型  ☐微型", &SIZES),
+            Choice::One("中型".into())
+        );
+        assert_eq!(
+            parse("□大型  ■中型  □小型", &SIZES),
+            Choice::One("中型".into())
+        );
         assert_eq!(parse("□大型  ☒中型", &SIZES), Choice::One("中型".into()));
     }
 
     #[test]
     fn typed_tick_before_or_after_the_box() {
-        assert_eq!(parse("□大型  √□中型  □小型", &SIZES), Choice::One("中型".into()));
-        assert_eq!(parse("□大型  □√中型  □小型", &SIZES), Choice::One("中型".into()));
-        assert_eq!(parse("□大型  √ □中型  □小型", &SIZES), Choice::One("中型".into()));
-        assert_eq!(parse("□大型  □中型√  □小型", &SIZES), Choice::One("中型".into()));
+        assert_eq!(
+            parse("□大型  √□中型  □小型", &SIZES),
+            Choice::One("中型".into())
+        );
+        assert_eq!(
+            parse("□大型  □√中型  □小型", &SIZES),
+            Choice::One("中型".into())
+        );
+        assert_eq!(
+            parse("□大型  √ □中型  □小型", &SIZES),
+            Choice::One("中型".into())
+        );
+        assert_eq!(
+            parse("□大型  □中型√  □小型", &SIZES),
+            Choice::One("中型".into())
+        );
     }
 
     #[test]
@@ -207,7 +263,10 @@ mod tests {
     #[test]
     fn longest_option_wins() {
         let row = "□新能源  ☑汽车及新能源汽车  □生物医药";
-        assert_eq!(parse(row, &INDUSTRIES), Choice::One("汽车及新能源汽车".into()));
+        assert_eq!(
+            parse(row, &INDUSTRIES),
+            Choice::One("汽车及新能源汽车".into())
+        );
         let row = "☑新能源  □汽车及新能源汽车";
         assert_eq!(parse(row, &INDUSTRIES), Choice::One("新能源".into()));
     }
@@ -216,8 +275,14 @@ mod tests {
     fn other_with_free_text() {
         let row = "□信创 □高端装备\n□轻纺\n☑其他＿＿节能环保＿＿＿";
         assert_eq!(parse(row, &INDUSTRIES), Choice::One("其他:节能环保".into()));
-        assert_eq!(parse("☑其他（现代物流）", &INDUSTRIES), Choice::One("其他:现代物流".into()));
-        assert_eq!(parse("☑其他：数字经济", &INDUSTRIES), Choice::One("其他:数字经济".into()));
+        assert_eq!(
+            parse("☑其他（现代物流）", &INDUSTRIES),
+            Choice::One("其他:现代物流".into())
+        );
+        assert_eq!(
+            parse("☑其他：数字经济", &INDUSTRIES),
+            Choice::One("其他:数字经济".into())
+        );
         assert_eq!(parse("□其他＿＿＿＿", &INDUSTRIES), Choice::None);
     }
 

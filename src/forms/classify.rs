@@ -3,7 +3,7 @@
 
 use super::application::{self, Application};
 use super::summary::{self, Summary};
-use super::{doc, docx, scan, sheet, FormKind, ReadError, ScanInfo, Version};
+use super::{FormKind, ReadError, ScanInfo, Version, doc, docx, scan, sheet};
 use crate::message::{Attachment, FileKind, FileProblem, Limits};
 
 /// What one attachment turned out to be.
@@ -37,29 +37,48 @@ pub enum Content {
 const MIN_SCAN_SIDE: f64 = 400.0;
 
 fn reading(form: Option<FormKind>, version: Option<Version>, content: Content) -> Reading {
-    Reading { form, version, content, problem: None }
+    Reading {
+        form,
+        version,
+        content,
+        problem: None,
+    }
 }
 
 fn unreadable(e: ReadError) -> Reading {
-    Reading { form: None, version: None, content: Content::None, problem: Some(FileProblem::Unreadable(e.to_string())) }
+    Reading {
+        form: None,
+        version: None,
+        content: Content::None,
+        problem: Some(FileProblem::Unreadable(e.to_string())),
+    }
 }
 
 /// Reads and classifies one attachment.
 pub fn read(att: &Attachment, limits: &Limits) -> Reading {
     if let Some(p) = &att.problem {
-        return Reading { form: None, version: None, content: Content::None, problem: Some(p.clone()) };
+        return Reading {
+            form: None,
+            version: None,
+            content: Content::None,
+            problem: Some(p.clone()),
+        };
     }
     match att.kind {
         FileKind::Docx => word(docx::read(&att.data, limits), &att.name),
         FileKind::Doc => word(doc::read(&att.data, limits), &att.name),
         FileKind::Xlsx | FileKind::Xls => word(sheet::read(&att.data, att.kind, limits), &att.name),
         FileKind::EncryptedOffice => unreadable(ReadError::Encrypted),
-        FileKind::Pdf | FileKind::Jpeg | FileKind::Png => stamped(scan::inspect(&att.data, att.kind), att.kind, &att.name),
+        FileKind::Pdf | FileKind::Jpeg | FileKind::Png => {
+            stamped(scan::inspect(&att.data, att.kind), att.kind, &att.name)
+        }
         FileKind::Rar | FileKind::SevenZip => Reading {
             form: None,
             version: None,
             content: Content::None,
-            problem: Some(FileProblem::Unsupported(format!("{:?}", att.kind).to_lowercase())),
+            problem: Some(FileProblem::Unsupported(
+                format!("{:?}", att.kind).to_lowercase(),
+            )),
         },
         _ => reading(None, None, Content::None),
     }
@@ -72,9 +91,19 @@ fn word(doc: Result<super::Document, ReadError>, name: &str) -> Reading {
     };
     let header = summary::header_score(&doc);
     let labels = application::label_score(&doc);
-    let title: String = doc.paragraphs.iter().take(6).map(String::as_str).collect::<Vec<_>>().join("\n");
+    let title: String = doc
+        .paragraphs
+        .iter()
+        .take(6)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n");
     let title = if title.is_empty() {
-        doc.tables.first().and_then(|t| t.rows.first()).map(|r| r.iter().map(|c| c.text.as_str()).collect()).unwrap_or_default()
+        doc.tables
+            .first()
+            .and_then(|t| t.rows.first())
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .unwrap_or_default()
     } else {
         title
     };
@@ -82,18 +111,28 @@ fn word(doc: Result<super::Document, ReadError>, name: &str) -> Reading {
         Some(FormKind::Summary)
     } else if labels >= 5 {
         Some(FormKind::Application)
-    } else if title.contains("汇总表") || (header >= 3 && name_hint(name) == Some(FormKind::Summary)) {
+    } else if title.contains("汇总表")
+        || (header >= 3 && name_hint(name) == Some(FormKind::Summary))
+    {
         Some(FormKind::Summary)
-    } else if title.contains("申报表") || (labels >= 3 && name_hint(name) == Some(FormKind::Application)) {
+    } else if title.contains("申报表")
+        || (labels >= 3 && name_hint(name) == Some(FormKind::Application))
+    {
         Some(FormKind::Application)
     } else {
         None
     };
     match kind {
-        Some(FormKind::Summary) => reading(kind, Some(Version::Word), Content::Summary(summary::extract(&doc))),
-        Some(FormKind::Application) => {
-            reading(kind, Some(Version::Word), Content::Application(Box::new(application::extract(&doc))))
-        }
+        Some(FormKind::Summary) => reading(
+            kind,
+            Some(Version::Word),
+            Content::Summary(summary::extract(&doc)),
+        ),
+        Some(FormKind::Application) => reading(
+            kind,
+            Some(Version::Word),
+            Content::Application(Box::new(application::extract(&doc))),
+        ),
         None => reading(None, None, Content::None),
     }
 }
@@ -104,10 +143,17 @@ fn stamped(info: Result<ScanInfo, ReadError>, kind: FileKind, name: &str) -> Rea
         Err(e) => return unreadable(e),
     };
     let is_image = matches!(kind, FileKind::Jpeg | FileKind::Png);
-    if is_image && info.pages.iter().all(|p| p.width.min(p.height) < MIN_SCAN_SIDE) {
+    if is_image
+        && info
+            .pages
+            .iter()
+            .all(|p| p.width.min(p.height) < MIN_SCAN_SIDE)
+    {
         return reading(None, None, Content::Scan(info));
     }
-    let kind = text_hint(&info.text).or_else(|| orientation(&info)).or_else(|| name_hint(name));
+    let kind = text_hint(&info.text)
+        .or_else(|| orientation(&info))
+        .or_else(|| name_hint(name));
     match kind {
         Some(k) => reading(Some(k), Some(Version::Stamped), Content::Scan(info)),
         None => reading(None, None, Content::Scan(info)),
@@ -119,7 +165,8 @@ fn text_hint(text: &str) -> Option<FormKind> {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if t.contains("汇总表") || (t.contains("申报单位名称") && t.contains("序号")) {
         Some(FormKind::Summary)
-    } else if t.contains("立项申报表") || t.contains("企业所属产业") || t.contains("质量攻关目标") {
+    } else if t.contains("立项申报表") || t.contains("企业所属产业") || t.contains("质量攻关目标")
+    {
         Some(FormKind::Application)
     } else {
         None

@@ -43,12 +43,22 @@ pub fn find(doc: &Document, labels: &[&str]) -> Option<Spot> {
                 }
                 let key = label_key(&cell.text);
                 if labels.iter().any(|l| *l == key) {
-                    return Some(Spot { table: t, row: r, cell: c, inline: false });
+                    return Some(Spot {
+                        table: t,
+                        row: r,
+                        cell: c,
+                        inline: false,
+                    });
                 }
                 if let Some((head, _)) = cell.text.split_once(['：', ':']) {
                     let head = label_key(head);
                     if labels.iter().any(|l| *l == head) {
-                        return Some(Spot { table: t, row: r, cell: c, inline: true });
+                        return Some(Spot {
+                            table: t,
+                            row: r,
+                            cell: c,
+                            inline: true,
+                        });
                     }
                 }
             }

@@ -15,10 +15,22 @@ pub fn inspect(data: &[u8], kind: FileKind) -> Result<ScanInfo, ReadError> {
     match kind {
         FileKind::Pdf => pdf(data),
         FileKind::Jpeg => jpeg_size(data)
-            .map(|(w, h)| ScanInfo { pages: vec![PageInfo { width: w, height: h }], text: String::new() })
+            .map(|(w, h)| ScanInfo {
+                pages: vec![PageInfo {
+                    width: w,
+                    height: h,
+                }],
+                text: String::new(),
+            })
             .ok_or_else(|| ReadError::Corrupt("JPEG 文件头不完整".into())),
         FileKind::Png => png_size(data)
-            .map(|(w, h)| ScanInfo { pages: vec![PageInfo { width: w, height: h }], text: String::new() })
+            .map(|(w, h)| ScanInfo {
+                pages: vec![PageInfo {
+                    width: w,
+                    height: h,
+                }],
+                text: String::new(),
+            })
             .ok_or_else(|| ReadError::Corrupt("PNG 文件头不完整".into())),
         _ => Err(ReadError::Corrupt("不是扫描件格式".into())),
     }
@@ -40,23 +52,39 @@ fn pdf(data: &[u8]) -> Result<ScanInfo, ReadError> {
     let mut text_pages = Vec::new();
     for (number, id) in doc.get_pages().into_iter().take(MAX_PAGES) {
         let page = doc.get_dictionary(id).ok();
-        let media = page.and_then(|p| inherited(&doc, p, b"MediaBox")).and_then(|o| rect(&doc, o));
+        let media = page
+            .and_then(|p| inherited(&doc, p, b"MediaBox"))
+            .and_then(|o| rect(&doc, o));
         let rotate = page
             .and_then(|p| inherited(&doc, p, b"Rotate"))
             .and_then(|o| o.as_i64().ok())
             .unwrap_or(0);
         let (w, h) = media.unwrap_or((595.0, 842.0));
-        let (w, h) = if rotate.rem_euclid(180) == 90 { (h, w) } else { (w, h) };
-        info.pages.push(PageInfo { width: w, height: h });
+        let (w, h) = if rotate.rem_euclid(180) == 90 {
+            (h, w)
+        } else {
+            (w, h)
+        };
+        info.pages.push(PageInfo {
+            width: w,
+            height: h,
+        });
         if page.is_some_and(|p| has_fonts(&doc, p, id)) {
             text_pages.push(number);
         }
     }
     if !text_pages.is_empty() {
-        let text = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.extract_text(&text_pages))).ok().and_then(Result::ok);
+        let text = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            doc.extract_text(&text_pages)
+        }))
+        .ok()
+        .and_then(Result::ok);
         if let Some(mut t) = text {
             if t.len() > MAX_TEXT {
-                let cut = (0..=MAX_TEXT).rev().find(|&i| t.is_char_boundary(i)).unwrap_or(0);
+                let cut = (0..=MAX_TEXT)
+                    .rev()
+                    .find(|&i| t.is_char_boundary(i))
+                    .unwrap_or(0);
                 t.truncate(cut);
             }
             info.text = super::grid::clean_text(&t);
@@ -86,7 +114,12 @@ fn rect(doc: &lopdf::Document, o: &Object) -> Option<(f64, f64)> {
     let nums: Vec<f64> = arr
         .iter()
         .filter_map(|v| doc.dereference(v).ok().map(|(_, o)| o))
-        .filter_map(|v| v.as_float().ok().map(f64::from).or_else(|| v.as_i64().ok().map(|i| i as f64)))
+        .filter_map(|v| {
+            v.as_float()
+                .ok()
+                .map(f64::from)
+                .or_else(|| v.as_i64().ok().map(|i| i as f64))
+        })
         .collect();
     match nums.as_slice() {
         [x0, y0, x1, y1] => Some(((x1 - x0).abs(), (y1 - y0).abs())),
@@ -111,7 +144,7 @@ fn raw_pdf_pages(data: &[u8]) -> Result<ScanInfo, ReadError> {
     while let Some(pos) = rest.find("/Type") {
         rest = rest.get(pos + 5..).unwrap_or("");
         let after = rest.trim_start();
-        if !(after.starts_with("/Page") && !after.starts_with("/Pages")) {
+        if !after.starts_with("/Page") || after.starts_with("/Pages") {
             continue;
         }
         let window: String = rest.chars().take(600).collect();
@@ -121,7 +154,10 @@ fn raw_pdf_pages(data: &[u8]) -> Result<ScanInfo, ReadError> {
             .and_then(|p| around.get(p..))
             .and_then(parse_raw_box)
             .unwrap_or((595.0, 842.0));
-        pages.push(PageInfo { width: w, height: h });
+        pages.push(PageInfo {
+            width: w,
+            height: h,
+        });
         if pages.len() >= MAX_PAGES {
             break;
         }
@@ -129,13 +165,20 @@ fn raw_pdf_pages(data: &[u8]) -> Result<ScanInfo, ReadError> {
     if pages.is_empty() {
         return Err(ReadError::Corrupt("PDF 结构无法解析".into()));
     }
-    Ok(ScanInfo { pages, text: String::new() })
+    Ok(ScanInfo {
+        pages,
+        text: String::new(),
+    })
 }
 
 fn parse_raw_box(s: &str) -> Option<(f64, f64)> {
     let open = s.find('[')?;
     let close = s.find(']')?;
-    let nums: Vec<f64> = s.get(open + 1..close)?.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+    let nums: Vec<f64> = s
+        .get(open + 1..close)?
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
     match nums.as_slice() {
         [x0, y0, x1, y1] => Some(((x1 - x0).abs(), (y1 - y0).abs())),
         _ => None,
@@ -186,11 +229,24 @@ fn exif_orientation(seg: &[u8]) -> Option<u16> {
     };
     let u16_at = |p: usize| -> Option<u16> {
         let b = [*tiff.get(p)?, *tiff.get(p + 1)?];
-        Some(if le { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
+        Some(if le {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        })
     };
     let u32_at = |p: usize| -> Option<u32> {
-        let b = [*tiff.get(p)?, *tiff.get(p + 1)?, *tiff.get(p + 2)?, *tiff.get(p + 3)?];
-        Some(if le { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+        let b = [
+            *tiff.get(p)?,
+            *tiff.get(p + 1)?,
+            *tiff.get(p + 2)?,
+            *tiff.get(p + 3)?,
+        ];
+        Some(if le {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
     };
     let ifd = usize::try_from(u32_at(4)?).ok()?;
     let count = usize::from(u16_at(ifd)?);
@@ -231,12 +287,18 @@ mod tests {
             out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
         }
         let xref = out.len();
-        out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes(),
+        );
         for off in offsets {
             out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
         }
         out.extend_from_slice(
-            format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objs.len() + 1).as_bytes(),
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objs.len() + 1
+            )
+            .as_bytes(),
         );
         out
     }
@@ -263,7 +325,8 @@ mod tests {
     fn jpeg_size_honours_exif_rotation() {
         let mut jpg = vec![0xFF, 0xD8];
         // APP1 with EXIF orientation 6 (rotate 90°), little endian.
-        let mut exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x06\0\0\0\0\0\0\0".to_vec();
+        let mut exif =
+            b"Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x06\0\0\0\0\0\0\0".to_vec();
         let len = (exif.len() + 2) as u16;
         jpg.extend_from_slice(&[0xFF, 0xE1]);
         jpg.extend_from_slice(&len.to_be_bytes());

@@ -9,15 +9,27 @@ use serde::Serialize;
 /// [`label_key`], since headers carry hints such as 课题类型（问题解决型、创新型）).
 pub const COLUMNS: &[(&str, &str, &[&str])] = &[
     ("seq", "序号", &["序号"]),
-    ("enterprise_name", "申报单位名称", &["申报单位名称", "申报企业名称", "企业名称", "单位名称"]),
-    ("credit_code", "统一社会信用代码", &["统一社会信用代码", "社会信用代码"]),
+    (
+        "enterprise_name",
+        "申报单位名称",
+        &["申报单位名称", "申报企业名称", "企业名称", "单位名称"],
+    ),
+    (
+        "credit_code",
+        "统一社会信用代码",
+        &["统一社会信用代码", "社会信用代码"],
+    ),
     ("industry", "所属行业", &["所属行业"]),
     ("district", "所在区", &["所在区"]),
     ("enterprise_size", "企业规模", &["企业规模"]),
     ("ownership", "企业性质", &["企业性质"]),
     ("project_name", "项目名称", &["项目名称"]),
     ("project_type", "课题类型", &["课题类型", "项目类型"]),
-    ("project_lead", "项目负责人及联系方式", &["项目负责人及联系方式", "项目负责人"]),
+    (
+        "project_lead",
+        "项目负责人及联系方式",
+        &["项目负责人及联系方式", "项目负责人"],
+    ),
     ("email", "电子邮箱", &["电子邮箱", "邮箱"]),
     ("remarks", "备注", &["备注"]),
 ];
@@ -89,7 +101,9 @@ impl SummaryRow {
     }
 
     fn is_empty(&self) -> bool {
-        COLUMNS.iter().all(|(k, _, _)| *k == "seq" || self.get(k).is_none_or(str::is_empty))
+        COLUMNS
+            .iter()
+            .all(|(k, _, _)| *k == "seq" || self.get(k).is_none_or(str::is_empty))
     }
 }
 
@@ -120,10 +134,10 @@ fn header_row(table: &Table) -> Option<(usize, Vec<(usize, &'static str)>)> {
     for (r, row) in table.rows.iter().enumerate() {
         let mut cols: Vec<(usize, &'static str)> = Vec::new();
         for cell in row {
-            if let Some(k) = column_of(&cell.text) {
-                if !cols.iter().any(|(_, c)| *c == k) {
-                    cols.push((cell.col, k));
-                }
+            if let Some(k) = column_of(&cell.text)
+                && !cols.iter().any(|(_, c)| *c == k)
+            {
+                cols.push((cell.col, k));
             }
         }
         let has_required = REQUIRED.iter().all(|k| cols.iter().any(|(_, c)| c == k));
@@ -136,18 +150,36 @@ fn header_row(table: &Table) -> Option<(usize, Vec<(usize, &'static str)>)> {
 
 /// How strongly a document looks like the summary: the size of its best header row.
 pub fn header_score(doc: &Document) -> usize {
-    doc.tables.iter().filter_map(header_row).map(|(_, c)| c.len()).max().unwrap_or(0)
+    doc.tables
+        .iter()
+        .filter_map(header_row)
+        .map(|(_, c)| c.len())
+        .max()
+        .unwrap_or(0)
 }
 
 /// Rows under the header that are notes or signatures, not projects.
 fn is_footer(text: &str) -> bool {
     let k = label_key(text);
-    ["推荐部门负责人", "填报人", "注:", "注：", "备注:", "合计", "联系人电话"].iter().any(|p| k.starts_with(p))
+    [
+        "推荐部门负责人",
+        "填报人",
+        "注:",
+        "注：",
+        "备注:",
+        "合计",
+        "联系人电话",
+    ]
+    .iter()
+    .any(|p| k.starts_with(p))
 }
 
 /// Reads the summary table from a document grid.
 pub fn extract(doc: &Document) -> Summary {
-    let mut summary = Summary { recommender: find_recommender(doc), rows: Vec::new() };
+    let mut summary = Summary {
+        recommender: find_recommender(doc),
+        rows: Vec::new(),
+    };
     let Some((t, (h, cols))) = doc
         .tables
         .iter()
@@ -157,7 +189,9 @@ pub fn extract(doc: &Document) -> Summary {
     else {
         return summary;
     };
-    let Some(table) = doc.tables.get(t) else { return summary };
+    let Some(table) = doc.tables.get(t) else {
+        return summary;
+    };
     for row in table.rows.iter().skip(h + 1) {
         if row.first().is_some_and(|c| is_footer(&c.text)) {
             break;
@@ -184,15 +218,26 @@ pub fn extract(doc: &Document) -> Summary {
 
 /// "推荐单位(公章)：河西区市场监管局" above the table, in a paragraph or a merged cell.
 fn find_recommender(doc: &Document) -> Option<String> {
-    let cells = doc.tables.iter().flat_map(|t| t.rows.iter().flatten()).map(|c| c.text.as_str());
+    let cells = doc
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter().flatten())
+        .map(|c| c.text.as_str());
     for text in doc.paragraphs.iter().map(String::as_str).chain(cells) {
         for line in text.split('\n') {
             let hw = value::half_width(line);
-            let Some(pos) = hw.find("推荐单位") else { continue };
+            let Some(pos) = hw.find("推荐单位") else {
+                continue;
+            };
             let rest = hw.get(pos + "推荐单位".len()..).unwrap_or("");
             let rest = rest.trim_start();
-            let rest = rest.strip_prefix("(公章)").or_else(|| rest.strip_prefix("(盖章)")).unwrap_or(rest);
-            let Some(rest) = rest.trim_start().strip_prefix(':') else { continue };
+            let rest = rest
+                .strip_prefix("(公章)")
+                .or_else(|| rest.strip_prefix("(盖章)"))
+                .unwrap_or(rest);
+            let Some(rest) = rest.trim_start().strip_prefix(':') else {
+                continue;
+            };
             // The signature line may follow on the same line: stop at the next label.
             let name = rest.split("推荐部门负责人").next().unwrap_or("").trim();
             if !name.is_empty() {
@@ -212,16 +257,45 @@ mod tests {
         texts
             .iter()
             .enumerate()
-            .map(|(i, t)| Cell { text: (*t).into(), col: i, span: 1, continues_above: false })
+            .map(|(i, t)| Cell {
+                text: (*t).into(),
+                col: i,
+                span: 1,
+                continues_above: false,
+            })
             .collect()
     }
 
     #[test]
     fn reads_rows_under_the_header_and_the_unit_above() {
-        let header = ["序号", "申报单位名称", "统一社会信用代码", "所属\n行业", "所在区", "企业规模", "企业\n性质",
-            "项目名称", "课题类型\n（问题解决型、创新型）", "项目\n负责人及联系方式", "电子邮箱", "备注"];
-        let data = ["1", "天津海宏液压机械科技有限公司", "91120103732128464a", "制造业", "河西区", "中型",
-            "国有控股企业", "高可靠性精密减速机设计与验证", "创新型", "何颖：13447562223", "x@163.com", ""];
+        let header = [
+            "序号",
+            "申报单位名称",
+            "统一社会信用代码",
+            "所属\n行业",
+            "所在区",
+            "企业规模",
+            "企业\n性质",
+            "项目名称",
+            "课题类型\n（问题解决型、创新型）",
+            "项目\n负责人及联系方式",
+            "电子邮箱",
+            "备注",
+        ];
+        let data = [
+            "1",
+            "天津海宏液压机械科技有限公司",
+            "91120103732128464a",
+            "制造业",
+            "河西区",
+            "中型",
+            "国有控股企业",
+            "高可靠性精密减速机设计与验证",
+            "创新型",
+            "何颖：13447562223",
+            "x@163.com",
+            "",
+        ];
         let blank = [""; 12];
         let doc = Document {
             paragraphs: vec![],

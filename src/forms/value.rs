@@ -14,7 +14,10 @@ pub fn half_width(s: &str) -> String {
 /// The key two names are compared by: half-width, no white space. 天津市金德纺织 and
 /// 天津金德纺织 stay different: no guessing about which words may be left out.
 pub fn name_key(s: &str) -> String {
-    half_width(s).chars().filter(|c| !c.is_whitespace()).collect()
+    half_width(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// A credit code as written on forms: upper case, no spaces or separators.
@@ -66,10 +69,18 @@ pub fn person_and_phone(s: &str) -> String {
     };
     let (name, phone) = hw.split_at(pos);
     let name = name.trim_matches(|c: char| {
-        c.is_whitespace() || matches!(c, ':' | '：' | '/' | ',' | '，' | '、' | '(' | ';' | '；' | '-')
+        c.is_whitespace()
+            || matches!(
+                c,
+                ':' | '：' | '/' | ',' | '，' | '、' | '(' | ';' | '；' | '-'
+            )
     });
-    let phone = mobile(phone.trim_end_matches(|c: char| matches!(c, ')' | '）')));
-    if name.is_empty() { phone } else { format!("{name} {phone}") }
+    let phone = mobile(phone.trim_end_matches([')', '）']));
+    if name.is_empty() {
+        phone
+    } else {
+        format!("{name} {phone}")
+    }
 }
 
 #[cfg(test)]
@@ -101,7 +112,10 @@ mod tests {
 
     #[test]
     fn names_compare_without_width_or_spaces() {
-        assert_eq!(name_key("天津（滨海）有限公司 "), name_key("天津(滨海)有限公司"));
+        assert_eq!(
+            name_key("天津（滨海）有限公司 "),
+            name_key("天津(滨海)有限公司")
+        );
         assert_ne!(name_key("天津市金德纺织"), name_key("天津金德纺织"));
     }
 }

@@ -10,9 +10,9 @@ mod mime;
 mod params;
 mod sniff;
 
-pub use auto::{is_question, Automatic};
+pub use auto::{Automatic, is_question};
 pub use mime::parse_email;
-pub use sniff::{sniff, FileKind};
+pub use sniff::{FileKind, sniff};
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;

@@ -18,10 +18,13 @@ pub fn mobile_problem(m: &str) -> Option<String> {
 /// Why an e-mail address is invalid: one `@`, a local part, a domain with a dot and sane labels.
 pub fn email_problem(e: &str) -> Option<String> {
     let bad = || Some(format!("“{e}”不是有效的电子邮箱地址"));
-    let Some((local, domain)) = e.split_once('@') else { return bad() };
+    let Some((local, domain)) = e.split_once('@') else {
+        return bad();
+    };
     if local.is_empty()
         || domain.contains('@')
-        || e.chars().any(|c| c.is_whitespace() || !c.is_ascii() || matches!(c, ',' | ';' | '<' | '>'))
+        || e.chars()
+            .any(|c| c.is_whitespace() || !c.is_ascii() || matches!(c, ',' | ';' | '<' | '>'))
     {
         return bad();
     }
@@ -30,9 +33,16 @@ pub fn email_problem(e: &str) -> Option<String> {
         return Some(format!("“{e}”的域名缺少“.”（例如 163.com）"));
     }
     let label_ok = |l: &&str| {
-        !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     };
-    if !labels.iter().all(label_ok) || labels.last().is_some_and(|t| t.len() < 2 || t.chars().any(|c| c.is_ascii_digit())) {
+    if !labels.iter().all(label_ok)
+        || labels
+            .last()
+            .is_some_and(|t| t.len() < 2 || t.chars().any(|c| c.is_ascii_digit()))
+    {
         return bad();
     }
     None

@@ -1,13 +1,17 @@
 //! Checks on the content of one form: required fields, choices, codes, phones, e-mails.
 
-use super::{contact, credit_code, Code, Problem};
+use super::{Code, Problem, contact, credit_code};
 use crate::forms::application::{Application, FIELDS};
-use crate::forms::summary::{Summary, COLUMNS, REQUIRED};
+use crate::forms::summary::{COLUMNS, REQUIRED, Summary};
 
 /// Problems of one application form read from `file`.
 pub fn application(app: &Application, file: &str) -> Vec<Problem> {
     let mut out = Vec::new();
-    let who = if app.enterprise_name.is_empty() { String::new() } else { format!("（{}）", app.enterprise_name) };
+    let who = if app.enterprise_name.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", app.enterprise_name)
+    };
     for f in FIELDS {
         if !f.required {
             continue;
@@ -18,7 +22,11 @@ pub fn application(app: &Application, file: &str) -> Vec<Problem> {
                 out.push(
                     Problem::new(
                         Code::InvalidChoice,
-                        format!("申报表{who}“{}”勾选了多项（{}），只能勾选一项，请修改后重新报送。", f.name, opts.join("、")),
+                        format!(
+                            "申报表{who}“{}”勾选了多项（{}），只能勾选一项，请修改后重新报送。",
+                            f.name,
+                            opts.join("、")
+                        ),
                     )
                     .file(file)
                     .field(f.name),
@@ -27,54 +35,81 @@ pub fn application(app: &Application, file: &str) -> Vec<Problem> {
                 out.push(
                     Problem::new(
                         Code::InvalidChoice,
-                        format!("申报表{who}“{}”未勾选，请在选项中勾选一项（☑或√）后重新报送。", f.name),
+                        format!(
+                            "申报表{who}“{}”未勾选，请在选项中勾选一项（☑或√）后重新报送。",
+                            f.name
+                        ),
                     )
                     .file(file)
                     .field(f.name),
                 );
             } else if value == crate::forms::choice::OTHER {
                 out.push(
-                    Problem::new(Code::MissingField, format!("申报表{who}“{}”勾选了“其他”，但未填写具体内容，请补充。", f.name))
-                        .file(file)
-                        .field(f.name),
+                    Problem::new(
+                        Code::MissingField,
+                        format!(
+                            "申报表{who}“{}”勾选了“其他”，但未填写具体内容，请补充。",
+                            f.name
+                        ),
+                    )
+                    .file(file)
+                    .field(f.name),
                 );
             }
             continue;
         }
         if value.is_empty() {
             out.push(
-                Problem::new(Code::MissingField, format!("申报表{who}“{}”为必填项，未填写，请补充后重新报送。", f.name))
-                    .file(file)
-                    .field(f.name),
+                Problem::new(
+                    Code::MissingField,
+                    format!(
+                        "申报表{who}“{}”为必填项，未填写，请补充后重新报送。",
+                        f.name
+                    ),
+                )
+                .file(file)
+                .field(f.name),
             );
         }
     }
-    if !app.credit_code.is_empty() {
-        if let Some(why) = credit_code::problem(&app.credit_code) {
-            out.push(
-                Problem::new(Code::InvalidCreditCode, format!("申报表{who}统一社会信用代码“{}”有误：{why}。", app.credit_code))
-                    .file(file)
-                    .field("统一社会信用代码"),
-            );
-        }
+    if !app.credit_code.is_empty()
+        && let Some(why) = credit_code::problem(&app.credit_code)
+    {
+        out.push(
+            Problem::new(
+                Code::InvalidCreditCode,
+                format!(
+                    "申报表{who}统一社会信用代码“{}”有误：{why}。",
+                    app.credit_code
+                ),
+            )
+            .file(file)
+            .field("统一社会信用代码"),
+        );
     }
-    if !app.mobile.is_empty() {
-        if let Some(why) = contact::mobile_problem(&app.mobile) {
-            out.push(
-                Problem::new(Code::InvalidMobile, format!("申报表{who}联系人手机有误：{why}，请填写11位手机号码。"))
-                    .file(file)
-                    .field("联系人手机"),
-            );
-        }
+    if !app.mobile.is_empty()
+        && let Some(why) = contact::mobile_problem(&app.mobile)
+    {
+        out.push(
+            Problem::new(
+                Code::InvalidMobile,
+                format!("申报表{who}联系人手机有误：{why}，请填写11位手机号码。"),
+            )
+            .file(file)
+            .field("联系人手机"),
+        );
     }
-    if !app.email.is_empty() {
-        if let Some(why) = contact::email_problem(&app.email) {
-            out.push(
-                Problem::new(Code::InvalidEmail, format!("申报表{who}电子邮箱有误：{why}，请核对后重新填写。"))
-                    .file(file)
-                    .field("电子邮箱"),
-            );
-        }
+    if !app.email.is_empty()
+        && let Some(why) = contact::email_problem(&app.email)
+    {
+        out.push(
+            Problem::new(
+                Code::InvalidEmail,
+                format!("申报表{who}电子邮箱有误：{why}，请核对后重新填写。"),
+            )
+            .file(file)
+            .field("电子邮箱"),
+        );
     }
     out
 }
@@ -83,37 +118,53 @@ pub fn application(app: &Application, file: &str) -> Vec<Problem> {
 pub fn summary(s: &Summary, file: &str) -> Vec<Problem> {
     let mut out = Vec::new();
     for (i, row) in s.rows.iter().enumerate() {
-        let n = if row.seq.is_empty() { (i + 1).to_string() } else { row.seq.clone() };
+        let n = if row.seq.is_empty() {
+            (i + 1).to_string()
+        } else {
+            row.seq.clone()
+        };
         for key in REQUIRED {
             if row.get(key).is_none_or(str::is_empty) {
-                let name = COLUMNS.iter().find(|(k, _, _)| k == key).map_or(*key, |(_, n, _)| *n);
-                out.push(
-                    Problem::new(Code::MissingField, format!("汇总表第{n}行“{name}”为必填项，未填写，请补充。"))
-                        .file(file)
-                        .field(name),
-                );
-            }
-        }
-        if !row.credit_code.is_empty() {
-            if let Some(why) = credit_code::problem(&row.credit_code) {
+                let name = COLUMNS
+                    .iter()
+                    .find(|(k, _, _)| k == key)
+                    .map_or(*key, |(_, n, _)| *n);
                 out.push(
                     Problem::new(
-                        Code::InvalidCreditCode,
-                        format!("汇总表第{n}行统一社会信用代码“{}”有误：{why}。", row.credit_code),
+                        Code::MissingField,
+                        format!("汇总表第{n}行“{name}”为必填项，未填写，请补充。"),
                     )
                     .file(file)
-                    .field("统一社会信用代码"),
+                    .field(name),
                 );
             }
         }
-        if !row.email.is_empty() {
-            if let Some(why) = contact::email_problem(&row.email) {
-                out.push(
-                    Problem::new(Code::InvalidEmail, format!("汇总表第{n}行电子邮箱有误：{why}。"))
-                        .file(file)
-                        .field("电子邮箱"),
-                );
-            }
+        if !row.credit_code.is_empty()
+            && let Some(why) = credit_code::problem(&row.credit_code)
+        {
+            out.push(
+                Problem::new(
+                    Code::InvalidCreditCode,
+                    format!(
+                        "汇总表第{n}行统一社会信用代码“{}”有误：{why}。",
+                        row.credit_code
+                    ),
+                )
+                .file(file)
+                .field("统一社会信用代码"),
+            );
+        }
+        if !row.email.is_empty()
+            && let Some(why) = contact::email_problem(&row.email)
+        {
+            out.push(
+                Problem::new(
+                    Code::InvalidEmail,
+                    format!("汇总表第{n}行电子邮箱有误：{why}。"),
+                )
+                .file(file)
+                .field("电子邮箱"),
+            );
         }
     }
     out

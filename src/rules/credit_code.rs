@@ -2,7 +2,9 @@
 //! 31-character alphabet, the last one a check character over the first 17.
 
 const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 fn value(c: char) -> Option<u32> {
     ALPHABET.find(c).and_then(|i| u32::try_from(i).ok())
@@ -39,14 +41,23 @@ mod tests {
 
     #[test]
     fn known_codes_validate() {
-        for c in ["91120101584296705M", "91120101MA06J63YX9", "91350100M000100Y43", "91110000100006485K"] {
+        for c in [
+            "91120101584296705M",
+            "91120101MA06J63YX9",
+            "91350100M000100Y43",
+            "91110000100006485K",
+        ] {
             assert_eq!(problem(c), None, "{c}");
         }
     }
 
     #[test]
     fn wrong_check_length_or_letters_fail() {
-        assert!(problem("91120101584296705N").unwrap().contains("校验位应为“M”"));
+        assert!(
+            problem("91120101584296705N")
+                .unwrap()
+                .contains("校验位应为“M”")
+        );
         assert!(problem("9112010158429670").is_some());
         assert!(problem("9112010158429670IM").is_some());
     }

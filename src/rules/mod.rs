@@ -124,7 +124,13 @@ pub struct Problem {
 impl Problem {
     /// A problem with the code's default severity.
     pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Problem { code, severity: code.default_severity(), file: None, field: None, message: message.into() }
+        Problem {
+            code,
+            severity: code.default_severity(),
+            file: None,
+            field: None,
+            message: message.into(),
+        }
     }
 
     /// Names the file concerned.

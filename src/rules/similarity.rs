@@ -15,10 +15,10 @@ fn normalise(s: &str) -> Vec<char> {
 fn bigrams(s: &str) -> HashMap<(char, char), u32> {
     let chars = normalise(s);
     let mut out = HashMap::new();
-    if chars.len() == 1 {
-        if let Some(&c) = chars.first() {
-            out.insert((c, c), 1);
-        }
+    if chars.len() == 1
+        && let Some(&c) = chars.first()
+    {
+        out.insert((c, c), 1);
     }
     for w in chars.windows(2) {
         if let [a, b] = w {
@@ -35,7 +35,10 @@ pub fn dice(a: &str, b: &str) -> f64 {
     if total == 0 {
         return 0.0;
     }
-    let common: u32 = x.iter().map(|(k, n)| (*n).min(y.get(k).copied().unwrap_or(0))).sum();
+    let common: u32 = x
+        .iter()
+        .map(|(k, n)| (*n).min(y.get(k).copied().unwrap_or(0)))
+        .sum();
     f64::from(2 * common) / f64::from(total)
 }
 

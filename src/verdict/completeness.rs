@@ -3,7 +3,7 @@
 use super::materials::{Materials, Project};
 use crate::forms::summary::SummaryRow;
 use crate::forms::value::name_key;
-use crate::rules::{content, Code, Problem};
+use crate::rules::{Code, Problem, content};
 
 /// How a summary row and a form relate.
 enum Link {
@@ -16,7 +16,8 @@ enum Link {
 fn link(row: &SummaryRow, p: &Project) -> Option<Link> {
     let a = &p.app;
     let code_eq = !row.credit_code.is_empty() && row.credit_code == a.credit_code;
-    let name_eq = !row.enterprise_name.is_empty() && name_key(&row.enterprise_name) == name_key(&a.enterprise_name);
+    let name_eq = !row.enterprise_name.is_empty()
+        && name_key(&row.enterprise_name) == name_key(&a.enterprise_name);
     match (code_eq, name_eq) {
         (true, true) => Some(Link::Exact),
         (true, false) => Some(Link::Mismatch("企业名称")),
@@ -54,7 +55,12 @@ pub fn problems(m: &Materials) -> Vec<Problem> {
         // Without the summary only the forms themselves can be paired.
         let unpaired = m.projects.iter().filter(|p| p.stamped.is_none()).count();
         if unpaired > m.loose_stamped.len() {
-            for p in m.projects.iter().filter(|p| p.stamped.is_none()).take(unpaired - m.loose_stamped.len()) {
+            for p in m
+                .projects
+                .iter()
+                .filter(|p| p.stamped.is_none())
+                .take(unpaired - m.loose_stamped.len())
+            {
                 out.push(missing_stamped(&p.app.enterprise_name, &p.app.project_name));
             }
         }
@@ -63,15 +69,26 @@ pub fn problems(m: &Materials) -> Vec<Problem> {
     let mut row_has_form = vec![false; summary.rows.len()];
     let mut row_stamped = vec![false; summary.rows.len()];
     for p in &m.projects {
-        let candidates: Vec<(usize, Link)> =
-            summary.rows.iter().enumerate().filter_map(|(i, r)| link(r, p).map(|l| (i, l))).collect();
+        let candidates: Vec<(usize, Link)> = summary
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| link(r, p).map(|l| (i, l)))
+            .collect();
         // An enterprise with several projects: the project name picks the row.
         let chosen = if candidates.len() > 1 {
-            let by_title = candidates
+            let by_title = candidates.iter().position(|(i, _)| {
+                summary
+                    .rows
+                    .get(*i)
+                    .is_some_and(|r| name_key(&r.project_name) == name_key(&p.app.project_name))
+            });
+            let free = candidates
                 .iter()
-                .position(|(i, _)| summary.rows.get(*i).is_some_and(|r| name_key(&r.project_name) == name_key(&p.app.project_name)));
-            let free = candidates.iter().position(|(i, _)| !row_has_form.get(*i).copied().unwrap_or(true));
-            by_title.or(free).and_then(|k| candidates.into_iter().nth(k))
+                .position(|(i, _)| !row_has_form.get(*i).copied().unwrap_or(true));
+            by_title
+                .or(free)
+                .and_then(|k| candidates.into_iter().nth(k))
         } else {
             candidates.into_iter().next()
         };
@@ -132,8 +149,13 @@ pub fn problems(m: &Materials) -> Vec<Problem> {
             );
         }
     }
-    let uncovered: Vec<&SummaryRow> =
-        summary.rows.iter().enumerate().filter(|(i, _)| !row_stamped.get(*i).copied().unwrap_or(false)).map(|(_, r)| r).collect();
+    let uncovered: Vec<&SummaryRow> = summary
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !row_stamped.get(*i).copied().unwrap_or(false))
+        .map(|(_, r)| r)
+        .collect();
     // Scans that name no form are matched by count against the rows still without one; a
     // scan tied to a form that is not on the summary covers nothing.
     if uncovered.len() > m.loose_stamped.len() {

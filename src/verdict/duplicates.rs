@@ -8,7 +8,8 @@ use crate::rules::similarity::dice;
 use crate::rules::{Code, Problem};
 
 fn same_enterprise(code_a: &str, name_a: &str, code_b: &str, name_b: &str) -> bool {
-    (!code_a.is_empty() && code_a == code_b) || (!name_a.is_empty() && name_key(name_a) == name_key(name_b))
+    (!code_a.is_empty() && code_a == code_b)
+        || (!name_a.is_empty() && name_key(name_a) == name_key(name_b))
 }
 
 /// `duplicate_of_history` for a project whose title nearly repeats a past project of the same
@@ -18,7 +19,14 @@ pub fn of_history(p: &Project, history: &[HistoryProject], threshold: f64) -> Op
     let a = &p.app;
     let best = history
         .iter()
-        .filter(|h| same_enterprise(&a.credit_code, &a.enterprise_name, &h.credit_code, &h.enterprise_name))
+        .filter(|h| {
+            same_enterprise(
+                &a.credit_code,
+                &a.enterprise_name,
+                &h.credit_code,
+                &h.enterprise_name,
+            )
+        })
         .map(|h| (dice(&a.project_name, &h.project_name), h))
         .filter(|(s, _)| *s >= threshold)
         .max_by(|x, y| x.0.total_cmp(&y.0))?;
@@ -58,11 +66,21 @@ pub struct Submitted {
 }
 
 /// `duplicate_in_campaign` for a project another unit has already submitted.
-pub fn in_campaign(p: &Project, unit: &str, others: &[Submitted], threshold: f64) -> Option<Problem> {
+pub fn in_campaign(
+    p: &Project,
+    unit: &str,
+    others: &[Submitted],
+    threshold: f64,
+) -> Option<Problem> {
     let a = &p.app;
     let other = others.iter().find(|o| {
         o.unit != unit
-            && same_enterprise(&a.credit_code, &a.enterprise_name, &o.credit_code, &o.enterprise_name)
+            && same_enterprise(
+                &a.credit_code,
+                &a.enterprise_name,
+                &o.credit_code,
+                &o.enterprise_name,
+            )
             && dice(&a.project_name, &o.project_name) >= threshold
     })?;
     Some(

@@ -36,7 +36,8 @@ impl Project {
     pub fn same_as(&self, other: &Application) -> bool {
         let a = &self.app;
         let same_code = !a.credit_code.is_empty() && a.credit_code == other.credit_code;
-        let same_name = !a.enterprise_name.is_empty() && name_key(&a.enterprise_name) == name_key(&other.enterprise_name);
+        let same_name = !a.enterprise_name.is_empty()
+            && name_key(&a.enterprise_name) == name_key(&other.enterprise_name);
         (same_code || same_name) && name_key(&a.project_name) == name_key(&other.project_name)
     }
 
@@ -44,7 +45,8 @@ impl Project {
     pub fn same_enterprise(&self, other: &Application) -> bool {
         let a = &self.app;
         (!a.credit_code.is_empty() && a.credit_code == other.credit_code)
-            || (!a.enterprise_name.is_empty() && name_key(&a.enterprise_name) == name_key(&other.enterprise_name))
+            || (!a.enterprise_name.is_empty()
+                && name_key(&a.enterprise_name) == name_key(&other.enterprise_name))
     }
 
     /// Whether a stamped file's name points at this project: the same name as its Word file
@@ -94,7 +96,11 @@ impl Materials {
     /// (`resubmission`).
     pub fn merge(&mut self, incoming: Incoming) -> Vec<String> {
         let mut replaced = Vec::new();
-        if let Some(best) = incoming.summaries.into_iter().max_by_key(|(_, s)| s.rows.len()) {
+        if let Some(best) = incoming
+            .summaries
+            .into_iter()
+            .max_by_key(|(_, s)| s.rows.len())
+        {
             if self.summary.is_some() {
                 replaced.push(best.0.name.clone());
             }
@@ -108,17 +114,30 @@ impl Materials {
         }
         let mut fresh: Vec<usize> = Vec::new();
         for (file, app) in incoming.applications {
-            let existing = self.projects.iter().position(|p| p.same_as(&app)).or_else(|| {
-                // A corrected form may also reword the title: with one project of that
-                // enterprise, it is that project.
-                let same: Vec<usize> =
-                    self.projects.iter().enumerate().filter(|(_, p)| p.same_enterprise(&app)).map(|(i, _)| i).collect();
-                match same.as_slice() {
-                    [only] if !fresh.contains(only) => Some(*only),
-                    _ => None,
-                }
-            });
-            let project = Project { word: file, app, stamped: None };
+            let existing = self
+                .projects
+                .iter()
+                .position(|p| p.same_as(&app))
+                .or_else(|| {
+                    // A corrected form may also reword the title: with one project of that
+                    // enterprise, it is that project.
+                    let same: Vec<usize> = self
+                        .projects
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| p.same_enterprise(&app))
+                        .map(|(i, _)| i)
+                        .collect();
+                    match same.as_slice() {
+                        [only] if !fresh.contains(only) => Some(*only),
+                        _ => None,
+                    }
+                });
+            let project = Project {
+                word: file,
+                app,
+                stamped: None,
+            };
             match existing {
                 Some(i) if !fresh.contains(&i) => {
                     replaced.push(project.word.name.clone());
@@ -136,7 +155,11 @@ impl Materials {
         // Loose scans from earlier emails may now be named by a new Word form.
         let loose = std::mem::take(&mut self.loose_stamped);
         for scan in loose {
-            match self.projects.iter_mut().find(|p| p.stamped.is_none() && p.named_by(&scan.name)) {
+            match self
+                .projects
+                .iter_mut()
+                .find(|p| p.stamped.is_none() && p.named_by(&scan.name))
+            {
                 Some(p) => p.stamped = Some(scan),
                 None => self.loose_stamped.push(scan),
             }
@@ -147,7 +170,11 @@ impl Materials {
             let target = fresh
                 .iter()
                 .copied()
-                .find(|&i| self.projects.get(i).is_some_and(|p| p.stamped.is_none() && p.named_by(&scan.name)))
+                .find(|&i| {
+                    self.projects
+                        .get(i)
+                        .is_some_and(|p| p.stamped.is_none() && p.named_by(&scan.name))
+                })
                 .or_else(|| self.projects.iter().position(|p| p.named_by(&scan.name)));
             match target.and_then(|i| self.projects.get_mut(i)) {
                 Some(p) => {

@@ -12,7 +12,7 @@ use crate::forms::classify::{Content, Reading};
 use crate::forms::summary::SummaryRow;
 use crate::forms::{FormKind, Version};
 use crate::history::HistoryProject;
-use crate::message::{is_question, Email, FileProblem};
+use crate::message::{Email, FileProblem, is_question};
 use crate::rules::{Code, Problem, Severity};
 use chrono::{DateTime, FixedOffset};
 use duplicates::Submitted;
@@ -87,7 +87,12 @@ impl Outcome {
 
     /// Distinct codes of a severity, in code order.
     pub fn codes(&self, severity: Severity) -> Vec<&'static str> {
-        let mut v: Vec<Code> = self.problems.iter().filter(|p| p.severity == severity).map(|p| p.code).collect();
+        let mut v: Vec<Code> = self
+            .problems
+            .iter()
+            .filter(|p| p.severity == severity)
+            .map(|p| p.code)
+            .collect();
         v.sort();
         v.dedup();
         v.into_iter().map(Code::as_str).collect()
@@ -131,14 +136,20 @@ pub struct Judge {
 impl Judge {
     /// A judge with no emails seen yet.
     pub fn new(campaign: Campaign, history: Vec<HistoryProject>) -> Judge {
-        Judge { campaign, history, state: State::default() }
+        Judge {
+            campaign,
+            history,
+            state: State::default(),
+        }
     }
 
     /// The configured name and key of a unit written as `name`.
     fn resolve_unit(&self, name: &str) -> (String, String) {
         let key = names::unit_key(name);
         for u in &self.campaign.units {
-            if names::unit_key(&u.name) == key || u.aliases.iter().any(|a| names::unit_key(a) == key) {
+            if names::unit_key(&u.name) == key
+                || u.aliases.iter().any(|a| names::unit_key(a) == key)
+            {
                 return (names::unit_key(&u.name), u.name.clone());
             }
         }
@@ -154,18 +165,35 @@ impl Judge {
     }
 
     /// Judges one email whose attachments have been read into `readings` (same order).
-    pub fn judge(&mut self, email: &Email, readings: &[Reading], received: DateTime<FixedOffset>) -> Outcome {
+    pub fn judge(
+        &mut self,
+        email: &Email,
+        readings: &[Reading],
+        received: DateTime<FixedOffset>,
+    ) -> Outcome {
         let attachments: Vec<FileReport> = email
             .attachments
             .iter()
             .zip(readings)
-            .map(|(a, r)| FileReport { name: a.name.clone(), container: a.container.clone(), form: r.form, version: r.version })
+            .map(|(a, r)| FileReport {
+                name: a.name.clone(),
+                container: a.container.clone(),
+                form: r.form,
+                version: r.version,
+            })
             .collect();
         if let Some(auto) = &email.automatic {
             return Outcome::ignored(format!("自动邮件：{}", auto.reason), attachments);
         }
-        let sender = email.reply_to.clone().or_else(|| email.from.clone()).unwrap_or_default();
-        let ours = |a: &Option<String>| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(&self.campaign.mailbox));
+        let sender = email
+            .reply_to
+            .clone()
+            .or_else(|| email.from.clone())
+            .unwrap_or_default();
+        let ours = |a: &Option<String>| {
+            a.as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(&self.campaign.mailbox))
+        };
         if !self.campaign.mailbox.is_empty() && ours(&email.from) {
             return Outcome::ignored("本邮箱自身发出的邮件", attachments);
         }
@@ -181,7 +209,12 @@ impl Judge {
         let mut names_seen: Vec<String> = Vec::new();
         let mut pending: Vec<(FileRef, &Reading)> = Vec::new();
         for (a, r) in email.attachments.iter().zip(readings) {
-            let fref = FileRef { name: a.name.clone(), container: a.container.clone(), received, email: 0 };
+            let fref = FileRef {
+                name: a.name.clone(),
+                container: a.container.clone(),
+                received,
+                email: 0,
+            };
             match &r.problem {
                 Some(FileProblem::Unreadable(why)) => file_problems.push(
                     Problem::new(Code::UnreadableAttachment, format!("附件“{}”无法读取：{why}。请检查文件后重新发送（不要加密，不要压缩成分卷）。", a.name))
@@ -212,21 +245,35 @@ impl Judge {
         }
 
         // Which unit: the summary's 推荐单位, else the forms', else the sender's last unit.
-        let form_recommenders: Vec<String> =
-            applications.iter().map(|a| a.recommender.clone()).filter(|r| !r.is_empty()).collect();
-        let named = names_seen.first().or_else(|| most_common(&form_recommenders));
+        let form_recommenders: Vec<String> = applications
+            .iter()
+            .map(|a| a.recommender.clone())
+            .filter(|r| !r.is_empty())
+            .collect();
+        let named = names_seen
+            .first()
+            .or_else(|| most_common(&form_recommenders));
         let (key, name) = match named {
             Some(n) => self.resolve_unit(n),
             None => match self.state.sender_unit.get(&sender.to_lowercase()) {
                 Some(k) => {
-                    let name = self.state.units.get(k).map(|u| u.name.clone()).unwrap_or_else(|| k.clone());
+                    let name = self
+                        .state
+                        .units
+                        .get(k)
+                        .map(|u| u.name.clone())
+                        .unwrap_or_else(|| k.clone());
                     (k.clone(), name)
                 }
-                None => self.unit_by_address(&sender).unwrap_or_else(|| (sender.to_lowercase(), sender.clone())),
+                None => self
+                    .unit_by_address(&sender)
+                    .unwrap_or_else(|| (sender.to_lowercase(), sender.clone())),
             },
         };
         if !sender.is_empty() {
-            self.state.sender_unit.insert(sender.to_lowercase(), key.clone());
+            self.state
+                .sender_unit
+                .insert(sender.to_lowercase(), key.clone());
         }
 
         let mut outcome = Outcome {
@@ -246,22 +293,34 @@ impl Judge {
                 Code::NoAttachments,
                 "本邮件未收到任何附件。请将《立项申报表》（附件1）和《立项申报汇总表》（附件2）的盖章版及word版作为附件一并发送。",
             ));
-            self.state.units.entry(key).or_insert_with(|| Unit { name, ..Unit::default() });
+            self.state.units.entry(key).or_insert_with(|| Unit {
+                name,
+                ..Unit::default()
+            });
             return outcome;
         }
 
-        let unit = self.state.units.entry(key.clone()).or_insert_with(|| Unit { name: name.clone(), ..Unit::default() });
+        let unit = self.state.units.entry(key.clone()).or_insert_with(|| Unit {
+            name: name.clone(),
+            ..Unit::default()
+        });
         unit.emails += 1;
         let n = unit.emails;
         for (mut fref, r) in pending {
             fref.email = n;
             match (&r.content, r.form) {
                 (Content::Summary(s), _) => incoming.summaries.push((fref, s.clone())),
-                (Content::Application(app), _) => incoming.applications.push((fref, (**app).clone())),
-                (Content::Scan(_), Some(FormKind::Summary)) if r.version == Some(Version::Stamped) => {
+                (Content::Application(app), _) => {
+                    incoming.applications.push((fref, (**app).clone()))
+                }
+                (Content::Scan(_), Some(FormKind::Summary))
+                    if r.version == Some(Version::Stamped) =>
+                {
                     incoming.summary_scans.push(fref)
                 }
-                (Content::Scan(_), Some(FormKind::Application)) if r.version == Some(Version::Stamped) => {
+                (Content::Scan(_), Some(FormKind::Application))
+                    if r.version == Some(Version::Stamped) =>
+                {
                     incoming.application_scans.push(fref)
                 }
                 _ => {}
@@ -272,7 +331,11 @@ impl Judge {
         problems.extend(completeness::problems(&unit.materials));
         for file in replaced {
             problems.push(
-                Problem::new(Code::Resubmission, format!("“{file}”替换了此前报送的同一材料，以本次报送的为准。")).file(file),
+                Problem::new(
+                    Code::Resubmission,
+                    format!("“{file}”替换了此前报送的同一材料，以本次报送的为准。"),
+                )
+                .file(file),
             );
         }
         let threshold = self.campaign.similarity_threshold;
@@ -291,7 +354,9 @@ impl Judge {
                 })
             })
             .collect();
-        let Some(unit) = self.state.units.get_mut(&key) else { return outcome };
+        let Some(unit) = self.state.units.get_mut(&key) else {
+            return outcome;
+        };
         for p in &unit.materials.projects {
             problems.extend(duplicates::of_history(p, &self.history, threshold));
             problems.extend(duplicates::in_campaign(p, &key, &others, threshold));
@@ -314,11 +379,17 @@ impl Judge {
             );
         }
         problems.sort_by_key(|p| (p.severity, p.code));
-        outcome.verdict =
-            if problems.iter().any(|p| p.severity == Severity::Error) { Verdict::Rejected } else { Verdict::Accepted };
+        outcome.verdict = if problems.iter().any(|p| p.severity == Severity::Error) {
+            Verdict::Rejected
+        } else {
+            Verdict::Accepted
+        };
         if outcome.verdict == Verdict::Accepted && unit.receipt.is_none() {
             self.state.receipts += 1;
-            unit.receipt = Some(format!("{}{:03}", self.campaign.receipt_prefix, self.state.receipts));
+            unit.receipt = Some(format!(
+                "{}{:03}",
+                self.campaign.receipt_prefix, self.state.receipts
+            ));
         }
         outcome.receipt = unit.receipt.clone();
         outcome.problems = problems;
@@ -329,7 +400,10 @@ impl Judge {
 fn most_common(v: &[String]) -> Option<&String> {
     let mut counts: Vec<(&String, usize)> = Vec::new();
     for s in v {
-        match counts.iter_mut().find(|(k, _)| names::unit_key(k) == names::unit_key(s)) {
+        match counts
+            .iter_mut()
+            .find(|(k, _)| names::unit_key(k) == names::unit_key(s))
+        {
             Some((_, n)) => *n += 1,
             None => counts.push((s, 1)),
         }
