@@ -133,4 +133,10 @@ mod tests {
                 .unwrap_err();
         assert!(e.to_string().contains("colour"), "{e}");
     }
+
+    #[test]
+    fn documented_example_parses() {
+        let c = Config::parse(include_str!("../config/shenbao.example.toml")).unwrap();
+        assert_eq!(c.campaign.units.len(), 1);
+    }
 }
