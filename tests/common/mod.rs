@@ -138,16 +138,43 @@ pub fn summary_xlsx(unit: &str, forms: &[Form]) -> Vec<u8> {
 
 /// A one-page PDF of the given page size (points), like a scanner writes (an image page).
 pub fn scan_pdf(width: f64, height: f64) -> Vec<u8> {
-    let objs = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] >>"),
+    scan_pdf_with_image(width, height, 0)
+}
+
+/// A one-page scan PDF whose page shows an image XObject of `image_bytes` bytes (JPEG-like
+/// noise), so that files have the size real scans have.
+pub fn scan_pdf_with_image(width: f64, height: f64, image_bytes: usize) -> Vec<u8> {
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let image: Vec<u8> = (0..image_bytes)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 24) as u8
+        })
+        .collect();
+    let objs: [Vec<u8>; 5] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>").into_bytes(),
+        {
+            let ops = format!("q {width} 0 0 {height} 0 0 cm /Im0 Do Q");
+            format!("<< /Length {} >>\nstream\n{ops}\nendstream", ops.len()).into_bytes()
+        },
+        [
+            format!("<< /Type /XObject /Subtype /Image /Width 1240 /Height 1754 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length {image_bytes} >>\nstream\n").into_bytes(),
+            image,
+            b"\nendstream".to_vec(),
+        ]
+        .concat(),
     ];
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objs.iter().enumerate() {
         offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
     out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
