@@ -1,7 +1,7 @@
 //! Checking one typical submission: 1 summary + 3 application forms, each as Word/Excel and as
 //! a stamped scan (~3 MB of mail), through the whole pipeline (parse, read, classify, judge).
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use shenbao::config::Config;
 use shenbao::verdict::Judge;
 use std::hint::black_box;
@@ -24,7 +24,12 @@ fn typical_submission() -> Vec<u8> {
             };
         }
     }
-    common::email("hpqscjgj@tj.gov.cn", "申报材料", "请查收。", &common::refs(&files))
+    common::email(
+        "hpqscjgj@tj.gov.cn",
+        "申报材料",
+        "请查收。",
+        &common::refs(&files),
+    )
 }
 
 fn bench(c: &mut Criterion) {
@@ -35,7 +40,12 @@ fn bench(c: &mut Criterion) {
     c.bench_function("check_typical_submission", |b| {
         b.iter(|| {
             let mut judge = Judge::new(cfg.campaign.clone(), Vec::new());
-            black_box(shenbao::pipeline::process(&mut judge, black_box(&raw), when, &cfg.limits));
+            black_box(shenbao::pipeline::process(
+                &mut judge,
+                black_box(&raw),
+                when,
+                &cfg.limits,
+            ));
         })
     });
 }

@@ -34,15 +34,26 @@ fn complete_submission_is_accepted_with_a_receipt() {
     let (mut j, cfg) = judge();
     let forms = [Form::new(0, UNIT), Form::new(1, UNIT)];
     let files = complete_submission(UNIT, &forms);
-    let o = run(&mut j, &cfg, &email(SENDER, "申报材料", "请查收。", &refs(&files)));
+    let o = run(
+        &mut j,
+        &cfg,
+        &email(SENDER, "申报材料", "请查收。", &refs(&files)),
+    );
     assert_eq!(o.verdict, Verdict::Accepted, "{:#?}", o.problems);
     assert_eq!(o.unit.as_deref(), Some(UNIT));
-    assert!(o.receipt.as_deref().is_some_and(|r| r.starts_with("ZLGG2023-")));
+    assert!(
+        o.receipt
+            .as_deref()
+            .is_some_and(|r| r.starts_with("ZLGG2023-"))
+    );
     assert_eq!(o.applications.len(), 2);
     assert_eq!(o.summary_rows.len(), 2);
     assert_eq!(o.summary_rows[0].seq, "1");
     assert_eq!(o.applications[0].enterprise_size.as_deref(), Some("中型"));
-    assert_eq!(o.applications[0].expected_results, "经济效益：每年减少废品损失约572万元。");
+    assert_eq!(
+        o.applications[0].expected_results,
+        "经济效益：每年减少废品损失约572万元。"
+    );
 }
 
 #[test]
@@ -63,7 +74,9 @@ fn content_errors_each_get_their_code() {
         ("invalid_email", |f| f.email = "wangli@163com".into()),
         ("missing_field", |f| f.goals = String::new()),
         ("invalid_choice", |f| f.size = "无"),
-        ("invalid_credit_code", |f| f.code = "91120101584296705N".into()),
+        ("invalid_credit_code", |f| {
+            f.code = "91120101584296705N".into()
+        }),
     ];
     for (code, spoil) in cases {
         let (mut j, cfg) = judge();
@@ -74,7 +87,12 @@ fn content_errors_each_get_their_code() {
         assert_eq!(o.verdict, Verdict::Rejected, "{code}");
         assert_eq!(errors(&o), [code], "{code}: {:#?}", o.problems);
         let p = o.problems.iter().find(|p| p.code.as_str() == code).unwrap();
-        assert!(p.file.as_deref().is_some_and(|f| f.ends_with(".docx") || f.ends_with(".xlsx")), "{code}");
+        assert!(
+            p.file
+                .as_deref()
+                .is_some_and(|f| f.ends_with(".docx") || f.ends_with(".xlsx")),
+            "{code}"
+        );
     }
 }
 
@@ -83,19 +101,34 @@ fn split_submission_completes_and_resubmission_replaces() {
     let (mut j, cfg) = judge();
     let forms = [Form::new(0, UNIT), Form::new(1, UNIT)];
     let files = complete_submission(UNIT, &forms);
-    let (words, scans): (Vec<_>, Vec<_>) = files.into_iter().partition(|(n, _)| !n.ends_with(".pdf"));
-    let o = run(&mut j, &cfg, &email(SENDER, "申报（word版）", "", &refs(&words)));
+    let (words, scans): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|(n, _)| !n.ends_with(".pdf"));
+    let o = run(
+        &mut j,
+        &cfg,
+        &email(SENDER, "申报（word版）", "", &refs(&words)),
+    );
     assert_eq!(o.verdict, Verdict::Rejected);
-    assert_eq!(errors(&o), ["missing_summary_stamped", "missing_application_stamped"]);
+    assert_eq!(
+        errors(&o),
+        ["missing_summary_stamped", "missing_application_stamped"]
+    );
     // Scans alone, from the same address: they complete the same unit.
-    let o = run(&mut j, &cfg, &email(SENDER, "申报（盖章版）", "", &refs(&scans)));
+    let o = run(
+        &mut j,
+        &cfg,
+        &email(SENDER, "申报（盖章版）", "", &refs(&scans)),
+    );
     assert_eq!(o.verdict, Verdict::Accepted, "{:#?}", o.problems);
     assert_eq!(o.unit.as_deref(), Some(UNIT));
     assert!(o.codes(Severity::Warning).is_empty());
     // A corrected form sent again replaces the earlier one.
     let mut fixed = forms[0].clone();
     fixed.goals = "新的目标。".into();
-    let again = [(format!("附件1：申报表（{}）.docx", fixed.enterprise), application_docx(&fixed))];
+    let again = [(
+        format!("附件1：申报表（{}）.docx", fixed.enterprise),
+        application_docx(&fixed),
+    )];
     let o = run(&mut j, &cfg, &email(SENDER, "更正", "", &refs(&again)));
     assert_eq!(o.verdict, Verdict::Accepted, "{:#?}", o.problems);
     assert_eq!(o.codes(Severity::Warning), ["resubmission"]);
@@ -115,18 +148,35 @@ fn form_not_on_summary_and_row_without_form() {
     let mut files = complete_submission(UNIT, &forms);
     files.retain(|(n, _)| !n.contains(&forms[1].enterprise));
     let o = run(&mut j, &cfg, &email(SENDER, "申报", "", &refs(&files)));
-    assert_eq!(errors(&o), ["missing_application_word", "missing_application_stamped"]);
+    assert_eq!(
+        errors(&o),
+        ["missing_application_word", "missing_application_stamped"]
+    );
 }
 
 #[test]
 fn mail_without_attachments_questions_and_automatic_mail() {
     let (mut j, cfg) = judge();
-    let o = run(&mut j, &cfg, &email("a@qq.com", "咨询", "请问截止时间是哪天？", &[]));
+    let o = run(
+        &mut j,
+        &cfg,
+        &email("a@qq.com", "咨询", "请问截止时间是哪天？", &[]),
+    );
     assert_eq!(o.verdict, Verdict::Ignored);
-    let o = run(&mut j, &cfg, &email("b@qq.com", "申报材料", "材料见附件。", &[]));
+    let o = run(
+        &mut j,
+        &cfg,
+        &email("b@qq.com", "申报材料", "材料见附件。", &[]),
+    );
     assert_eq!(o.verdict, Verdict::Rejected);
     assert_eq!(errors(&o), ["no_attachments"]);
-    let auto = email_with_headers("c@qq.com", "自动回复", "我正在休假。", &[], "Auto-Submitted: auto-replied\r\n");
+    let auto = email_with_headers(
+        "c@qq.com",
+        "自动回复",
+        "我正在休假。",
+        &[],
+        "Auto-Submitted: auto-replied\r\n",
+    );
     assert_eq!(run(&mut j, &cfg, &auto).verdict, Verdict::Ignored);
 }
 
@@ -148,12 +198,30 @@ fn late_mail_is_accepted_with_a_warning() {
 fn the_same_project_from_another_unit_is_flagged() {
     let (mut j, cfg) = judge();
     let f = Form::new(0, UNIT);
-    let o = run(&mut j, &cfg, &email(SENDER, "申报", "", &refs(&complete_submission(UNIT, &[f.clone()]))));
+    let o = run(
+        &mut j,
+        &cfg,
+        &email(
+            SENDER,
+            "申报",
+            "",
+            &refs(&complete_submission(UNIT, &[f.clone()])),
+        ),
+    );
     assert_eq!(o.verdict, Verdict::Accepted);
     let other = "天津市汽车工业协会";
     let mut g = f.clone();
     g.recommender = other.into();
-    let o = run(&mut j, &cfg, &email("x@qq.com", "申报", "", &refs(&complete_submission(other, &[g]))));
+    let o = run(
+        &mut j,
+        &cfg,
+        &email(
+            "x@qq.com",
+            "申报",
+            "",
+            &refs(&complete_submission(other, &[g])),
+        ),
+    );
     assert_eq!(o.verdict, Verdict::Accepted);
     assert_eq!(o.codes(Severity::Warning), ["duplicate_in_campaign"]);
 }
@@ -173,9 +241,16 @@ fn check_command_prints_one_json_object_per_email() {
         .arg(&b)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["verdict"], "accepted");
     assert_eq!(lines[0]["attachments"][0]["form"], "summary");

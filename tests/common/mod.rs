@@ -21,12 +21,27 @@ pub struct Form {
 }
 
 /// Valid unified social credit codes (checked against GB 32100).
-pub const CODES: [&str; 4] = ["91120101584296705M", "91120101MA06J63YX9", "91120101MA05N9976E", "91120103732128464A"];
+pub const CODES: [&str; 4] = [
+    "91120101584296705M",
+    "91120101MA06J63YX9",
+    "91120101MA05N9976E",
+    "91120103732128464A",
+];
 
 impl Form {
     pub fn new(i: usize, unit: &str) -> Form {
-        let names = ["天津桥盛汽车部件股份有限公司", "天津晟永石油化工有限公司", "天津金利中医药科技有限公司", "天津海宏液压机械科技有限公司"];
-        let projects = ["高可靠性转向节设计与验证", "提高聚氯乙烯树脂聚合合格率", "提高滴丸滴制合格率", "精密减速机噪声控制"];
+        let names = [
+            "天津桥盛汽车部件股份有限公司",
+            "天津晟永石油化工有限公司",
+            "天津金利中医药科技有限公司",
+            "天津海宏液压机械科技有限公司",
+        ];
+        let projects = [
+            "高可靠性转向节设计与验证",
+            "提高聚氯乙烯树脂聚合合格率",
+            "提高滴丸滴制合格率",
+            "精密减速机噪声控制",
+        ];
         Form {
             enterprise: names[i % 4].into(),
             code: CODES[i % 4].into(),
@@ -44,16 +59,25 @@ impl Form {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn para(text: &str) -> String {
-    format!("<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", xml_escape(text))
+    format!(
+        "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+        xml_escape(text)
+    )
 }
 
 fn cell(text: &str, span: usize) -> String {
     let paras: String = text.split('\n').map(para).collect();
-    let span = if span > 1 { format!("<w:gridSpan w:val=\"{span}\"/>") } else { String::new() };
+    let span = if span > 1 {
+        format!("<w:gridSpan w:val=\"{span}\"/>")
+    } else {
+        String::new()
+    };
     format!("<w:tc><w:tcPr>{span}</w:tcPr>{paras}</w:tc>")
 }
 
@@ -74,7 +98,8 @@ pub fn docx_from_body(body: &str) -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
     {
         let mut z = zip::ZipWriter::new(&mut buf);
-        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
         z.start_file("[Content_Types].xml", opts).unwrap();
         z.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>").unwrap();
         z.start_file("word/document.xml", opts).unwrap();
@@ -86,21 +111,73 @@ pub fn docx_from_body(body: &str) -> Vec<u8> {
 
 /// Attachment 1 as a .docx, laid out like the official template.
 pub fn application_docx(f: &Form) -> Vec<u8> {
-    let industries = ["信创", "高端装备", "集成电路", "车联网", "新能源", "航空航天", "新材料", "汽车及新能源汽车", "生物医药", "中医药", "绿色石化", "轻纺"];
+    let industries = [
+        "信创",
+        "高端装备",
+        "集成电路",
+        "车联网",
+        "新能源",
+        "航空航天",
+        "新材料",
+        "汽车及新能源汽车",
+        "生物医药",
+        "中医药",
+        "绿色石化",
+        "轻纺",
+    ];
     let row = |cells: &[String]| format!("<w:tr>{}</w:tr>", cells.concat());
     let rows = [
         row(&[cell("企业名称", 1), cell(&f.enterprise, 3)]),
-        row(&[cell("统一社会信用代码", 1), cell(&f.code, 1), cell("推荐单位", 1), cell(&f.recommender, 1)]),
-        row(&[cell("企业规模", 1), cell(&boxes(&["大型", "中型", "小型", "微型"], f.size), 3)]),
-        row(&[cell("单位申报\n联系人及职务", 1), cell(&f.contact, 1), cell("联系人手机", 1), cell(&f.mobile, 1)]),
-        row(&[cell("固定电话", 1), cell("", 1), cell("电子邮箱", 1), cell(&f.email, 1)]),
+        row(&[
+            cell("统一社会信用代码", 1),
+            cell(&f.code, 1),
+            cell("推荐单位", 1),
+            cell(&f.recommender, 1),
+        ]),
+        row(&[
+            cell("企业规模", 1),
+            cell(&boxes(&["大型", "中型", "小型", "微型"], f.size), 3),
+        ]),
+        row(&[
+            cell("单位申报\n联系人及职务", 1),
+            cell(&f.contact, 1),
+            cell("联系人手机", 1),
+            cell(&f.mobile, 1),
+        ]),
+        row(&[
+            cell("固定电话", 1),
+            cell("", 1),
+            cell("电子邮箱", 1),
+            cell(&f.email, 1),
+        ]),
         row(&[cell("项目名称", 1), cell(&f.project, 3)]),
-        row(&[cell("项目类型", 1), cell(&boxes(&["问题解决型", "创新型"], f.project_type), 3)]),
-        row(&[cell("企业所属产业\n（划√）", 1), cell(&format!("{}\n☐其他＿＿＿＿", boxes(&industries, f.industry)), 3)]),
-        row(&[cell("项目背景意义", 1), cell("公司高度重视质量管理工作。", 3)]),
-        row(&[cell("项目基本情况介绍", 1), cell("本项目以装配工序为研究对象。\n项目计划于2023年5月启动。", 3)]),
+        row(&[
+            cell("项目类型", 1),
+            cell(&boxes(&["问题解决型", "创新型"], f.project_type), 3),
+        ]),
+        row(&[
+            cell("企业所属产业\n（划√）", 1),
+            cell(
+                &format!("{}\n☐其他＿＿＿＿", boxes(&industries, f.industry)),
+                3,
+            ),
+        ]),
+        row(&[
+            cell("项目背景意义", 1),
+            cell("公司高度重视质量管理工作。", 3),
+        ]),
+        row(&[
+            cell("项目基本情况介绍", 1),
+            cell("本项目以装配工序为研究对象。\n项目计划于2023年5月启动。", 3),
+        ]),
         row(&[cell("质量攻关目标", 1), cell(&f.goals, 3)]),
-        row(&[cell("预期成效", 1), cell("（可从经济效益和社会效益方面进行阐述）\n经济效益：每年减少废品损失约572万元。", 3)]),
+        row(&[
+            cell("预期成效", 1),
+            cell(
+                "（可从经济效益和社会效益方面进行阐述）\n经济效益：每年减少废品损失约572万元。",
+                3,
+            ),
+        ]),
         row(&[cell("申报单位意见", 1), cell("（公章）\n年  月  日", 3)]),
     ];
     let body = format!(
@@ -118,21 +195,53 @@ pub fn summary_xlsx(unit: &str, forms: &[Form]) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let fmt = Format::new();
-    ws.merge_range(0, 0, 0, 11, "2023年天津市质量攻关项目立项申报汇总表", &fmt).unwrap();
-    ws.merge_range(1, 0, 1, 4, &format!("推荐单位(公章)：{unit}"), &fmt).unwrap();
-    let header = ["序号", "申报单位名称", "统一社会信用代码", "所属\n行业", "所在区", "企业规模", "企业\n性质", "项目名称", "课题类型\n（问题解决型、创新型）", "项目\n负责人及联系方式", "电子邮箱", "备注"];
+    ws.merge_range(0, 0, 0, 11, "2023年天津市质量攻关项目立项申报汇总表", &fmt)
+        .unwrap();
+    ws.merge_range(1, 0, 1, 4, &format!("推荐单位(公章)：{unit}"), &fmt)
+        .unwrap();
+    let header = [
+        "序号",
+        "申报单位名称",
+        "统一社会信用代码",
+        "所属\n行业",
+        "所在区",
+        "企业规模",
+        "企业\n性质",
+        "项目名称",
+        "课题类型\n（问题解决型、创新型）",
+        "项目\n负责人及联系方式",
+        "电子邮箱",
+        "备注",
+    ];
     for (c, h) in header.iter().enumerate() {
         ws.write_string(2, c as u16, *h).unwrap();
     }
     for (i, f) in forms.iter().enumerate() {
         let r = 3 + i as u32;
         ws.write_number(r, 0, (i + 1) as f64).unwrap();
-        let vals = [&f.enterprise, &f.code, "制造业", "和平区", f.size, "民营企业", &f.project, f.project_type, &format!("许斌宇 {}", f.mobile), &f.email, ""];
+        let vals = [
+            &f.enterprise,
+            &f.code,
+            "制造业",
+            "和平区",
+            f.size,
+            "民营企业",
+            &f.project,
+            f.project_type,
+            &format!("许斌宇 {}", f.mobile),
+            &f.email,
+            "",
+        ];
         for (c, v) in vals.iter().enumerate() {
             ws.write_string(r, (c + 1) as u16, *v).unwrap();
         }
     }
-    ws.write_string(4 + forms.len() as u32, 0, "推荐部门负责人：张三   填报人：李四").unwrap();
+    ws.write_string(
+        4 + forms.len() as u32,
+        0,
+        "推荐部门负责人：张三   填报人：李四",
+    )
+    .unwrap();
     wb.save_to_buffer().unwrap()
 }
 
@@ -181,7 +290,13 @@ pub fn scan_pdf_with_image(width: f64, height: f64, image_bytes: usize) -> Vec<u
     for off in offsets {
         out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
     }
-    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objs.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
     out
 }
 
@@ -202,7 +317,11 @@ fn base64(data: &[u8]) -> String {
         if n > 0 && n % 19 == 0 {
             out.push_str("\r\n");
         }
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -226,7 +345,13 @@ pub fn email(from: &str, subject: &str, body: &str, attachments: &[(&str, Vec<u8
 }
 
 /// Like [`email`], with extra header lines (each ending in CRLF).
-pub fn email_with_headers(from: &str, subject: &str, body: &str, attachments: &[(&str, Vec<u8>)], extra: &str) -> Vec<u8> {
+pub fn email_with_headers(
+    from: &str,
+    subject: &str,
+    body: &str,
+    attachments: &[(&str, Vec<u8>)],
+    extra: &str,
+) -> Vec<u8> {
     let boundary = "----=_Part_0_shenbao_test";
     let mut m = format!(
         "From: {from}\r\nTo: scjgzlfzc@tj.gov.cn\r\nSubject: {}\r\nDate: Thu, 20 Apr 2023 09:42:11 +0800\r\nMessage-ID: <{}@test>\r\nMIME-Version: 1.0\r\n{extra}",
@@ -237,7 +362,9 @@ pub fn email_with_headers(from: &str, subject: &str, body: &str, attachments: &[
         m.push_str(&format!("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n", base64(body.as_bytes())));
         return m.into_bytes();
     }
-    m.push_str(&format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"));
+    m.push_str(&format!(
+        "Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"
+    ));
     m.push_str(&format!("--{boundary}\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n", base64(body.as_bytes())));
     for (name, data) in attachments {
         m.push_str(&format!(
@@ -257,8 +384,14 @@ pub fn complete_submission(unit: &str, forms: &[Form]) -> Vec<(String, Vec<u8>)>
         ("附件2：汇总表（盖章）.pdf".to_string(), landscape()),
     ];
     for f in forms {
-        files.push((format!("附件1：申报表（{}）.docx", f.enterprise), application_docx(f)));
-        files.push((format!("附件1：申报表（{}）盖章版.pdf", f.enterprise), portrait()));
+        files.push((
+            format!("附件1：申报表（{}）.docx", f.enterprise),
+            application_docx(f),
+        ));
+        files.push((
+            format!("附件1：申报表（{}）盖章版.pdf", f.enterprise),
+            portrait(),
+        ));
     }
     files
 }
