@@ -67,9 +67,12 @@ fn missing_stamped_summary_is_named() {
     assert_eq!(errors(&o), ["missing_summary_stamped"]);
 }
 
+/// An expected error code and the edit of a valid form that provokes it.
+type Case = (&'static str, fn(&mut Form));
+
 #[test]
 fn content_errors_each_get_their_code() {
-    let cases: [(&str, fn(&mut Form)); 5] = [
+    let cases: [Case; 5] = [
         ("invalid_mobile", |f| f.mobile = "1382234567".into()),
         ("invalid_email", |f| f.email = "wangli@163com".into()),
         ("missing_field", |f| f.goals = String::new()),
@@ -205,7 +208,7 @@ fn the_same_project_from_another_unit_is_flagged() {
             SENDER,
             "申报",
             "",
-            &refs(&complete_submission(UNIT, &[f.clone()])),
+            &refs(&complete_submission(UNIT, std::slice::from_ref(&f))),
         ),
     );
     assert_eq!(o.verdict, Verdict::Accepted);
