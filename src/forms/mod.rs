@@ -70,11 +70,49 @@ pub struct PageInfo {
     pub width: f64,
     /// Height as displayed, same unit as `width`.
     pub height: f64,
+    /// What the seal check saw on this page; stamped forms are counted by sealed pages.
+    pub seal: SealCheck,
 }
 
 impl PageInfo {
     /// Landscape pages hold the summary table; portrait pages the application form.
     pub fn is_landscape(&self) -> bool {
         self.width > self.height
+    }
+}
+
+/// The result of looking for a red official seal on one page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "result")]
+pub enum SealCheck {
+    /// The page was not looked at (the analysis failed or was not run); nothing is known.
+    #[default]
+    NotChecked,
+    /// A seal was seen. The box is in fractions of the displayed page (0..1), so people can
+    /// find it on any rendering.
+    Found {
+        /// How sure the detector is, 0..1.
+        confidence: f32,
+        /// Left edge of the seal's box.
+        x: f32,
+        /// Top edge of the seal's box.
+        y: f32,
+        /// Width of the box.
+        w: f32,
+        /// Height of the box.
+        h: f32,
+    },
+    /// A colour page without a seal.
+    Absent,
+    /// A page without any colour (a black-and-white scanner): a red seal cannot show.
+    Grayscale,
+    /// The page holds no picture to look at (a PDF of vector text without a seal drawing).
+    NoImage,
+}
+
+impl SealCheck {
+    /// Whether a seal was seen.
+    pub fn found(&self) -> bool {
+        matches!(self, SealCheck::Found { .. })
     }
 }

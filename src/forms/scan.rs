@@ -19,6 +19,7 @@ pub fn inspect(data: &[u8], kind: FileKind) -> Result<ScanInfo, ReadError> {
                 pages: vec![PageInfo {
                     width: w,
                     height: h,
+                    ..PageInfo::default()
                 }],
                 text: String::new(),
             })
@@ -28,6 +29,7 @@ pub fn inspect(data: &[u8], kind: FileKind) -> Result<ScanInfo, ReadError> {
                 pages: vec![PageInfo {
                     width: w,
                     height: h,
+                    ..PageInfo::default()
                 }],
                 text: String::new(),
             })
@@ -68,6 +70,7 @@ fn pdf(data: &[u8]) -> Result<ScanInfo, ReadError> {
         info.pages.push(PageInfo {
             width: w,
             height: h,
+            ..PageInfo::default()
         });
         if page.is_some_and(|p| has_fonts(&doc, p, id)) {
             text_pages.push(number);
@@ -157,6 +160,7 @@ fn raw_pdf_pages(data: &[u8]) -> Result<ScanInfo, ReadError> {
         pages.push(PageInfo {
             width: w,
             height: h,
+            ..PageInfo::default()
         });
         if pages.len() >= MAX_PAGES {
             break;

@@ -5,12 +5,13 @@ pub mod completeness;
 pub mod duplicates;
 pub mod materials;
 pub mod names;
+pub mod stamped;
 
 use crate::config::{Campaign, LatePolicy};
 use crate::forms::application::Application;
 use crate::forms::classify::{Content, Reading};
 use crate::forms::summary::SummaryRow;
-use crate::forms::{FormKind, Version};
+use crate::forms::{FormKind, ScanInfo, SealCheck, Version};
 use crate::history::HistoryProject;
 use crate::message::{Email, FileProblem, is_question};
 use crate::rules::{Code, Problem, Severity};
@@ -18,6 +19,7 @@ use chrono::{DateTime, FixedOffset};
 use duplicates::Submitted;
 use materials::{FileRef, Incoming, Materials};
 use serde::Serialize;
+use stamped::StampedFile;
 use std::collections::{BTreeMap, HashMap};
 
 /// The outcome for one email.
@@ -44,6 +46,41 @@ pub struct FileReport {
     pub form: Option<FormKind>,
     /// Which version, if any.
     pub version: Option<Version>,
+    /// For a scan: every page with its orientation and seal result, so people can see why
+    /// the file was counted as it was.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<PageReport>,
+}
+
+/// One page of a scan as reported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageReport {
+    /// `portrait` (application form) or `landscape` (summary).
+    pub orientation: &'static str,
+    /// Displayed width (points for PDFs, pixels for images).
+    pub width: f64,
+    /// Displayed height, same unit.
+    pub height: f64,
+    /// What the seal check saw.
+    pub seal: SealCheck,
+}
+
+impl PageReport {
+    fn of(scan: &ScanInfo) -> Vec<PageReport> {
+        scan.pages
+            .iter()
+            .map(|p| PageReport {
+                orientation: if p.is_landscape() {
+                    "landscape"
+                } else {
+                    "portrait"
+                },
+                width: p.width,
+                height: p.height,
+                seal: p.seal,
+            })
+            .collect()
+    }
 }
 
 /// Everything decided about one email.
@@ -180,6 +217,10 @@ impl Judge {
                 container: a.container.clone(),
                 form: r.form,
                 version: r.version,
+                pages: match &r.content {
+                    Content::Scan(scan) => PageReport::of(scan),
+                    _ => Vec::new(),
+                },
             })
             .collect();
         if let Some(auto) = &email.automatic {
@@ -306,26 +347,28 @@ impl Judge {
         });
         unit.emails += 1;
         let n = unit.emails;
+        let mut stamped_files = Vec::new();
         for (mut fref, r) in pending {
             fref.email = n;
-            match (&r.content, r.form) {
-                (Content::Summary(s), _) => incoming.summaries.push((fref, s.clone())),
-                (Content::Application(app), _) => {
+            match (&r.content, r.form, r.version) {
+                (Content::Summary(s), _, _) => incoming.summaries.push((fref, s.clone())),
+                (Content::Application(app), _, _) => {
                     incoming.applications.push((fref, (**app).clone()))
                 }
-                (Content::Scan(_), Some(FormKind::Summary))
-                    if r.version == Some(Version::Stamped) =>
-                {
-                    incoming.summary_scans.push(fref)
-                }
-                (Content::Scan(_), Some(FormKind::Application))
-                    if r.version == Some(Version::Stamped) =>
-                {
-                    incoming.application_scans.push(fref)
+                (Content::Scan(scan), Some(form), Some(Version::Stamped)) => {
+                    stamped_files.push(StampedFile {
+                        file: fref,
+                        form,
+                        scan,
+                    })
                 }
                 _ => {}
             }
         }
+        let held = stamped::forms_held(&stamped_files);
+        incoming.summary_scans = held.summaries;
+        incoming.application_scans = held.applications;
+        file_problems.extend(held.problems);
         let replaced = unit.materials.merge(incoming);
         let mut problems = file_problems;
         problems.extend(completeness::problems(&unit.materials));
