@@ -32,15 +32,19 @@ pub(crate) fn automatic<'a>(
             "x-auto-response-suppress" => {
                 return auto(format!("X-Auto-Response-Suppress: {}", value.trim()));
             }
-            "return-path" if v.trim_matches(|c: char| c == '<' || c == '>' || c.is_whitespace()).is_empty() => {
+            "return-path"
+                if v.trim_matches(|c: char| c == '<' || c == '>' || c.is_whitespace())
+                    .is_empty() =>
+            {
                 return auto("Return-Path 为空（退信）".to_string());
             }
             "content-type" if first.starts_with("multipart/report") => {
                 return auto("multipart/report（投递报告）".to_string());
             }
-            "from" if ["mailer-daemon", "postmaster"].iter().any(|d| {
-                v.contains(&format!("{d}@")) || v.contains(&format!("<{d}>")) || v == *d
-            }) =>
+            "from"
+                if ["mailer-daemon", "postmaster"].iter().any(|d| {
+                    v.contains(&format!("{d}@")) || v.contains(&format!("<{d}>")) || v == *d
+                }) =>
             {
                 return auto(format!("发件人为系统退信地址：{}", value.trim()));
             }
@@ -53,8 +57,26 @@ pub(crate) fn automatic<'a>(
 
 /// Words that ask something in Chinese mail; matched anywhere in subject or body.
 const ASKING: &[&str] = &[
-    "请问", "咨询", "能否", "是否", "可否", "能不能", "可不可以", "是不是", "有没有", "如何",
-    "怎么", "怎样", "为什么", "为何", "多少", "哪些", "哪里", "哪个", "什么时候", "何时",
+    "请问",
+    "咨询",
+    "能否",
+    "是否",
+    "可否",
+    "能不能",
+    "可不可以",
+    "是不是",
+    "有没有",
+    "如何",
+    "怎么",
+    "怎样",
+    "为什么",
+    "为何",
+    "多少",
+    "哪些",
+    "哪里",
+    "哪个",
+    "什么时候",
+    "何时",
 ];
 
 /// True when a human message without attachments asks something, so staff should answer it.
@@ -79,9 +101,12 @@ fn asks(text: &str) -> bool {
     let chars: Vec<char> = cleaned.chars().collect();
     chars.iter().enumerate().any(|(i, c)| {
         *c == '吗'
-            && chars
-                .get(i + 1)
-                .is_none_or(|n| matches!(n, '。' | '！' | '!' | '，' | ',' | '.' | '~' | '～' | ' ' | '\n'))
+            && chars.get(i + 1).is_none_or(|n| {
+                matches!(
+                    n,
+                    '。' | '！' | '!' | '，' | ',' | '.' | '~' | '～' | ' ' | '\n'
+                )
+            })
     })
 }
 
@@ -109,7 +134,13 @@ mod tests {
         assert!(h(&[("Return-Path", " <a@b.cn>")]).is_none());
         assert!(h(&[("From", " Mail Delivery System <MAILER-DAEMON@qq.com>")]).is_some());
         assert!(h(&[("From", " postmaster@tj.gov.cn")]).is_some());
-        assert!(h(&[("Content-Type", " multipart/report; report-type=delivery-status")]).is_some());
+        assert!(
+            h(&[(
+                "Content-Type",
+                " multipart/report; report-type=delivery-status"
+            )])
+            .is_some()
+        );
         assert!(h(&[("From", " 王丽 <wangli@163.com>"), ("Subject", " 申报材料")]).is_none());
     }
 

@@ -36,7 +36,13 @@ impl<'l> Collector<'l> {
     }
 
     /// Lists a file typed from its bytes; a zip is followed by its entries at `depth + 1`.
-    pub fn add_file(&mut self, name: String, container: Option<String>, data: Vec<u8>, depth: usize) {
+    pub fn add_file(
+        &mut self,
+        name: String,
+        container: Option<String>,
+        data: Vec<u8>,
+        depth: usize,
+    ) {
         let kind = sniff(&data);
         let problem = sniff::problem_for(kind, &name, &data);
         let expand = kind == FileKind::Zip && problem.is_none();
@@ -71,7 +77,12 @@ impl<'l> Collector<'l> {
     }
 
     /// Lists an attached message as the container of what follows; returns its index.
-    pub fn add_message(&mut self, name: String, container: Option<String>, data: Vec<u8>) -> Option<usize> {
+    pub fn add_message(
+        &mut self,
+        name: String,
+        container: Option<String>,
+        data: Vec<u8>,
+    ) -> Option<usize> {
         self.push(Attachment {
             name,
             container,

@@ -84,7 +84,9 @@ fn header_fields(msg: &Message<'_>) -> Email {
         .map(|n| fix_text(n, msg, "from", true))
         .filter(|n| !n.is_empty());
     Email {
-        message_id: msg.message_id().map(|s| s.trim_matches(['<', '>']).to_string()),
+        message_id: msg
+            .message_id()
+            .map(|s| s.trim_matches(['<', '>']).to_string()),
         from: addr(msg.from()),
         from_name,
         reply_to: addr(msg.reply_to()),

@@ -212,7 +212,10 @@ fn parameters(value: &[u8]) -> Vec<(String, Vec<u8>)> {
         }
     }
     while i < value.len() {
-        while value.get(i).is_some_and(|b| b.is_ascii_whitespace() || *b == b';') {
+        while value
+            .get(i)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b';')
+        {
             i += 1;
         }
         let name_start = i;
@@ -383,9 +386,10 @@ mod tests {
         const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let mut out = String::new();
         for chunk in data.chunks(3) {
-            let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| {
-                acc | (u32::from(b) << (16 - 8 * i))
-            });
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
             for i in 0..4 {
                 if i <= chunk.len() {
                     out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -432,7 +436,7 @@ mod tests {
     fn rfc2231_continuations_join_before_decoding() {
         let bytes = gbk("附件2：汇总表（盖章）.pdf");
         let enc: String = bytes.iter().map(|b| format!("%{b:02X}")).collect();
-        let (a, b) = enc.split_at(10); // mid-character
+        let (a, b) = enc.split_at(9); // inside the second character
         let raw = format!(
             "Content-Type: application/pdf\r\nContent-Disposition: attachment;\r\n\tfilename*0*=gbk''{a};\r\n\tfilename*1*={b}\r\n\r\n"
         );
@@ -443,7 +447,8 @@ mod tests {
 
     #[test]
     fn rfc2231_single_and_plain_continuations() {
-        let raw = b"Content-Disposition: attachment; filename*=UTF-8''%E7%94%B3%E6%8A%A5.docx\r\n\r\n";
+        let raw =
+            b"Content-Disposition: attachment; filename*=UTF-8''%E7%94%B3%E6%8A%A5.docx\r\n\r\n";
         assert_eq!(
             part_header(raw).file_name.as_deref(),
             Some("\u{7533}\u{62a5}.docx")

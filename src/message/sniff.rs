@@ -33,8 +33,10 @@ const MAX_SNIFF_ENTRIES: usize = 4096;
 
 /// Decides a file's type from its bytes.
 pub fn sniff(data: &[u8]) -> FileKind {
+    // A PDF may start late (scanner junk before the header), but a zip or OLE file storing a
+    // PDF also holds `%PDF-` early: the late header is only believed after the other magics.
     let head = data.get(..1024).unwrap_or(data);
-    if head.windows(5).any(|w| w == b"%PDF-") {
+    if data.starts_with(b"%PDF-") {
         FileKind::Pdf
     } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
         FileKind::Jpeg
@@ -48,6 +50,8 @@ pub fn sniff(data: &[u8]) -> FileKind {
         zip_kind(data)
     } else if data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         ole_kind(data)
+    } else if head.windows(5).any(|w| w == b"%PDF-") {
+        FileKind::Pdf
     } else {
         FileKind::Unknown
     }
@@ -140,7 +144,7 @@ pub(crate) fn problem_for(kind: FileKind, name: &str, data: &[u8]) -> Option<Fil
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::message::archive::tests::{zip_bytes, ZipSpec};
+    use crate::message::archive::tests::{ZipSpec, zip_bytes};
 
     fn ole(streams: &[&str]) -> Vec<u8> {
         let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
@@ -162,14 +166,20 @@ mod tests {
         assert_eq!(sniff(b"GIF89a"), FileKind::Unknown);
         assert_eq!(sniff(b"Rar!\x1a\x07\x01\x00"), FileKind::Rar);
         assert_eq!(sniff(b"7z\xBC\xAF\x27\x1C\0\x04"), FileKind::SevenZip);
-        assert_eq!(sniff(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"), FileKind::Zip);
+        assert_eq!(
+            sniff(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"),
+            FileKind::Zip
+        );
         assert_eq!(sniff(b""), FileKind::Unknown);
         assert_eq!(sniff(b"hello"), FileKind::Unknown);
     }
 
     #[test]
     fn zips_by_content() {
-        let docx = zip_bytes(&[ZipSpec::stored("[Content_Types].xml", b"x"), ZipSpec::stored("word/document.xml", b"<w/>")]);
+        let docx = zip_bytes(&[
+            ZipSpec::stored("[Content_Types].xml", b"x"),
+            ZipSpec::stored("word/document.xml", b"<w/>"),
+        ]);
         assert_eq!(sniff(&docx), FileKind::Docx);
         let xlsx = zip_bytes(&[ZipSpec::stored("xl/workbook.xml", b"<w/>")]);
         assert_eq!(sniff(&xlsx), FileKind::Xlsx);
@@ -186,7 +196,10 @@ mod tests {
         assert_eq!(sniff(&ole(&["WordDocument", "1Table"])), FileKind::Doc);
         assert_eq!(sniff(&ole(&["Workbook"])), FileKind::Xls);
         assert_eq!(sniff(&ole(&["Book"])), FileKind::Xls);
-        assert_eq!(sniff(&ole(&["EncryptedPackage", "EncryptionInfo"])), FileKind::EncryptedOffice);
+        assert_eq!(
+            sniff(&ole(&["EncryptedPackage", "EncryptionInfo"])),
+            FileKind::EncryptedOffice
+        );
         assert_eq!(sniff(&ole(&["PowerPoint Document"])), FileKind::Ole);
     }
 
@@ -197,7 +210,10 @@ mod tests {
         assert_eq!(problem_for(FileKind::SevenZip, "a.7z", b""), un("7z"));
         assert_eq!(problem_for(FileKind::Ole, "申报表.wps", b""), un("wps"));
         assert_eq!(problem_for(FileKind::Unknown, "a.wps", b"xx"), un("wps"));
-        assert_eq!(problem_for(FileKind::Unknown, "a.doc", b"{\\rtf1"), un("rtf"));
+        assert_eq!(
+            problem_for(FileKind::Unknown, "a.doc", b"{\\rtf1"),
+            un("rtf")
+        );
         assert!(matches!(
             problem_for(FileKind::Unknown, "a.pdf", b"<html>"),
             Some(FileProblem::Unreadable(_))

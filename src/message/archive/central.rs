@@ -88,7 +88,9 @@ pub fn entries(data: &[u8], max: usize) -> Option<Vec<Entry>> {
 fn zip64_extra(extra: &[u8], uncompressed: &mut u64, compressed: &mut u64, offset: &mut u64) {
     let mut i = 0;
     while let (Some(id), Some(len)) = (u16_at(extra, i), u16_at(extra, i + 2)) {
-        let body = extra.get(i + 4..i + 4 + usize::from(len)).unwrap_or_default();
+        let body = extra
+            .get(i + 4..i + 4 + usize::from(len))
+            .unwrap_or_default();
         if id == 1 {
             let mut j = 0;
             for field in [uncompressed, compressed, offset] {

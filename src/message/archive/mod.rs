@@ -75,8 +75,7 @@ pub(crate) fn expand(
 
 fn read_all(data: &[u8], limits: &super::Limits, budget: u64) -> Result<Vec<Read1>, Refusal> {
     let corrupt = || "压缩包已损坏或不完整".to_string();
-    let entries =
-        central::entries(data, limits.max_archive_entries).ok_or_else(corrupt)?;
+    let entries = central::entries(data, limits.max_archive_entries).ok_or_else(corrupt)?;
     if entries.len() > limits.max_archive_entries {
         return Err(format!(
             "压缩包内文件超过{}个，疑似压缩炸弹",
@@ -162,7 +161,8 @@ fn check_sizes(uncompressed: u64, compressed: u64, limits: &super::Limits) -> Re
 fn check_overlap(data: &[u8], entries: &[central::Entry]) -> Result<(), Refusal> {
     let mut ranges = Vec::with_capacity(entries.len());
     for e in entries {
-        ranges.push(central::local_range(data, e).ok_or_else(|| "压缩包已损坏或不完整".to_string())?);
+        ranges
+            .push(central::local_range(data, e).ok_or_else(|| "压缩包已损坏或不完整".to_string())?);
     }
     ranges.sort_unstable();
     if ranges.windows(2).any(|w| matches!(w, [a, b] if b.0 < a.1)) {

@@ -207,14 +207,20 @@ fn overlapping_entries_are_a_bomb() {
 #[test]
 fn high_ratio_and_oversize_are_bombs() {
     let zeros = vec![0u8; 8 << 20];
-    let why = refused(&list(zip_bytes(&[ZipSpec::deflated("z.bin", &zeros)]), &Limits::default()));
+    let why = refused(&list(
+        zip_bytes(&[ZipSpec::deflated("z.bin", &zeros)]),
+        &Limits::default(),
+    ));
     assert!(why.contains("压缩比"), "{why}");
     let small = Limits {
         max_entry_bytes: 1 << 20,
         ..Limits::default()
     };
     let data = vec![7u8; 2 << 20];
-    let why = refused(&list(zip_bytes(&[ZipSpec::stored("big.bin", &data)]), &small));
+    let why = refused(&list(
+        zip_bytes(&[ZipSpec::stored("big.bin", &data)]),
+        &small,
+    ));
     assert!(why.contains("大小"), "{why}");
     let total = Limits {
         max_archive_bytes: 3 << 20,
