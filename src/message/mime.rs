@@ -156,6 +156,10 @@ fn walk(msg: &Message<'_>, col: &mut Collector<'_>, container: Option<&str>, dep
             PartType::Text(_) | PartType::Html(_)
                 if header.file_name.is_none() && !header.is_attachment => {}
             PartType::InlineBinary(_) if header.file_name.is_none() => {}
+            // Delivery-status and similar machine parts of reports are not files.
+            _ if header.file_name.is_none()
+                && !header.is_attachment
+                && is_type(part, "message") => {}
             _ => {
                 let data = body_bytes(part, raw);
                 add_file(col, &header, part, data, container, depth);
@@ -178,6 +182,11 @@ fn add_file(
         .or_else(|| part.attachment_name().map(str::to_string))
         .unwrap_or_else(|| UNNAMED.to_string());
     col.add_file(name, container.map(str::to_string), data, depth);
+}
+
+fn is_type(part: &MessagePart<'_>, main: &str) -> bool {
+    part.content_type()
+        .is_some_and(|ct| ct.c_type.eq_ignore_ascii_case(main))
 }
 
 fn is_message_type(part: &MessagePart<'_>) -> bool {

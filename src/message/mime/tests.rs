@@ -319,8 +319,10 @@ fn oversized_message_is_one_unreadable_pseudo_attachment() {
 
 #[test]
 fn delivery_report_and_list_mail_are_automatic() {
-    let raw = "From: MAILER-DAEMON@qq.com\r\nSubject: Undelivered\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nfail\r\n--x--\r\n";
-    assert!(parse(raw.as_bytes()).automatic.is_some());
+    let raw = "From: MAILER-DAEMON@qq.com\r\nSubject: Undelivered\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nfail\r\n--x\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\nAction: failed\r\n--x\r\nContent-Type: text/rfc822-headers\r\n\r\nSubject: s\r\n--x--\r\n";
+    let e = parse(raw.as_bytes());
+    assert!(e.automatic.is_some());
+    assert!(e.attachments.is_empty(), "{:?}", names(&e));
     let raw = format!(
         "{}List-Unsubscribe: <mailto:u@x.cn>\r\n\r\nnews\r\n",
         head()
