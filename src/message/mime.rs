@@ -50,9 +50,27 @@ pub fn parse_email(raw: &[u8], limits: &Limits) -> Email {
         let mut col = Collector::new(limits);
         walk(&msg, &mut col, None, 0);
         email.attachments = col.out;
+        dismantle(msg);
         email
     }))
     .unwrap_or_default()
+}
+
+/// Drops a parsed message level by level. mail-parser parses inline forwarded messages
+/// without recursion, but the resulting tree drops recursively: a few hundred thousand nested
+/// `message/rfc822` parts (or digest parts, which need no content type) overflow the stack.
+fn dismantle(msg: Message<'_>) {
+    let mut stack = vec![msg];
+    while let Some(mut m) = stack.pop() {
+        for part in &mut m.parts {
+            if matches!(part.body, PartType::Message(_))
+                && let PartType::Message(inner) =
+                    std::mem::replace(&mut part.body, PartType::Multipart(Vec::new()))
+            {
+                stack.push(inner);
+            }
+        }
+    }
 }
 
 /// The raw, unfolded value of every top-level header.
@@ -149,7 +167,10 @@ fn walk(msg: &Message<'_>, col: &mut Collector<'_>, container: Option<&str>, dep
                 let data = body_bytes(part, raw);
                 let parser = MessageParser::default();
                 match parser.parse(&data) {
-                    Some(inner) => forwarded(col, &header, &inner, &data, container, depth),
+                    Some(inner) => {
+                        forwarded(col, &header, &inner, &data, container, depth);
+                        dismantle(inner);
+                    }
                     None => add_file(col, &header, part, data, container, depth),
                 }
             }
@@ -215,8 +236,14 @@ fn forwarded(
             format!("{s}.eml")
         }
     });
-    let Some(idx) = col.add_message(name.clone(), container.map(str::to_string), data.to_vec())
-    else {
+    // A nested attached message's bytes are already inside its container's: keeping them again
+    // at every level would multiply the memory by the depth.
+    let data = if container.is_none() {
+        data.to_vec()
+    } else {
+        Vec::new()
+    };
+    let Some(idx) = col.add_message(name.clone(), container.map(str::to_string), data) else {
         return;
     };
     if depth >= col.limits.max_depth {
