@@ -382,3 +382,13 @@ proptest! {
         let _ = crate::message::sniff(&raw);
     }
 }
+
+#[test]
+fn raw_gbk_display_name_is_redecoded() {
+    let mut raw = b"From: ".to_vec();
+    raw.extend(gbk("天津市科委 王丽"));
+    raw.extend(b" <wl@tj.gov.cn>\r\nSubject: x\r\n\r\nbody\r\n");
+    let e = parse(&raw);
+    assert_eq!(e.from.as_deref(), Some("wl@tj.gov.cn"));
+    assert_eq!(e.from_name.as_deref(), Some("天津市科委 王丽"));
+}
