@@ -65,9 +65,19 @@ fn zip_kind(data: &[u8]) -> FileKind {
         None => central::local_names(data, MAX_SNIFF_ENTRIES),
     };
     let has = |n: &[u8]| names.iter().any(|x| x.eq_ignore_ascii_case(n));
-    if has(b"word/document.xml") {
+    // Some generators name the main part differently (word/document2.xml); the content-types
+    // part plus a word/ or xl/ folder still says which Office file it is.
+    let ooxml = has(b"[Content_Types].xml");
+    let under = |dir: &[u8]| {
+        ooxml
+            && names.iter().any(|x| {
+                x.get(..dir.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(dir))
+            })
+    };
+    if has(b"word/document.xml") || under(b"word/") {
         FileKind::Docx
-    } else if has(b"xl/workbook.xml") {
+    } else if has(b"xl/workbook.xml") || under(b"xl/") {
         FileKind::Xlsx
     } else {
         FileKind::Zip
@@ -117,9 +127,18 @@ pub(crate) fn problem_for(kind: FileKind, name: &str, data: &[u8]) -> Option<Fil
             "wps" | "et" | "dps" | "ppt" | "pps" | "vsd" | "msg" => unsupported(&ext),
             _ => unsupported("OLE复合文档"),
         },
+        // Zip-based formats nobody reads here are not archives to open.
+        FileKind::Zip => match ext.as_str() {
+            "pptx" | "ppsx" | "odt" | "ods" | "odp" | "ofd" | "epub" => unsupported(&ext),
+            _ => None,
+        },
         FileKind::Unknown => {
             if data.starts_with(b"{\\rtf") {
                 return unsupported("rtf");
+            }
+            // Outlook's TNEF wrapper hides the real attachments inside.
+            if data.starts_with(&[0x78, 0x9F, 0x3E, 0x22]) {
+                return unsupported("winmail.dat（Outlook RTF格式）");
             }
             match ext.as_str() {
                 "wps" | "et" | "dps" | "rar" | "7z" | "ofd" | "tar" | "gz" | "bz2" | "xz"
@@ -182,6 +201,11 @@ mod tests {
         ]);
         assert_eq!(sniff(&docx), FileKind::Docx);
         let xlsx = zip_bytes(&[ZipSpec::stored("xl/workbook.xml", b"<w/>")]);
+        let renamed = zip_bytes(&[
+            ZipSpec::stored("[Content_Types].xml", b"x"),
+            ZipSpec::stored("word/document2.xml", b"<w/>"),
+        ]);
+        assert_eq!(sniff(&renamed), FileKind::Docx);
         assert_eq!(sniff(&xlsx), FileKind::Xlsx);
         // A zip holding a docx is an archive, not a docx.
         let outer = zip_bytes(&[ZipSpec::stored("a.docx", &docx)]);
@@ -220,6 +244,16 @@ mod tests {
         ));
         assert_eq!(problem_for(FileKind::Unknown, "签名.gif", b"GIF89a"), None);
         assert_eq!(problem_for(FileKind::Docx, "a.docx", b""), None);
+        assert_eq!(problem_for(FileKind::Zip, "发票.ofd", b""), un("ofd"));
+        assert_eq!(problem_for(FileKind::Zip, "材料.zip", b""), None);
+        assert!(matches!(
+            problem_for(
+                FileKind::Unknown,
+                "winmail.dat",
+                &[0x78, 0x9F, 0x3E, 0x22, 1]
+            ),
+            Some(FileProblem::Unsupported(_))
+        ));
     }
 
     #[test]
