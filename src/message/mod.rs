@@ -6,6 +6,7 @@
 
 mod archive;
 mod auto;
+mod collect;
 mod mime;
 mod params;
 mod sniff;
@@ -13,6 +14,8 @@ mod sniff;
 pub use auto::{Automatic, is_question};
 pub use mime::parse_email;
 pub use sniff::{FileKind, sniff};
+
+use collect::Collector;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;

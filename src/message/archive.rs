@@ -1,1 +1,0 @@
-//! Zip archives: entries, GBK names, limits.
