@@ -129,28 +129,22 @@ pub(super) fn parse(s: &str, styles: &Styles, copy_budget: usize) -> Result<Docu
         };
         match ev {
             Event::Start(e) => {
-                if w.start(&e)? {
-                    // Dropped content; a part cut short inside it just ends here.
-                    if r.read_to_end(e.name()).is_err() {
-                        break;
-                    }
+                let skip = w.start(&e)?;
+                // Dropped content; a part cut short inside it just ends here.
+                if skip && r.read_to_end(e.name()).is_err() {
+                    break;
                 }
             }
             Event::Empty(e) => {
-                if !w.start(&e)? {
+                let skip = w.start(&e)?;
+                if !skip {
                     w.end();
                 }
             }
             Event::End(_) => w.end(),
-            Event::Text(t) => {
-                if w.tags.last() == Some(&Tag::T) {
-                    w.push_text(&xml::text(&t));
-                }
-            }
-            Event::CData(t) => {
-                if w.tags.last() == Some(&Tag::T) {
-                    w.push_text(&String::from_utf8_lossy(&t));
-                }
+            Event::Text(t) if w.tags.last() == Some(&Tag::T) => w.push_text(&xml::text(&t)),
+            Event::CData(t) if w.tags.last() == Some(&Tag::T) => {
+                w.push_text(&String::from_utf8_lossy(&t));
             }
             Event::DocType(t) => xml::check_doctype(&t)?,
             Event::Eof => break,
@@ -171,7 +165,15 @@ impl Walker<'_> {
             self.prefixes.learn(e);
             self.root_seen = true;
         }
-        let parent = self.tags.last().copied();
+        // Markup-compatibility wrappers are transparent: their content belongs to the element
+        // around them.
+        let parent = self
+            .tags
+            .iter()
+            .rev()
+            .find(|t| !matches!(t, Tag::Alt | Tag::Choice))
+            .copied();
+        let direct_parent = self.tags.last().copied();
         let (ns, local) = self.prefixes.split(e.name().0);
         let tag = match (ns, local) {
             (Ns::W, b"p") => {
@@ -289,7 +291,7 @@ impl Walker<'_> {
                 self.alts.push(false);
                 Tag::Alt
             }
-            (Ns::Mc, b"Choice" | b"Fallback") if parent == Some(Tag::Alt) => {
+            (Ns::Mc, b"Choice" | b"Fallback") if direct_parent == Some(Tag::Alt) => {
                 match self.alts.last_mut() {
                     Some(taken) if *taken => return Ok(true),
                     Some(taken) => *taken = true,
@@ -323,8 +325,8 @@ impl Walker<'_> {
             (
                 Ns::W,
                 b"del" | b"moveFrom" | b"instrText" | b"delText" | b"delInstrText" | b"rPrChange"
-                | b"pPrChange" | b"tcPrChange" | b"trPrChange" | b"tblPrChange"
-                | b"sectPrChange" | b"rt",
+                | b"pPrChange" | b"tcPrChange" | b"trPrChange" | b"tblPrChange" | b"sectPrChange"
+                | b"rt",
             ) => return Ok(true),
             _ => Tag::Other,
         };
@@ -428,7 +430,9 @@ impl Walker<'_> {
     }
 
     fn close_table(&mut self) {
-        let Some(mut t) = self.tables.pop() else { return };
+        let Some(mut t) = self.tables.pop() else {
+            return;
+        };
         let Some(order) = t.order else { return };
         t.end_row();
         if t.rows.is_empty() {

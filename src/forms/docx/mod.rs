@@ -30,8 +30,8 @@ const DEFAULT_DOCUMENT: &str = "word/document.xml";
 /// Reads a .docx file.
 pub fn read(data: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     check_entry_count(data, limits)?;
-    let mut zip = ZipArchive::new(Cursor::new(data))
-        .map_err(|e| ReadError::Corrupt(format!("zip: {e}")))?;
+    let mut zip =
+        ZipArchive::new(Cursor::new(data)).map_err(|e| ReadError::Corrupt(format!("zip: {e}")))?;
     let document_name = main_part_name(&mut zip, limits).unwrap_or_else(|| DEFAULT_DOCUMENT.into());
     let document = match read_part(&mut zip, &document_name, limits)? {
         Some(d) => d,
@@ -97,7 +97,10 @@ fn read_part(
         .read_to_end(&mut out)
         .map_err(|e| ReadError::Corrupt(format!("{name}: {e}")))?;
     if out.len() as u64 > limits.max_xml_bytes {
-        return Err(ReadError::TooLarge(format!("{name} 超过 {} 字节", limits.max_xml_bytes)));
+        return Err(ReadError::TooLarge(format!(
+            "{name} 超过 {} 字节",
+            limits.max_xml_bytes
+        )));
     }
     Ok(Some(out))
 }
@@ -111,7 +114,11 @@ fn main_part_name(zip: &mut ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Optio
 }
 
 /// The styles part named by the document's relationships, else `word/styles.xml`.
-fn styles_part_name(zip: &mut ZipArchive<Cursor<&[u8]>>, document: &str, limits: &Limits) -> String {
+fn styles_part_name(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    document: &str,
+    limits: &Limits,
+) -> String {
     let (dir, file) = document.rsplit_once('/').unwrap_or(("", document));
     let rels_name = if dir.is_empty() {
         format!("_rels/{file}.rels")

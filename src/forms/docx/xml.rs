@@ -79,7 +79,10 @@ impl Prefixes {
     /// Splits a qualified name into its namespace and local name.
     pub(super) fn split<'n>(&self, qname: &'n [u8]) -> (Ns, &'n [u8]) {
         let (prefix, local) = match qname.iter().position(|&b| b == b':') {
-            Some(i) => (qname.get(..i).unwrap_or_default(), qname.get(i + 1..).unwrap_or_default()),
+            Some(i) => (
+                qname.get(..i).unwrap_or_default(),
+                qname.get(i + 1..).unwrap_or_default(),
+            ),
             None => (&b""[..], qname),
         };
         let ns = if prefix == self.w.as_slice() {
@@ -137,10 +140,7 @@ pub(super) fn text<'a>(t: &BytesText<'a>) -> Cow<'a, str> {
 /// and it is how entity-expansion bombs are built.
 pub(super) fn check_doctype(t: &BytesText) -> Result<(), ReadError> {
     let body: &[u8] = t;
-    if body
-        .windows(8)
-        .any(|w| w.eq_ignore_ascii_case(b"<!ENTITY"))
-    {
+    if body.windows(8).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY")) {
         return Err(ReadError::TooLarge("XML 实体声明（实体扩展炸弹）".into()));
     }
     Ok(())
