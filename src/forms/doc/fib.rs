@@ -74,10 +74,7 @@ pub fn parse(wd: &[u8]) -> Result<Fib, ReadError> {
             return (0, 0);
         }
         let at = pairs + i * 8;
-        (
-            u32_at(wd, at).unwrap_or(0),
-            u32_at(wd, at + 4).unwrap_or(0),
-        )
+        (u32_at(wd, at).unwrap_or(0), u32_at(wd, at + 4).unwrap_or(0))
     };
     Ok(Fib {
         table1: flags & 0x0200 != 0,
@@ -106,7 +103,12 @@ pub struct Char {
 }
 
 /// Decodes the main document text through the piece table, at most `max_chars` characters.
-pub fn text(wd: &[u8], clx: &[u8], ccp_text: u32, max_chars: usize) -> Result<Vec<Char>, ReadError> {
+pub fn text(
+    wd: &[u8],
+    clx: &[u8],
+    ccp_text: u32,
+    max_chars: usize,
+) -> Result<Vec<Char>, ReadError> {
     let plc = pcdt(clx).ok_or_else(|| ReadError::Corrupt("Word 片段表缺失".into()))?;
     // PlcPcd: n+1 CPs then n 8-byte PCDs.
     let n = plc.len().saturating_sub(4) / 12;

@@ -43,13 +43,18 @@ fn read_inner(data: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let fib = fib::parse(&wd)?;
     let table_name = if fib.table1 { "/1Table" } else { "/0Table" };
     let table = read_stream(&mut file, table_name, cap)?;
-    let clx = fib::slice(&table, fib.clx)
-        .ok_or_else(|| ReadError::Corrupt("Word 片段表越界".into()))?;
+    decode(&wd, &fib, &table, limits)
+}
+
+/// The document from its two streams, once the FIB has named the table stream.
+fn decode(wd: &[u8], fib: &fib::Fib, table: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+    let clx =
+        fib::slice(table, fib.clx).ok_or_else(|| ReadError::Corrupt("Word 片段表越界".into()))?;
     let max_chars = usize::try_from(limits.max_xml_bytes / 2).unwrap_or(usize::MAX);
-    let chars = fib::text(&wd, clx, fib.ccp_text, max_chars)?;
-    let paras = props::paragraphs(&wd, &table, fib.bte_papx);
-    let chrs = props::characters(&wd, &table, fib.bte_chpx);
-    let fonts = props::fonts(&table, fib.ffn);
+    let chars = fib::text(wd, clx, fib.ccp_text, max_chars)?;
+    let paras = props::paragraphs(wd, table, fib.bte_papx);
+    let chrs = props::characters(wd, table, fib.bte_chpx);
+    let fonts = props::fonts(table, fib.ffn);
     Ok(build::build(&build::Source {
         chars: &chars,
         paras: &paras,

@@ -79,7 +79,10 @@ fn runs<T: Default + Clone>(
             break;
         };
         let page = usize::try_from(pn & 0x003F_FFFF).unwrap_or(usize::MAX);
-        let Some(fkp) = page.checked_mul(512).and_then(|s| wd.get(s..s.checked_add(512)?)) else {
+        let Some(fkp) = page
+            .checked_mul(512)
+            .and_then(|s| wd.get(s..s.checked_add(512)?))
+        else {
             continue;
         };
         let crun = usize::from(u8_at(fkp, 511).unwrap_or(0));

@@ -66,7 +66,11 @@ pub fn resolve(unit: u16, chr: &Chr, fonts: &[String]) -> Option<char> {
             .iter()
             .find_map(|&i| font_of(chr.ftc.get(i).copied().flatten(), fonts));
         if let Some(f) = sym {
-            return glyph(f, code).or(if pua { None } else { char::from_u32(u32::from(unit)) });
+            return glyph(f, code).or(if pua {
+                None
+            } else {
+                char::from_u32(u32::from(unit))
+            });
         }
         if pua {
             // A private-use symbol without a known font: the common Wingdings 2 boxes.

@@ -1,7 +1,7 @@
 //! Turning a sheet's sparse cells and merged regions into a [`Table`], with absolute columns.
 
-use crate::forms::grid::{Cell, Table};
 use crate::forms::ReadError;
+use crate::forms::grid::{Cell, Table};
 use std::collections::BTreeMap;
 
 /// A merged region in absolute sheet coordinates, inclusive on both ends.
@@ -94,7 +94,9 @@ pub fn build(
             });
             written += 1;
             if written > max_cells {
-                return Err(ReadError::TooLarge(format!("表格单元格超过 {max_cells} 个")));
+                return Err(ReadError::TooLarge(format!(
+                    "表格单元格超过 {max_cells} 个"
+                )));
             }
             if next == u32::MAX {
                 break;

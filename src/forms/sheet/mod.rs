@@ -130,7 +130,10 @@ fn check_zip_sizes(data: &[u8], limits: &Limits) -> Result<(), ReadError> {
         let size = entry.size();
         let ratio = size / entry.compressed_size().max(1);
         if size > limits.max_xml_bytes || (ratio > limits.max_ratio.max(1) && size > 1 << 20) {
-            return Err(ReadError::TooLarge(format!("表格部件 {} 过大", entry.name())));
+            return Err(ReadError::TooLarge(format!(
+                "表格部件 {} 过大",
+                entry.name()
+            )));
         }
         total = total.saturating_add(size);
     }

@@ -17,8 +17,15 @@ fn summary_xlsx() -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let f = Format::new();
-    ws.merge_range(1, 1, 1, 4, "  2023年天津市质量攻关项目立项申报汇总表\u{3000}", &f)
-        .unwrap();
+    ws.merge_range(
+        1,
+        1,
+        1,
+        4,
+        "  2023年天津市质量攻关项目立项申报汇总表\u{3000}",
+        &f,
+    )
+    .unwrap();
     ws.write_string(2, 1, "序号").unwrap();
     ws.write_string(2, 2, "企业名称").unwrap();
     ws.write_string(2, 3, "项目负责人及联系方式").unwrap();
@@ -76,9 +83,15 @@ fn summary_reader_finds_the_rows() {
     assert!(doc.all_text().contains("汇总表"));
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    for (i, h) in ["序号", "申报单位名称", "统一社会信用代码", "项目名称", "所在区"]
-        .iter()
-        .enumerate()
+    for (i, h) in [
+        "序号",
+        "申报单位名称",
+        "统一社会信用代码",
+        "项目名称",
+        "所在区",
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string(2, i as u16 + 2, *h).unwrap();
     }
@@ -86,7 +99,12 @@ fn summary_reader_finds_the_rows() {
     ws.write_string(3, 3, "天津乙公司").unwrap();
     ws.write_string(3, 4, "91120116MA05XXXX1X").unwrap();
     ws.write_string(3, 5, "质量提升").unwrap();
-    let doc = read(&wb.save_to_buffer().unwrap(), FileKind::Xlsx, &Limits::default()).unwrap();
+    let doc = read(
+        &wb.save_to_buffer().unwrap(),
+        FileKind::Xlsx,
+        &Limits::default(),
+    )
+    .unwrap();
     let s = crate::forms::summary::extract(&doc);
     assert_eq!(s.rows.len(), 1);
     assert_eq!(s.rows[0].enterprise_name, "天津乙公司");
@@ -100,7 +118,12 @@ fn several_sheets_make_several_tables() {
     wb.add_worksheet().write_string(0, 0, "甲").unwrap();
     wb.add_worksheet();
     wb.add_worksheet().write_string(5, 7, "乙").unwrap();
-    let doc = read(&wb.save_to_buffer().unwrap(), FileKind::Xlsx, &Limits::default()).unwrap();
+    let doc = read(
+        &wb.save_to_buffer().unwrap(),
+        FileKind::Xlsx,
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(doc.tables.len(), 3);
     assert!(doc.tables[1].rows.is_empty());
     assert_eq!(doc.tables[2].rows, vec![vec![cell("乙", 7, 1, false)]]);
@@ -113,7 +136,12 @@ fn dates_read_as_iso_text() {
     let f = Format::new().set_num_format("yyyy-mm-dd");
     let d = rust_xlsxwriter::ExcelDateTime::from_ymd(2023, 9, 15).unwrap();
     ws.write_datetime_with_format(0, 0, &d, &f).unwrap();
-    let doc = read(&wb.save_to_buffer().unwrap(), FileKind::Xlsx, &Limits::default()).unwrap();
+    let doc = read(
+        &wb.save_to_buffer().unwrap(),
+        FileKind::Xlsx,
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(doc.tables[0].rows[0][0].text, "2023-09-15");
 }
 
@@ -178,7 +206,10 @@ fn layout_caps_cells_and_skips_covered_columns() {
         last_col: 2,
     }];
     let t = layout::build(cells.clone(), &merges, 10).unwrap();
-    assert_eq!(t.rows, vec![vec![cell("a", 0, 3, false), cell("d", 3, 1, false)]]);
+    assert_eq!(
+        t.rows,
+        vec![vec![cell("a", 0, 3, false), cell("d", 3, 1, false)]]
+    );
     assert!(matches!(
         layout::build(cells, &[], 2),
         Err(ReadError::TooLarge(_))

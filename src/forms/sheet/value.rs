@@ -75,5 +75,9 @@ fn date(d: &ExcelDateTime) -> String {
         return float(serial);
     };
     let day = day.format("%Y-%m-%d").to_string();
-    if secs == 0 { day } else { format!("{day} {time}") }
+    if secs == 0 {
+        day
+    } else {
+        format!("{day} {time}")
+    }
 }
