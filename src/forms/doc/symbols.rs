@@ -29,7 +29,7 @@ fn font(name: &str) -> Option<Font> {
 fn glyph(font: Font, code: u8) -> Option<char> {
     match (font, code) {
         // Wingdings 2: R ☑, Q/S/T boxes with a cross, £ and * empty boxes, P a tick.
-        (Font::Wingdings2, 0x52 | 0x51 | 0x53 | 0x54) => Some(TICKED),
+        (Font::Wingdings2, 0x51..=0x54) => Some(TICKED),
         (Font::Wingdings2, 0xA3 | 0x2A | 0xA2) => Some(EMPTY),
         (Font::Wingdings2, 0x50) => Some('√'),
         (Font::Wingdings2, 0x4F) => Some('×'),
