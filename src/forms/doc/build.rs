@@ -18,7 +18,23 @@ pub struct Source<'a> {
     pub chrs: &'a Runs<Chr>,
     /// Font names by font table index.
     pub fonts: &'a [String],
+    /// The Data stream, where legacy form checkboxes keep their state (empty if absent).
+    pub data: &'a [u8],
 }
+
+/// A field being read (0x13 code 0x14 result 0x15).
+#[derive(Default)]
+struct Field {
+    /// True while in the field code (before 0x14): nothing of it shows.
+    code: bool,
+    /// The start of the code, enough to recognise FORMCHECKBOX.
+    head: String,
+    /// sprmCPicLocation met on the field's characters: where a form field's FFData sits.
+    pic: Option<u32>,
+}
+
+/// Characters of a field code kept to recognise its type.
+const FIELD_HEAD: usize = 16;
 
 /// The walk's state.
 #[derive(Default)]
@@ -32,8 +48,8 @@ struct Walk {
     row: Vec<String>,
     /// Rows of the table being read, each with its definition if the row-end mark had one.
     rows: Vec<(Vec<String>, Option<RowDef>)>,
-    /// Open fields, innermost last: true while in the field code (before 0x14).
-    fields: Vec<bool>,
+    /// Open fields, innermost last.
+    fields: Vec<Field>,
     /// A high surrogate waiting for its low half (characters beyond the BMP).
     high: Option<u16>,
 }
@@ -43,18 +59,35 @@ pub fn build(src: &Source<'_>) -> Document {
     let mut w = Walk::default();
     for ch in src.chars {
         match ch.unit {
-            0x13 => w.fields.push(true),
+            0x13 => w.fields.push(Field {
+                code: true,
+                head: String::new(),
+                pic: src.chrs.at(ch.fc).pic,
+            }),
             0x14 => {
                 if let Some(top) = w.fields.last_mut() {
-                    *top = false;
+                    top.code = false;
                 }
             }
             0x15 => {
-                w.fields.pop();
+                if let Some(f) = w.fields.pop()
+                    && f.head.trim_start().starts_with("FORMCHECKBOX")
+                {
+                    w.para.push(symbols::form_checkbox(src.data, f.pic));
+                }
             }
             0x0D | 0x07 => w.end_paragraph(ch.unit, &src.paras.at(ch.fc)),
             // In a field code nothing shows; its result (after 0x14) does.
-            _ if w.fields.iter().any(|&code| code) => {}
+            unit if w.fields.iter().any(|f| f.code) => {
+                if let Some(top) = w.fields.last_mut().filter(|f| f.code) {
+                    if top.pic.is_none() {
+                        top.pic = src.chrs.at(ch.fc).pic;
+                    }
+                    if top.head.len() < FIELD_HEAD {
+                        top.head.extend(char::from_u32(u32::from(unit)));
+                    }
+                }
+            }
             0x0B | 0x0C | 0x0E => w.para.push('\n'),
             0x09 => w.para.push('\t'),
             0x1E => w.para.push('-'),

@@ -68,6 +68,13 @@ pub fn symbol(ftc: u16, xchar: u16) -> Vec<u8> {
     v
 }
 
+/// sprmCPicLocation: where the run's picture or form field data sits in the Data stream.
+pub fn pic(at: u32) -> Vec<u8> {
+    let mut v = vec![0x03, 0x6A];
+    v.extend(at.to_le_bytes());
+    v
+}
+
 const TEXT_AT: usize = 0x400;
 
 fn put_u16(b: &mut [u8], at: usize, v: u16) {

@@ -43,11 +43,23 @@ fn read_inner(data: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let fib = fib::parse(&wd)?;
     let table_name = if fib.table1 { "/1Table" } else { "/0Table" };
     let table = read_stream(&mut file, table_name, cap)?;
-    decode(&wd, &fib, &table, limits)
+    // Only legacy form checkboxes need the Data stream; a file without one still reads.
+    let data_stream = if file.is_stream("/Data") {
+        read_stream(&mut file, "/Data", cap).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    decode(&wd, &fib, &table, &data_stream, limits)
 }
 
 /// The document from its two streams, once the FIB has named the table stream.
-fn decode(wd: &[u8], fib: &fib::Fib, table: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+fn decode(
+    wd: &[u8],
+    fib: &fib::Fib,
+    table: &[u8],
+    data: &[u8],
+    limits: &Limits,
+) -> Result<Document, ReadError> {
     let clx =
         fib::slice(table, fib.clx).ok_or_else(|| ReadError::Corrupt("Word 片段表越界".into()))?;
     let max_chars = usize::try_from(limits.max_xml_bytes / 2).unwrap_or(usize::MAX);
@@ -60,6 +72,7 @@ fn decode(wd: &[u8], fib: &fib::Fib, table: &[u8], limits: &Limits) -> Result<Do
         paras: &paras,
         chrs: &chrs,
         fonts: &fonts,
+        data,
     }))
 }
 

@@ -37,6 +37,8 @@ pub struct Chr {
     pub ftc: [Option<u16>; 3],
     /// sprmCSymbol: the font and character a symbol placeholder stands for.
     pub symbol: Option<(u16, u16)>,
+    /// sprmCPicLocation: offset in the Data stream of a picture or a form field's FFData.
+    pub pic: Option<u32>,
 }
 
 /// Runs of properties keyed by WordDocument byte offsets: `[start, end)`.
@@ -187,6 +189,7 @@ fn parse_chr(grpprl: &[u8]) -> Chr {
             0x4A50 => c.ftc[1] = u16_at(op, 0),
             0x4A51 => c.ftc[2] = u16_at(op, 0),
             0x6A09 => c.symbol = u16_at(op, 0).zip(u16_at(op, 2)),
+            0x6A03 => c.pic = u32_at(op, 0),
             _ => {}
         }
     }

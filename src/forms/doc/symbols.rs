@@ -1,5 +1,6 @@
 //! Symbol-font characters to Unicode: the Wingdings boxes people tick in Word forms.
 
+use super::fib::{u16_at, u32_at};
 use super::props::Chr;
 use crate::forms::grid::{EMPTY, TICKED};
 
@@ -78,4 +79,33 @@ pub fn resolve(unit: u16, chr: &Chr, fonts: &[String]) -> Option<char> {
         }
     }
     char::from_u32(u32::from(unit))
+}
+
+/// The state of a legacy FORMCHECKBOX field, from its FFData in the Data stream ([MS-DOC]
+/// 2.9.75): a 4-byte size and a header of cbHeader bytes, then version, the bits (iType in
+/// bits 0–1, iRes in bits 2–6), a size word and wDef. An unreadable box counts as empty, the
+/// state Word gives a new one.
+pub fn form_checkbox(data: &[u8], pic: Option<u32>) -> char {
+    let state = || -> Option<bool> {
+        let at = usize::try_from(pic?).ok()?;
+        let header = usize::from(u16_at(data, at.checked_add(4)?)?);
+        let ff = at.checked_add(header)?;
+        if u32_at(data, ff)? != 0xFFFF_FFFF {
+            return None;
+        }
+        let bits = u16_at(data, ff + 4)?;
+        if bits & 0x3 != 1 {
+            return None;
+        }
+        // iRes 25 means "the default": wDef decides.
+        match (bits >> 2) & 0x1F {
+            25 => Some(u16_at(data, ff + 8)? != 0),
+            res => Some(res != 0),
+        }
+    };
+    if state().unwrap_or(false) {
+        TICKED
+    } else {
+        EMPTY
+    }
 }

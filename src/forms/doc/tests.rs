@@ -1,4 +1,4 @@
-use super::fixture::{self, Para, ftc0, in_table, row_end, symbol, units};
+use super::fixture::{self, Para, ftc0, in_table, pic, row_end, symbol, units};
 use super::*;
 use crate::forms::grid::{Cell, EMPTY, TICKED};
 
@@ -143,6 +143,49 @@ fn nested_table_text_stays_in_the_outer_cell() {
 }
 
 #[test]
+fn legacy_form_checkboxes_read_their_state() {
+    let code = units(" FORMCHECKBOX ");
+    let para = Para {
+        runs: vec![
+            (vec![0x13], pic(0)),
+            (code.clone(), vec![]),
+            (vec![0x15], vec![]),
+            (units("大型 "), vec![]),
+            (vec![0x13], pic(100)),
+            (code.clone(), vec![]),
+            (vec![0x14, 0x15], vec![]),
+            (units("中型 "), vec![]),
+            // No FFData at all: an empty box.
+            (vec![0x13], vec![]),
+            (code, vec![]),
+            (vec![0x15], vec![]),
+            (units("小型"), vec![]),
+        ],
+        mark: 0x0D,
+        papx: vec![],
+    };
+    let ffdata = |bits: u16, def: u16| {
+        let mut v = vec![0u8; 0x44];
+        v[4] = 0x44;
+        v.extend(0xFFFF_FFFFu32.to_le_bytes());
+        v.extend(bits.to_le_bytes());
+        v.extend(20u16.to_le_bytes());
+        v.extend(def.to_le_bytes());
+        v
+    };
+    let mut data = ffdata(1 | (1 << 2), 0);
+    data.resize(100, 0);
+    data.extend(ffdata(1 | (25 << 2), 0));
+    let (wd, table) = fixture::streams(&[para], &FONTS, 0);
+    let fib = fib::parse(&wd).unwrap();
+    let doc = decode(&wd, &fib, &table, &data, &Limits::default()).unwrap();
+    assert_eq!(
+        doc.paragraphs,
+        vec![format!("{TICKED}大型 {EMPTY}中型 {EMPTY}小型")]
+    );
+}
+
+#[test]
 fn encrypted_and_obfuscated_files_are_reported() {
     let l = Limits::default();
     for flag in [0x0100, 0x8000] {
@@ -171,7 +214,7 @@ fn corrupt_and_truncated_files_are_errors() {
     wd[0] = 0xEC;
     // A piece table pointing past the stream reads nothing rather than failing hard.
     let fib = fib::parse(&wd).unwrap();
-    let doc = decode(&wd[..0x400], &fib, &table, &l).unwrap();
+    let doc = decode(&wd[..0x400], &fib, &table, &[], &l).unwrap();
     assert_eq!(doc, Document::default());
 }
 
@@ -184,7 +227,7 @@ fn text_limit_is_enforced() {
         ..Limits::default()
     };
     assert!(matches!(
-        decode(&wd, &fib, &table, &tiny),
+        decode(&wd, &fib, &table, &[], &tiny),
         Err(ReadError::TooLarge(_))
     ));
 }
@@ -208,7 +251,7 @@ mod fuzz {
                 }
             }
             if let Ok(fib) = fib::parse(&wd) {
-                let _ = decode(&wd, &fib, &table, &Limits::default());
+                let _ = decode(&wd, &fib, &table, &[], &Limits::default());
             }
         }
 
