@@ -4,11 +4,14 @@
 //! as "2023年天津市质量攻关项目立项申报汇总表" merged across the first row is the first cell of
 //! the sheet's table, where classification looks when there are no paragraphs.
 
+mod biff;
 mod layout;
 mod value;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod xls_tests;
 
 use super::{Document, ReadError};
 use crate::message::{FileKind, Limits};
@@ -22,6 +25,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 const MAX_CELLS: usize = 200_000;
 /// Most merged regions taken from one sheet.
 const MAX_MERGES: usize = 4_096;
+/// The signature of an OLE compound file.
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// Most sheets read from one workbook.
 const MAX_SHEETS: usize = 64;
 
@@ -40,6 +45,11 @@ pub fn read(data: &[u8], kind: FileKind, limits: &Limits) -> Result<Document, Re
 fn read_xlsx(data: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     if is_encrypted_ooxml(data) {
         return Err(ReadError::Encrypted);
+    }
+    // calamine probes every .xlsx for OLE encryption with its own OLE reader, which trusts
+    // sector numbers: an OLE file (even one that is also a zip) never reaches it.
+    if data.starts_with(&OLE_MAGIC) {
+        return Err(ReadError::Corrupt("不是 xlsx 文件（OLE 复合文档）".into()));
     }
     check_zip_sizes(data, limits)?;
     let mut book = Xlsx::new(Cursor::new(data)).map_err(xlsx_error)?;
@@ -72,7 +82,8 @@ fn read_xlsx(data: &[u8], limits: &Limits) -> Result<Document, ReadError> {
 }
 
 fn read_xls(data: &[u8]) -> Result<Document, ReadError> {
-    let mut book = Xls::new(Cursor::new(data)).map_err(xls_error)?;
+    let clean = biff::sanitize(data)?;
+    let mut book = Xls::new(Cursor::new(clean.as_slice())).map_err(xls_error)?;
     let names: Vec<String> = book.sheet_names().into_iter().take(MAX_SHEETS).collect();
     let mut doc = Document::default();
     let mut budget = MAX_CELLS;
