@@ -101,7 +101,11 @@ pub fn build(src: &Source<'_>) -> Document {
                 }
             }
             unit => {
-                if let Some(c) = symbols::resolve(unit, &src.chrs.at(ch.fc), src.fonts) {
+                let chr = src.chrs.at(ch.fc);
+                if chr.unseen {
+                    continue;
+                }
+                if let Some(c) = symbols::resolve(unit, &chr, src.fonts) {
                     w.para.push(c);
                 }
             }

@@ -186,6 +186,22 @@ fn legacy_form_checkboxes_read_their_state() {
 }
 
 #[test]
+fn deleted_and_hidden_text_is_not_read() {
+    let para = Para {
+        runs: vec![
+            (units("天津"), vec![]),
+            (units("旧公司"), vec![0x00, 0x08, 1]),
+            (units("说明"), vec![0x3C, 0x08, 1]),
+            (units("新公司"), vec![0x01, 0x08, 1]),
+        ],
+        mark: 0x0D,
+        papx: vec![],
+    };
+    let doc = read(&fixture::file(&[para], &FONTS, 0), &Limits::default()).unwrap();
+    assert_eq!(doc.paragraphs, vec!["天津新公司"]);
+}
+
+#[test]
 fn encrypted_and_obfuscated_files_are_reported() {
     let l = Limits::default();
     for flag in [0x0100, 0x8000] {
