@@ -39,6 +39,7 @@ const FIELD_HEAD: usize = 16;
 /// The walk's state.
 #[derive(Default)]
 struct Walk {
+    /// What has been read so far.
     doc: Document,
     /// Text of the paragraph being read.
     para: String,

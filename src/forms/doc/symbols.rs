@@ -31,11 +31,11 @@ fn glyph(font: Font, code: u8) -> Option<char> {
     match (font, code) {
         // Wingdings 2: R ☑, Q/S/T boxes with a cross, £ and * empty boxes, P a tick.
         (Font::Wingdings2, 0x51..=0x54) => Some(TICKED),
-        (Font::Wingdings2, 0xA3 | 0x2A | 0xA2) => Some(EMPTY),
+        (Font::Wingdings2, 0xA3 | 0x2A) => Some(EMPTY),
         (Font::Wingdings2, 0x50) => Some('√'),
         (Font::Wingdings2, 0x4F) => Some('×'),
-        // Wingdings: þ ☑, ý ☒, ¨ o q empty boxes, n a filled square, ü a tick.
-        (Font::Wingdings, 0xFE | 0xFD) => Some(TICKED),
+        // Wingdings: þ ☑, ý ☒, x ⌧, ¨ o q r empty boxes, n a filled square, ü a tick.
+        (Font::Wingdings, 0xFE | 0xFD | 0x78) => Some(TICKED),
         (Font::Wingdings, 0xA8 | 0x6F | 0x71 | 0x72) => Some(EMPTY),
         (Font::Wingdings, 0x6E) => Some('■'),
         (Font::Wingdings, 0xFC) => Some('√'),
