@@ -39,6 +39,7 @@ const FIELD_HEAD: usize = 16;
 /// The walk's state.
 #[derive(Default)]
 struct Walk {
+    /// What has been read so far.
     doc: Document,
     /// Text of the paragraph being read.
     para: String,
@@ -101,7 +102,11 @@ pub fn build(src: &Source<'_>) -> Document {
                 }
             }
             unit => {
-                if let Some(c) = symbols::resolve(unit, &src.chrs.at(ch.fc), src.fonts) {
+                let chr = src.chrs.at(ch.fc);
+                if chr.unseen {
+                    continue;
+                }
+                if let Some(c) = symbols::resolve(unit, &chr, src.fonts) {
                     w.para.push(c);
                 }
             }

@@ -39,6 +39,9 @@ pub struct Chr {
     pub symbol: Option<(u16, u16)>,
     /// sprmCPicLocation: offset in the Data stream of a picture or a form field's FFData.
     pub pic: Option<u32>,
+    /// sprmCFRMarkDel or sprmCFVanish: text deleted under tracked changes, or hidden; a reader
+    /// of the form does not see it, so neither do the fields.
+    pub unseen: bool,
 }
 
 /// Runs of properties keyed by WordDocument byte offsets: `[start, end)`.
@@ -190,6 +193,10 @@ fn parse_chr(grpprl: &[u8]) -> Chr {
             0x4A51 => c.ftc[2] = u16_at(op, 0),
             0x6A09 => c.symbol = u16_at(op, 0).zip(u16_at(op, 2)),
             0x6A03 => c.pic = u32_at(op, 0),
+            // Toggle operands: 1 sets, 0x81 inverts the style (whose own value is not read).
+            0x0800 | 0x083C if op.first().is_some_and(|&b| b == 1 || b == 0x81) => {
+                c.unseen = true;
+            }
             _ => {}
         }
     }

@@ -186,6 +186,54 @@ fn legacy_form_checkboxes_read_their_state() {
 }
 
 #[test]
+fn deleted_and_hidden_text_is_not_read() {
+    let para = Para {
+        runs: vec![
+            (units("天津"), vec![]),
+            (units("旧公司"), vec![0x00, 0x08, 1]),
+            (units("说明"), vec![0x3C, 0x08, 1]),
+            (units("新公司"), vec![0x01, 0x08, 1]),
+        ],
+        mark: 0x0D,
+        papx: vec![],
+    };
+    let doc = read(&fixture::file(&[para], &FONTS, 0), &Limits::default()).unwrap();
+    assert_eq!(doc.paragraphs, vec!["天津新公司"]);
+}
+
+#[test]
+fn several_pieces_and_8_bit_text() {
+    // First piece: the fixture's UTF-16 "天津\r"; second: CP1252 bytes appended to the stream.
+    let (mut wd, mut table) = fixture::streams(&[Para::text("天津", 0x0D, vec![])], &FONTS, 0);
+    let tail = b"Caf\xe9 \x93ok\x94\r";
+    let tail_at = u32::try_from(wd.len()).unwrap();
+    wd.extend(tail);
+    let n = u32::try_from(tail.len()).unwrap();
+    let mut plc = Vec::new();
+    for cp in [0u32, 3, 3 + n] {
+        plc.extend(cp.to_le_bytes());
+    }
+    for fc in [0x400u32, (tail_at * 2) | 0x4000_0000] {
+        plc.extend([0, 0]);
+        plc.extend(fc.to_le_bytes());
+        plc.extend([0, 0]);
+    }
+    // A Prc (property modifier block) comes before the piece table and is skipped.
+    let mut clx = vec![0x01, 3, 0, 0x16, 0x24, 1, 0x02];
+    clx.extend(u32::try_from(plc.len()).unwrap().to_le_bytes());
+    clx.extend(plc);
+    let clx_at = u32::try_from(table.len()).unwrap();
+    let clx_len = u32::try_from(clx.len()).unwrap();
+    table.extend(clx);
+    wd[154 + 33 * 8..154 + 33 * 8 + 4].copy_from_slice(&clx_at.to_le_bytes());
+    wd[154 + 33 * 8 + 4..154 + 33 * 8 + 8].copy_from_slice(&clx_len.to_le_bytes());
+    wd[76..80].copy_from_slice(&(3 + n).to_le_bytes());
+    let fib = fib::parse(&wd).unwrap();
+    let doc = decode(&wd, &fib, &table, &[], &Limits::default()).unwrap();
+    assert_eq!(doc.paragraphs, vec!["天津", "Café \u{201c}ok\u{201d}"]);
+}
+
+#[test]
 fn encrypted_and_obfuscated_files_are_reported() {
     let l = Limits::default();
     for flag in [0x0100, 0x8000] {
