@@ -261,8 +261,33 @@ impl MailStack {
 
     /// Stops Postfix at once (SIGKILL to its group): SMTP is down until `start_smtp`.
     pub fn stop_smtp(&mut self) {
-        if let Some(mut c) = self.postfix.take() {
-            kill_group(&mut c);
+        let Some(mut c) = self.postfix.take() else {
+            return;
+        };
+        // The master calls setsid(): its daemons form a group of their own, led by the pid
+        // in master.pid.
+        let pid = std::fs::read_to_string(self.dir.join("pq/pid/master.pid")).unwrap_or_default();
+        let master = pid.trim().parse::<u32>().ok();
+        if let Some(pid) = master {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .stderr(Stdio::null())
+                .status();
+        }
+        kill_group(&mut c);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while let Some(pid) = master
+            && Path::new(&format!("/proc/{pid}")).exists()
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // Down means refusing connections (the kernel closes the listeners as processes die).
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while TcpStream::connect(("127.0.0.1", self.ports.inject)).is_ok()
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 
