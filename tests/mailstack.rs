@@ -44,13 +44,44 @@ fn login_over_tls_shows_idle_move_uidplus_id() {
     let s = stack();
     let caps = s.capabilities(OFFICE).unwrap();
     for c in ["IDLE", "MOVE", "UIDPLUS", "ID"] {
-        assert!(caps.split_whitespace().any(|w| w == c), "{c} missing: {caps}");
+        assert!(
+            caps.split_whitespace().any(|w| w == c),
+            "{c} missing: {caps}"
+        );
     }
     assert!(caps.contains("ID OK"), "{caps}");
     assert!(s.ca_file().is_file());
-    // A wrong password is refused.
-    let pem = std::fs::read_to_string(s.ca_file()).unwrap();
-    assert!(pem.contains("BEGIN CERTIFICATE"));
+    s.try_login(UNIT, "unit-pw", s.ca_file()).unwrap();
+    let wrong = s.try_login(UNIT, "wrong", s.ca_file()).unwrap_err();
+    assert!(
+        wrong.to_string().contains("AUTHENTICATIONFAILED"),
+        "{wrong}"
+    );
+    // The system roots do not know the throw-away CA: verification is real.
+    let roots = std::path::Path::new("/etc/ssl/certs/ca-certificates.crt");
+    if roots.is_file() {
+        let untrusted = s.try_login(UNIT, "unit-pw", roots).unwrap_err();
+        assert!(
+            untrusted.to_string().contains("CERTIFICATE_VERIFY_FAILED"),
+            "{untrusted}"
+        );
+    }
+}
+
+#[test]
+fn authenticated_submission_with_null_sender_reaches_the_other_mailbox() {
+    crate::require_mailstack!();
+    let s = stack();
+    for (implicit, id) in [(false, "n1@tj.gov.cn"), (true, "n2@tj.gov.cn")] {
+        let raw = mail(OFFICE, UNIT, "【材料补正通知】", id);
+        s.submit(OFFICE, implicit, "", &[UNIT], &raw).unwrap();
+    }
+    let got = s
+        .wait_for_messages(UNIT, "INBOX", 2, Duration::from_secs(10))
+        .unwrap();
+    let text = String::from_utf8_lossy(&got.concat()).to_string();
+    assert!(text.contains("Return-Path: <>"), "{text}");
+    assert!(text.contains("<n1@tj.gov.cn>") && text.contains("<n2@tj.gov.cn>"));
 }
 
 #[test]
@@ -95,7 +126,10 @@ fn smtp_delivers_into_the_mailbox_and_survives_a_restart() {
     eprintln!("SMTP → LMTP → IMAP in {:?}", t.elapsed());
     let text = String::from_utf8_lossy(&got[0]);
     assert!(text.contains("Message-ID: <r1@tj.gov.cn>"), "{text}");
-    assert!(text.contains("\r\n.leading dot\r\n"), "dot-stuffing undone: {text}");
+    assert!(
+        text.contains("\r\n.leading dot\r\n"),
+        "dot-stuffing undone: {text}"
+    );
 
     s.stop_smtp();
     let down = mailstack_send(&s, "r2@tj.gov.cn");

@@ -37,7 +37,10 @@ macro_rules! require_mailstack {
             if std::env::var_os("SHENBAO_REQUIRE_MAILSTACK").is_some() {
                 panic!("mail stack required but unavailable: {why}");
             }
-            eprintln!("\n!!! SKIPPED {}: mail stack unavailable: {why}\n", module_path!());
+            eprintln!(
+                "\n!!! SKIPPED {}: mail stack unavailable: {why}\n",
+                module_path!()
+            );
             return;
         }
     };
@@ -197,6 +200,7 @@ impl MailStack {
         let ports = Ports::free()?;
         let tls = tls::make(&dir.join("tls"))?;
         std::fs::write(dir.join("imap.py"), imap::SCRIPT)?;
+        std::fs::write(dir.join("submit.py"), smtp::SUBMIT_SCRIPT)?;
         let who = dovecot::Identity::current(is_root())?;
         let conf = dovecot::write_config(&dir, &ports, users, &who)?;
         let mut domains: Vec<String> = users
@@ -344,13 +348,62 @@ impl MailStack {
 
     fn imap(&self, user: &str, args: &[&str], stdin: Option<&[u8]>) -> Result<Option<Vec<u8>>> {
         let login = self.login(user)?;
-        imap::run_script(&self.dir, self.imap_port(), self.ca_file(), login, args, stdin)
+        imap::run_script(
+            &self.dir,
+            self.imap_port(),
+            self.ca_file(),
+            login,
+            args,
+            stdin,
+        )
     }
 
     /// Capabilities after login (over TLS verified against the CA), then `ID <result>`.
     pub fn capabilities(&self, user: &str) -> Result<String> {
         let out = self.imap(user, &["caps"], None)?.unwrap_or_default();
         Ok(String::from_utf8_lossy(&out).to_string())
+    }
+
+    /// Logs in with this password and a trusted CA file of the caller's choice; proves that
+    /// wrong passwords and untrusted certificates are refused.
+    pub fn try_login(&self, user: &str, password: &str, ca: &Path) -> Result<()> {
+        imap::run_script(
+            &self.dir,
+            self.imap_port(),
+            ca,
+            (user, password),
+            &["caps"],
+            None,
+        )?;
+        Ok(())
+    }
+
+    /// Submits as a real client does: STARTTLS (or implicit TLS) verified against the CA, AUTH
+    /// as `user`, then the envelope; `from` may be empty (`MAIL FROM:<>`).
+    pub fn submit(
+        &self,
+        user: &str,
+        implicit_tls: bool,
+        from: &str,
+        to: &[&str],
+        raw: &[u8],
+    ) -> Result<()> {
+        let (user, pw) = self.login(user)?;
+        let (port, mode) = if implicit_tls {
+            (self.ports.smtps, "implicit")
+        } else {
+            (self.ports.smtp, "starttls")
+        };
+        let mut args: Vec<String> = vec![
+            port.to_string(),
+            mode.into(),
+            self.ca_file().display().to_string(),
+            user.into(),
+            pw.into(),
+            from.into(),
+        ];
+        args.extend(to.iter().map(|t| t.to_string()));
+        smtp::run_submit(&self.dir, &args, raw)
     }
 
     /// Creates a folder; the name is plain UTF-8 (`已处理`), encoded here.
@@ -394,7 +447,11 @@ impl MailStack {
 
     /// The raw messages of a folder in UID order.
     pub fn messages(&self, user: &str, folder: &str) -> Result<Vec<Vec<u8>>> {
-        Ok(self.fetch(user, folder)?.into_iter().map(|f| f.raw).collect())
+        Ok(self
+            .fetch(user, folder)?
+            .into_iter()
+            .map(|f| f.raw)
+            .collect())
     }
 
     /// Polls until the folder holds at least `n` messages; returns them.

@@ -3,6 +3,8 @@
 use super::Result;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// Reads one (possibly multi-line) reply and checks its class.
@@ -68,4 +70,27 @@ pub fn send(port: u16, from: &str, to: &[&str], raw: &[u8]) -> Result<()> {
     expect(&mut r, b'2', "end of data")?;
     w.write_all(b"QUIT\r\n")?;
     Ok(())
+}
+
+/// The python3 smtplib client for authenticated submission over TLS.
+pub const SUBMIT_SCRIPT: &str = include_str!("submit.py");
+
+/// Runs submit.py with `args`, the message on stdin.
+pub fn run_submit(dir: &Path, args: &[String], raw: &[u8]) -> Result<()> {
+    let mut child = Command::new("python3")
+        .arg(dir.join("submit.py"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    if let Some(mut w) = child.stdin.take() {
+        w.write_all(raw)?;
+    }
+    let out = child.wait_with_output()?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("submit: {}", String::from_utf8_lossy(&out.stderr).trim()).into())
+    }
 }
