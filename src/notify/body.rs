@@ -143,6 +143,9 @@ impl Facts<'_> {
         for (i, [name, place, what]) in self.files.iter().enumerate() {
             let _ = writeln!(t, "  {}. {name}{place}：{what}", i + 1);
         }
+        if self.files.is_empty() {
+            let _ = writeln!(t, "  （本邮件未附带任何文件）");
+        }
         t.push('\n');
         if !self.warnings.is_empty() {
             let _ = writeln!(t, "{}、提示事项（不影响受理，请留意）", section(&mut n));

@@ -120,11 +120,22 @@ fn one_line(s: &str) -> String {
         .join(" ")
 }
 
-fn file_label(f: &FileReport) -> String {
+fn file_label(f: &FileReport, all: &[FileReport]) -> String {
     let form = match f.form {
         Some(FormKind::Application) => "立项申报表（附件1）",
         Some(FormKind::Summary) => "立项申报汇总表（附件2）",
-        None => return "未识别为申报材料".to_string(),
+        None => {
+            // Containers are listed before their entries; say what they held.
+            let inside = all
+                .iter()
+                .filter(|g| g.container.as_deref() == Some(f.name.as_str()))
+                .count();
+            return match inside {
+                0 => "未识别为申报材料".to_string(),
+                n if f.name.to_lowercase().ends_with(".zip") => format!("压缩包，内含{n}个文件"),
+                n => format!("附带的邮件，内含{n}个文件"),
+            };
+        }
     };
     match f.version {
         Some(Version::Word) => format!("{form}，word版"),
@@ -217,7 +228,11 @@ pub fn compose(
                 .as_deref()
                 .map(|c| format!("（位于“{}”中）", one_line(c)))
                 .unwrap_or_default();
-            [one_line(&f.name), place, file_label(f)]
+            [
+                one_line(&f.name),
+                place,
+                file_label(f, &outcome.attachments),
+            ]
         })
         .collect();
     let (errors, warnings) = outcome

@@ -84,6 +84,12 @@ fn outcome(verdict: Verdict, problems: Vec<Problem>) -> Outcome {
         ignored_reason: None,
         problems,
         attachments: vec![
+            FileReport {
+                name: "和平区申报材料.zip".into(),
+                container: None,
+                form: None,
+                version: None,
+            },
             file(
                 "附件1：立项申报表（天津海河精工）.docx",
                 Some(FormKind::Application),
@@ -167,6 +173,7 @@ fn receipt_parses_back_with_headers_and_both_parts() {
             "汇总表盖章.pdf",
             "和平区申报材料.zip",
             "立项申报汇总表（附件2），盖章扫描件",
+            "压缩包，内含3个文件",
             "与历年项目雷同",
             "2023年4月20日 10:15",
         ] {
@@ -332,4 +339,48 @@ fn mime_helpers() {
     assert!(words.len() > 1 && words.iter().all(|w| w.len() <= 64));
     let h = header("Subject", &words);
     assert!(h.split("\r\n").all(|l| l.len() <= MAX_LINE), "{h}");
+}
+
+#[test]
+#[ignore = "prints samples for reading"]
+fn print_samples() {
+    let p = vec![
+        Problem::new(
+            Code::MissingSummaryStamped,
+            "未收到《立项申报汇总表》盖章扫描件。请将加盖推荐单位公章的汇总表扫描为PDF后发送。",
+        ),
+        Problem::new(Code::InvalidMobile, "手机号码“1382200”位数不对，应为11位。")
+            .file("附件1.docx")
+            .field("手机"),
+        Problem::new(
+            Code::Resubmission,
+            "“附件1.docx”替换了此前报送的同一材料，以本次报送的为准。",
+        )
+        .file("附件1.docx"),
+    ];
+    let r = compose(
+        &outcome(Verdict::Rejected, p),
+        &email(),
+        &campaign(),
+        &ctx("2023-04-20T10:15:00+08:00"),
+    )
+    .unwrap();
+    println!(
+        "{}\n-----\n{}\n-----\n{}",
+        String::from_utf8_lossy(&r.raw)
+            .lines()
+            .take(16)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        r.text,
+        r.html
+    );
+    let r = compose(
+        &outcome(Verdict::Accepted, Vec::new()),
+        &email(),
+        &campaign(),
+        &ctx("2023-04-20T10:15:00+08:00"),
+    )
+    .unwrap();
+    println!("=====\n{}", r.text);
 }
