@@ -7,6 +7,7 @@
 //! injection is a few lines over a TcpStream.
 #![allow(dead_code)]
 
+mod client;
 mod dovecot;
 mod imap;
 mod postfix;
@@ -15,7 +16,6 @@ mod tls;
 
 pub use imap::{Fetched, mutf7};
 
-use chrono::{DateTime, FixedOffset};
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -164,6 +164,46 @@ fn wait_greeting(port: u16, prefix: &str, child: &mut Child, log: &Path) -> Resu
     }
 }
 
+/// Stops the servers of stacks whose test process died without dropping them (a killed
+/// `cargo test`), and removes their directories.
+fn reap_stale() {
+    let Ok(entries) = std::fs::read_dir("/tmp") else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(owner) = name
+            .strip_prefix("msk-")
+            .and_then(|r| r.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if Path::new(&format!("/proc/{owner}")).exists() {
+            continue;
+        }
+        let dir = e.path();
+        for (pidfile, comm) in [
+            ("run/master.pid", "dovecot"),
+            ("pq/pid/master.pid", "master"),
+        ] {
+            let pid = std::fs::read_to_string(dir.join(pidfile)).unwrap_or_default();
+            let Ok(pid) = pid.trim().parse::<u32>() else {
+                continue;
+            };
+            // Only if the pid still names that server (pids are reused).
+            let running = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if running.trim() == comm {
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{pid}")])
+                    .stderr(Stdio::null())
+                    .status();
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
 impl MailStack {
     /// Why the stack cannot run here, if it cannot.
     pub fn available() -> Result<(), String> {
@@ -186,6 +226,18 @@ impl MailStack {
     /// Starts Dovecot and Postfix for these users (address, password).
     pub fn start(users: &[(&str, &str)]) -> Result<MailStack> {
         Self::available()?;
+        reap_stale();
+        // A free port can be taken by another test process between asking and binding.
+        let mut attempt = 0;
+        loop {
+            match Self::start_once(users) {
+                Err(e) if e.to_string().contains("in use") && attempt < 3 => attempt += 1,
+                r => return r,
+            }
+        }
+    }
+
+    fn start_once(users: &[(&str, &str)]) -> Result<MailStack> {
         let t0 = Instant::now();
         // Short (unix socket paths) and world-traversable (the auth and postfix users read it).
         let dir = PathBuf::from(format!(
@@ -336,154 +388,6 @@ impl MailStack {
     pub fn postfix_log(&self) -> String {
         std::fs::read_to_string(self.dir.join("postfix.log")).unwrap_or_default()
             + &std::fs::read_to_string(self.dir.join("postfix.stderr")).unwrap_or_default()
-    }
-
-    fn login(&self, user: &str) -> Result<(&str, &str)> {
-        self.users
-            .iter()
-            .find(|(u, _)| u.eq_ignore_ascii_case(user))
-            .map(|(u, p)| (u.as_str(), p.as_str()))
-            .ok_or_else(|| format!("{user} is not a user of this stack").into())
-    }
-
-    fn imap(&self, user: &str, args: &[&str], stdin: Option<&[u8]>) -> Result<Option<Vec<u8>>> {
-        let login = self.login(user)?;
-        imap::run_script(
-            &self.dir,
-            self.imap_port(),
-            self.ca_file(),
-            login,
-            args,
-            stdin,
-        )
-    }
-
-    /// Capabilities after login (over TLS verified against the CA), then `ID <result>`.
-    pub fn capabilities(&self, user: &str) -> Result<String> {
-        let out = self.imap(user, &["caps"], None)?.unwrap_or_default();
-        Ok(String::from_utf8_lossy(&out).to_string())
-    }
-
-    /// Logs in with this password and a trusted CA file of the caller's choice; proves that
-    /// wrong passwords and untrusted certificates are refused.
-    pub fn try_login(&self, user: &str, password: &str, ca: &Path) -> Result<()> {
-        imap::run_script(
-            &self.dir,
-            self.imap_port(),
-            ca,
-            (user, password),
-            &["caps"],
-            None,
-        )?;
-        Ok(())
-    }
-
-    /// Submits as a real client does: STARTTLS (or implicit TLS) verified against the CA, AUTH
-    /// as `user`, then the envelope; `from` may be empty (`MAIL FROM:<>`).
-    pub fn submit(
-        &self,
-        user: &str,
-        implicit_tls: bool,
-        from: &str,
-        to: &[&str],
-        raw: &[u8],
-    ) -> Result<()> {
-        let (user, pw) = self.login(user)?;
-        let (port, mode) = if implicit_tls {
-            (self.ports.smtps, "implicit")
-        } else {
-            (self.ports.smtp, "starttls")
-        };
-        let mut args: Vec<String> = vec![
-            port.to_string(),
-            mode.into(),
-            self.ca_file().display().to_string(),
-            user.into(),
-            pw.into(),
-            from.into(),
-        ];
-        args.extend(to.iter().map(|t| t.to_string()));
-        smtp::run_submit(&self.dir, &args, raw)
-    }
-
-    /// Creates a folder; the name is plain UTF-8 (`已处理`), encoded here.
-    pub fn create_folder(&self, user: &str, folder: &str) -> Result<()> {
-        self.imap(user, &["create", &mutf7(folder)], None)?;
-        Ok(())
-    }
-
-    /// LIST response lines, as the server sent them (names in modified UTF-7).
-    pub fn folders(&self, user: &str) -> Result<Vec<String>> {
-        let out = self.imap(user, &["list"], None)?.unwrap_or_default();
-        Ok(String::from_utf8_lossy(&out)
-            .lines()
-            .map(str::to_string)
-            .collect())
-    }
-
-    /// APPENDs a message with an internal date; returns the APPENDUID response text.
-    pub fn append(
-        &self,
-        user: &str,
-        folder: &str,
-        raw: &[u8],
-        internal_date: DateTime<FixedOffset>,
-    ) -> Result<String> {
-        let date = internal_date.format("%d-%b-%Y %H:%M:%S %z").to_string();
-        let out = self.imap(user, &["append", &mutf7(folder), &date], Some(raw))?;
-        Ok(String::from_utf8_lossy(&out.unwrap_or_default())
-            .trim()
-            .to_string())
-    }
-
-    /// Every message of a folder in UID order with UID and INTERNALDATE; empty when the folder
-    /// does not exist.
-    pub fn fetch(&self, user: &str, folder: &str) -> Result<Vec<Fetched>> {
-        match self.imap(user, &["fetch", &mutf7(folder)], None)? {
-            Some(out) => imap::parse_fetch(&out),
-            None => Ok(Vec::new()),
-        }
-    }
-
-    /// The raw messages of a folder in UID order.
-    pub fn messages(&self, user: &str, folder: &str) -> Result<Vec<Vec<u8>>> {
-        Ok(self
-            .fetch(user, folder)?
-            .into_iter()
-            .map(|f| f.raw)
-            .collect())
-    }
-
-    /// Polls until the folder holds at least `n` messages; returns them.
-    pub fn wait_for_messages(
-        &self,
-        user: &str,
-        folder: &str,
-        n: usize,
-        timeout: Duration,
-    ) -> Result<Vec<Vec<u8>>> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let m = self.messages(user, folder)?;
-            if m.len() >= n {
-                return Ok(m);
-            }
-            if Instant::now() > deadline {
-                return Err(format!(
-                    "{user}/{folder}: {} of {n} messages after {timeout:?}\n{}",
-                    m.len(),
-                    self.postfix_log()
-                )
-                .into());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Sends a message through Postfix's plain injection port (no TLS, no AUTH), so it is
-    /// delivered to the recipients' INBOX by LMTP.
-    pub fn send(&self, from: &str, to: &[&str], raw: &[u8]) -> Result<()> {
-        smtp::send(self.ports.inject, from, to, raw)
     }
 }
 
