@@ -299,6 +299,11 @@ impl MailStack {
         if self.postfix.is_some() {
             return Ok(());
         }
+        let queue = self.dir.join("pq");
+        if queue.join("pid").is_dir() {
+            // Laid out by the first start: skip Postfix's slow integrity check.
+            std::fs::write(queue.join("quick-start"), "")?;
+        }
         let log = self.dir.join("postfix.stderr");
         let mut child = Command::new("postfix")
             .arg("-c")

@@ -3,6 +3,7 @@
 //! Postfix's daemons drop to the `postfix` user and check ownership: it runs as root.
 
 use super::{Ports, Result};
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -11,8 +12,8 @@ pub fn write_config(dir: &Path, ports: &Ports, domains: &[String]) -> Result<std
     let d = dir.display();
     let conf = dir.join("postfix");
     std::fs::create_dir_all(&conf)?;
-    // `postfix start` creates what is inside the queue directory, not the directory itself.
     std::fs::create_dir_all(dir.join("pq"))?;
+    make_queue(dir)?;
     let main = format!(
         r#"compatibility_level = 3.6
 queue_directory = {d}/pq
@@ -102,3 +103,43 @@ anvil unix - - n - 1 anvil
 scache unix - - n - 1 scache
 postlog unix-dgram n - n - 1 postlogd
 ";
+
+/// The id of `name` in an /etc/passwd- or /etc/group-style file (third field).
+fn lookup(file: &str, name: &str) -> Option<u32> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.first() == Some(&name))
+        .and_then(|f| f.get(2)?.parse().ok())
+}
+
+/// Lays out the queue and data directories as postfix-files says and marks them ready
+/// (`quick-start`), so `postfix start` skips its integrity check: that shell script is most of
+/// Postfix's start-up time. Without the postfix user and postdrop group, leaves it to Postfix.
+fn make_queue(dir: &Path) -> Result<()> {
+    let (Some(owner), Some(postdrop)) = (
+        lookup("/etc/passwd", "postfix"),
+        lookup("/etc/group", "postdrop"),
+    ) else {
+        return Ok(());
+    };
+    let q = dir.join("pq");
+    let mut dirs: Vec<(std::path::PathBuf, Option<u32>, Option<u32>, u32)> = [
+        "active", "bounce", "corrupt", "defer", "deferred", "flush", "hold", "incoming", "private",
+        "saved", "trace",
+    ]
+    .iter()
+    .map(|d| (q.join(d), Some(owner), None, 0o700))
+    .collect();
+    dirs.push((q.join("maildrop"), Some(owner), Some(postdrop), 0o730));
+    dirs.push((q.join("public"), Some(owner), Some(postdrop), 0o710));
+    dirs.push((q.join("pid"), None, None, 0o755));
+    dirs.push((dir.join("pdata"), Some(owner), None, 0o700));
+    for (path, uid, gid, mode) in dirs {
+        std::fs::create_dir_all(&path)?;
+        std::os::unix::fs::chown(&path, uid, gid)?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))?;
+    }
+    std::fs::write(q.join("quick-start"), "")?;
+    Ok(())
+}
