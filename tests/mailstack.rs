@@ -110,6 +110,8 @@ fn chinese_folder_is_created_and_used() {
     let raw = mail(UNIT, OFFICE, "已处理的邮件", "a2@example.test");
     s.append(OFFICE, "已处理", &raw, date).unwrap();
     assert_eq!(s.messages(OFFICE, "已处理").unwrap(), vec![raw]);
+    assert_eq!(s.maildir_count(OFFICE, "已处理"), Some(1));
+    assert_eq!(s.maildir_count(OFFICE, "INBOX"), Some(0));
     assert!(s.messages(OFFICE, "INBOX").unwrap().is_empty());
 }
 
@@ -120,6 +122,10 @@ fn smtp_delivers_into_the_mailbox_and_survives_a_restart() {
     let raw = mail(OFFICE, UNIT, "【受理回执】", "r1@tj.gov.cn");
     let t = Instant::now();
     s.send("", &[UNIT], &raw).unwrap();
+    while s.maildir_count(UNIT, "INBOX") == Some(0) && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    eprintln!("SMTP → LMTP → Maildir in {:?}", t.elapsed());
     let got = s
         .wait_for_messages(UNIT, "INBOX", 1, Duration::from_secs(10))
         .unwrap();
