@@ -19,6 +19,14 @@ pub enum ReplyKind {
 }
 
 impl ReplyKind {
+    /// The kind as stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplyKind::Receipt => "receipt",
+            ReplyKind::Notice => "notice",
+        }
+    }
+
     /// The bracketed tag that opens the subject.
     pub fn tag(self) -> &'static str {
         match self {

@@ -384,3 +384,28 @@ fn print_samples() {
     .unwrap();
     println!("=====\n{}", r.text);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Whatever the names, ids and messages hold, the reply is ASCII with short lines, parses
+    /// back, and its subject keeps the unit (on one line).
+    #[test]
+    fn any_input_gives_a_well_formed_reply(
+        unit in "\\PC{0,60}",
+        name in "\\PC{0,40}",
+        id in "\\PC{0,80}",
+        msg in "\\PC{0,200}",
+    ) {
+        let mut o = outcome(Verdict::Rejected, vec![Problem::new(Code::MissingField, msg.clone()).field(name.clone())]);
+        o.unit = Some(unit.clone());
+        let mut e = email();
+        e.from_name = Some(name);
+        e.message_id = Some(id);
+        let r = compose(&o, &e, &campaign(), &ctx("2023-04-20T10:15:00+08:00")).unwrap();
+        assert_lines_short(&r.raw);
+        let m = parse(&r.raw);
+        proptest::prop_assert_eq!(m.subject(), Some(r.subject.as_str()));
+        let text = m.body_text(0).unwrap_or_default();
+        proptest::prop_assert!(text.contains(&msg), "{} missing", msg);
+    }
+}
