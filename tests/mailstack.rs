@@ -186,3 +186,62 @@ fn mailstack_send_port(s: &MailStack) -> String {
     r.read_line(&mut line).unwrap();
     line
 }
+
+/// The two pieces together: a composed notice, submitted as the daemon will (STARTTLS, AUTH,
+/// null sender), arrives intact in the unit's mailbox.
+#[test]
+fn composed_notice_survives_postfix_and_dovecot() {
+    use shenbao::config::Config;
+    use shenbao::message::Email;
+    use shenbao::notify::{ReplyContext, compose};
+    use shenbao::rules::{Code, Problem};
+    use shenbao::verdict::{Outcome, Verdict};
+    crate::require_mailstack!();
+    let s = stack();
+    let campaign = Config::load(None).unwrap().campaign;
+    let outcome = Outcome {
+        verdict: Verdict::Rejected,
+        unit: Some("和平区市场监管局".into()),
+        unit_key: None,
+        receipt: None,
+        ignored_reason: None,
+        problems: vec![
+            Problem::new(Code::InvalidMobile, "手机号码位数不对，应为11位。")
+                .file("附件1.docx")
+                .field("手机"),
+        ],
+        attachments: Vec::new(),
+        summary_rows: Vec::new(),
+        applications: Vec::new(),
+    };
+    let email = Email {
+        message_id: Some("sub-1@example.test".into()),
+        from: Some(UNIT.into()),
+        ..Email::default()
+    };
+    let now = DateTime::parse_from_rfc3339("2023-04-20T10:16:00+08:00").unwrap();
+    let ctx = ReplyContext {
+        from_address: OFFICE.into(),
+        from_name: "天津市市场监督管理局质量发展处".into(),
+        reply_to: None,
+        domain: "tj.gov.cn".into(),
+        row_id: 9,
+        received: now,
+        now,
+    };
+    let reply = compose(&outcome, &email, &campaign, &ctx).unwrap();
+    s.submit(OFFICE, false, "", &[reply.to.as_str()], &reply.raw)
+        .unwrap();
+    let got = s
+        .wait_for_messages(UNIT, "INBOX", 1, Duration::from_secs(10))
+        .unwrap();
+    let m = mail_parser::MessageParser::default()
+        .parse(&got[0])
+        .unwrap();
+    assert_eq!(m.subject(), Some(reply.subject.as_str()));
+    assert_eq!(m.message_id(), Some("shenbao-reply-9@tj.gov.cn"));
+    assert_eq!(m.in_reply_to().as_text(), Some("sub-1@example.test"));
+    assert_eq!(m.header_raw("Return-Path").map(str::trim), Some("<>"));
+    assert!(m.body_text(0).unwrap().contains("手机号码位数不对"));
+    assert!(m.body_html(0).unwrap().contains("<table"));
+}
