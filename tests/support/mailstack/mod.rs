@@ -5,6 +5,24 @@
 //!
 //! Test-side IMAP goes through python3's imaplib (no IMAP crate in the dev-dependencies); SMTP
 //! injection is a few lines over a TcpStream.
+//!
+//! Use from a test file (the module must be named `mailstack` for `require_mailstack!`):
+//!
+//! ```ignore
+//! #[path = "support/mailstack/mod.rs"]
+//! mod mailstack;
+//! #[test]
+//! fn t() {
+//!     crate::require_mailstack!();
+//!     let s = mailstack::MailStack::start(&[("scjgzlfzc@tj.gov.cn", "pw")]).unwrap();
+//!     // s.imap_port(), s.smtp_port(), s.ca_file(), s.append(..), s.wait_for_messages(..)
+//! }
+//! ```
+//!
+//! Environment: `MAILSTACK_KEEP=1` keeps the temp dir (config, logs, Maildirs) after the test;
+//! `SHENBAO_REQUIRE_MAILSTACK=1` turns a missing stack into a failure instead of a skip.
+//! Runs as root (Postfix's daemons insist on it; Dovecot maps mail to `nobody`); as another
+//! user `available()` says why not and tests skip.
 #![allow(dead_code)]
 
 mod client;
