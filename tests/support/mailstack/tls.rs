@@ -1,6 +1,7 @@
 //! A throw-away CA and a server certificate for 127.0.0.1, made with the openssl command.
 
-use super::{Result, run};
+use super::Result;
+use super::process::run;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
