@@ -21,6 +21,7 @@ pub mod config;
 pub mod forms;
 pub mod history;
 pub mod message;
+pub mod notify;
 pub mod pipeline;
 pub mod report;
 pub mod rules;

@@ -1,0 +1,279 @@
+//! The words of a reply: what it says, gathered once ([`Facts`]), then written as plain text
+//! and as HTML with tables.
+
+use super::mime::escape_html;
+use crate::rules::Problem;
+use std::fmt::Write as _;
+
+/// Everything a reply says, already in display form.
+pub struct Facts<'a> {
+    /// True for a receipt (受理回执), false for a notice (补正通知).
+    pub receipt: bool,
+    /// The line that addresses the reader, e.g. `和平区市场监管局：`.
+    pub salutation: String,
+    /// The recommending unit as shown.
+    pub unit: String,
+    /// The receipt number, once the materials were accepted.
+    pub receipt_number: Option<String>,
+    /// The call's name, e.g. 2023年天津市质量攻关项目.
+    pub campaign: String,
+    /// When the email arrived, in the deadline's time zone.
+    pub received: String,
+    /// The deadline, for the reader's next step.
+    pub deadline: String,
+    /// The email arrived after the deadline.
+    pub late: bool,
+    /// Projects received in this email: enterprise, credit code, project.
+    pub projects: Vec<[String; 3]>,
+    /// Files received in this email: name, where it was found, what it was read as.
+    pub files: Vec<[String; 3]>,
+    /// Problems that block acceptance.
+    pub errors: Vec<&'a Problem>,
+    /// Problems reported for information.
+    pub warnings: Vec<&'a Problem>,
+    /// Who signs the reply (the office's display name).
+    pub office: String,
+    /// The date under the signature.
+    pub date: String,
+}
+
+const SECTION: [&str; 5] = ["一", "二", "三", "四", "五"];
+
+fn section(n: &mut usize) -> &'static str {
+    let s = SECTION.get(*n).copied().unwrap_or("五");
+    *n += 1;
+    s
+}
+
+impl Facts<'_> {
+    fn opening(&self) -> String {
+        let head = format!(
+            "您单位于{}报送的{}申报材料已收到。",
+            self.received, self.campaign
+        );
+        if self.receipt {
+            format!("{head}经初步审核，材料齐全，现予受理。")
+        } else {
+            format!(
+                "{head}经初步审核，材料存在以下问题，暂不能受理。请按下列要求补正后，将补正后的完整材料重新发送至本邮箱。"
+            )
+        }
+    }
+
+    fn closing(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if self.receipt {
+            v.push("请妥善保存本回执，受理编号可用于后续查询。".to_string());
+            if !self.late {
+                v.push(format!("如需更正材料，请于{}前将更正后的全部材料重新发送至本邮箱，以最后一次报送的材料为准。", self.deadline));
+            }
+        } else if self.late {
+            v.push(format!(
+                "本次报送已晚于截止时间（{}），请尽快补正。逾期材料是否受理，由主管处室研究确定。",
+                self.deadline
+            ));
+        } else {
+            v.push(format!(
+                "请于{}前完成补正。逾期未补正的，将影响受理。",
+                self.deadline
+            ));
+        }
+        if !self.receipt {
+            v.push("补正时请将《立项申报表》（附件1）和《立项申报汇总表》（附件2）的word版及盖章扫描件一并发送，以最后一次报送的材料为准。".to_string());
+        }
+        v.push("本邮件由系统自动发送，如有疑问，请与我处联系。".to_string());
+        v
+    }
+
+    fn problem_detail(p: &Problem) -> Vec<(&'static str, String)> {
+        let mut v = Vec::new();
+        if let Some(f) = &p.file {
+            v.push(("文件", f.clone()));
+        }
+        if let Some(f) = &p.field {
+            v.push(("栏目", f.clone()));
+        }
+        v.push(("说明及处理要求", p.message.clone()));
+        v
+    }
+
+    /// The plain-text body.
+    pub fn text(&self) -> String {
+        let mut t = String::new();
+        let _ = writeln!(t, "{}\n\n    {}\n", self.salutation, self.opening());
+        if let Some(n) = &self.receipt_number {
+            let _ = writeln!(t, "受理编号：{n}");
+        }
+        let _ = writeln!(t, "推荐单位：{}", self.unit);
+        let _ = writeln!(t, "收件时间：{}\n", self.received);
+        let mut n = 0;
+        if !self.errors.is_empty() {
+            let _ = writeln!(
+                t,
+                "{}、需要补正的问题（共{}项）",
+                section(&mut n),
+                self.errors.len()
+            );
+            for (i, p) in self.errors.iter().enumerate() {
+                let _ = writeln!(t, "  {}. {}", i + 1, p.code.title());
+                for (k, v) in Self::problem_detail(p) {
+                    let _ = writeln!(t, "     {k}：{v}");
+                }
+            }
+            t.push('\n');
+        }
+        if !self.projects.is_empty() {
+            let _ = writeln!(
+                t,
+                "{}、本次收到的申报项目（共{}项）",
+                section(&mut n),
+                self.projects.len()
+            );
+            for (i, [e, c, p]) in self.projects.iter().enumerate() {
+                let _ = writeln!(t, "  {}. {e}：{p}（统一社会信用代码：{c}）", i + 1);
+            }
+            t.push('\n');
+        }
+        let _ = writeln!(
+            t,
+            "{}、本次收到的附件（共{}个）",
+            section(&mut n),
+            self.files.len()
+        );
+        for (i, [name, place, what]) in self.files.iter().enumerate() {
+            let _ = writeln!(t, "  {}. {name}{place}：{what}", i + 1);
+        }
+        if self.files.is_empty() {
+            let _ = writeln!(t, "  （本邮件未附带任何文件）");
+        }
+        t.push('\n');
+        if !self.warnings.is_empty() {
+            let _ = writeln!(t, "{}、提示事项（不影响受理，请留意）", section(&mut n));
+            for (i, p) in self.warnings.iter().enumerate() {
+                let _ = writeln!(t, "  {}. 【{}】{}", i + 1, p.code.title(), p.message);
+                if let Some(f) = &p.file {
+                    let _ = writeln!(t, "     文件：{f}");
+                }
+            }
+            t.push('\n');
+        }
+        for line in self.closing() {
+            let _ = writeln!(t, "    {line}");
+        }
+        let _ = write!(t, "\n{}\n{}\n", self.office, self.date);
+        t
+    }
+
+    /// The HTML alternative: the same content, lists as tables.
+    pub fn html(&self) -> String {
+        let e = escape_html;
+        let mut h = String::from(
+            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head>\n\
+             <body style=\"font-family:sans-serif;font-size:14px;line-height:1.6\">\n",
+        );
+        let _ = writeln!(h, "<p>{}</p>", e(&self.salutation));
+        let _ = writeln!(h, "<p style=\"text-indent:2em\">{}</p>", e(&self.opening()));
+        h.push_str("<p>");
+        if let Some(n) = &self.receipt_number {
+            let _ = writeln!(h, "受理编号：<b>{}</b><br>", e(n));
+        }
+        let _ = write!(
+            h,
+            "推荐单位：{}<br>\n收件时间：{}</p>\n",
+            e(&self.unit),
+            e(&self.received)
+        );
+        let mut n = 0;
+        if !self.errors.is_empty() {
+            let _ = writeln!(
+                h,
+                "<h3>{}、需要补正的问题（共{}项）</h3>",
+                section(&mut n),
+                self.errors.len()
+            );
+            let rows: Vec<Vec<String>> = self
+                .errors
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.code.title().to_string(),
+                        p.file.clone().unwrap_or_default(),
+                        p.field.clone().unwrap_or_default(),
+                        p.message.clone(),
+                    ]
+                })
+                .collect();
+            table(&mut h, &["问题", "文件", "栏目", "说明及处理要求"], &rows);
+        }
+        if !self.projects.is_empty() {
+            let _ = writeln!(
+                h,
+                "<h3>{}、本次收到的申报项目（共{}项）</h3>",
+                section(&mut n),
+                self.projects.len()
+            );
+            let rows: Vec<Vec<String>> = self.projects.iter().map(|r| r.to_vec()).collect();
+            table(&mut h, &["企业名称", "统一社会信用代码", "项目名称"], &rows);
+        }
+        let _ = writeln!(
+            h,
+            "<h3>{}、本次收到的附件（共{}个）</h3>",
+            section(&mut n),
+            self.files.len()
+        );
+        let rows: Vec<Vec<String>> = self
+            .files
+            .iter()
+            .map(|[a, b, c]| vec![format!("{a}{b}"), c.clone()])
+            .collect();
+        table(&mut h, &["文件", "识别结果"], &rows);
+        if !self.warnings.is_empty() {
+            let _ = writeln!(
+                h,
+                "<h3>{}、提示事项（不影响受理，请留意）</h3>",
+                section(&mut n)
+            );
+            let rows: Vec<Vec<String>> = self
+                .warnings
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.code.title().to_string(),
+                        p.file.clone().unwrap_or_default(),
+                        p.message.clone(),
+                    ]
+                })
+                .collect();
+            table(&mut h, &["事项", "文件", "说明"], &rows);
+        }
+        for line in self.closing() {
+            let _ = writeln!(h, "<p style=\"text-indent:2em\">{}</p>", e(&line));
+        }
+        let _ = write!(
+            h,
+            "<p style=\"text-align:right\">{}<br>\n{}</p>\n</body></html>\n",
+            e(&self.office),
+            e(&self.date)
+        );
+        h
+    }
+}
+
+/// A bordered table with a 序号 column.
+fn table(h: &mut String, head: &[&str], rows: &[Vec<String>]) {
+    let cell = "style=\"border:1px solid #999;padding:4px 8px;vertical-align:top\"";
+    h.push_str("<table style=\"border-collapse:collapse\">\n<tr>");
+    let _ = write!(h, "<th {cell}>序号</th>");
+    for c in head {
+        let _ = write!(h, "<th {cell}>{}</th>", escape_html(c));
+    }
+    h.push_str("</tr>\n");
+    for (i, r) in rows.iter().enumerate() {
+        let _ = write!(h, "<tr><td {cell}>{}</td>", i + 1);
+        for c in r {
+            let _ = write!(h, "<td {cell}>{}</td>", escape_html(c));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+}

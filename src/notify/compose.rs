@@ -1,0 +1,307 @@
+//! An [`Outcome`] and the email it answers → the reply, as a complete RFC 5322 message.
+
+use super::body::Facts;
+use super::mime;
+use crate::config::Campaign;
+use crate::forms::{FormKind, Version};
+use crate::message::Email;
+use crate::rules::Severity;
+use crate::verdict::{FileReport, Outcome, Verdict};
+use chrono::{DateTime, FixedOffset};
+
+/// Which reply an email gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyKind {
+    /// 受理回执: the unit's materials are complete.
+    Receipt,
+    /// 材料补正通知: at least one error to fix.
+    Notice,
+}
+
+impl ReplyKind {
+    /// The kind as stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplyKind::Receipt => "receipt",
+            ReplyKind::Notice => "notice",
+        }
+    }
+
+    /// The bracketed tag that opens the subject.
+    pub fn tag(self) -> &'static str {
+        match self {
+            ReplyKind::Receipt => "受理回执",
+            ReplyKind::Notice => "材料补正通知",
+        }
+    }
+}
+
+/// Why an email gets no reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoReply {
+    /// The verdict is `Ignored` (questions and the like are left to staff).
+    Ignored,
+    /// Automatic mail (RFC 3834): answering could start a loop.
+    Automatic,
+    /// From or to our own address: answering ourselves would loop too.
+    OwnAddress,
+    /// No usable address to answer.
+    NoRecipient,
+}
+
+/// What the composer needs besides the verdict: who we are and the reply's identity.
+#[derive(Debug, Clone)]
+pub struct ReplyContext {
+    /// Our sending address (the `From` of replies), never answered itself.
+    pub from_address: String,
+    /// The office's display name, shown in `From` and as the signature.
+    pub from_name: String,
+    /// Where the units should write back, when not `from_address`.
+    pub reply_to: Option<String>,
+    /// Right-hand side of the reply's `Message-ID`.
+    pub domain: String,
+    /// The reply's database row: makes its `Message-ID` deterministic, so a retried send is
+    /// recognisably the same message.
+    pub row_id: i64,
+    /// When the email answered arrived (INTERNALDATE or file time), quoted in the reply.
+    pub received: DateTime<FixedOffset>,
+    /// The reply's `Date:`.
+    pub now: DateTime<FixedOffset>,
+}
+
+/// A composed reply.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// Receipt or notice.
+    pub kind: ReplyKind,
+    /// The recipient: the sender's `Reply-To`, else its `From`.
+    pub to: String,
+    /// Decoded subject.
+    pub subject: String,
+    /// `Message-ID` without angle brackets, to match bounces against.
+    pub message_id: String,
+    /// The plain-text body.
+    pub text: String,
+    /// The HTML body.
+    pub html: String,
+    /// The whole message, ready for SMTP `DATA` (CRLF line ends, lines ≤ 76).
+    pub raw: Vec<u8>,
+}
+
+/// The `Message-ID` (without brackets) of the reply stored in row `row_id`.
+pub fn reply_message_id(row_id: i64, domain: &str) -> String {
+    let domain: String = domain
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+        .collect();
+    let domain = if domain.is_empty() {
+        "localhost".to_string()
+    } else {
+        domain
+    };
+    format!("shenbao-reply-{row_id}@{domain}")
+}
+
+/// An address we can put in a header without letting the sender inject anything.
+fn usable_address(a: &str) -> bool {
+    a.len() <= 254
+        && a.split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty())
+        && a.bytes()
+            .all(|b| b.is_ascii_graphic() && !b"<>()[]\\,;:\"".contains(&b))
+}
+
+/// A message id fit to quote in `In-Reply-To`, else nothing.
+fn usable_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 900
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>')
+}
+
+/// Collapses whitespace and control characters, so names from mail stay on one line.
+fn one_line(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn file_label(f: &FileReport, all: &[FileReport]) -> String {
+    let form = match f.form {
+        Some(FormKind::Application) => "立项申报表（附件1）",
+        Some(FormKind::Summary) => "立项申报汇总表（附件2）",
+        None => {
+            // Containers are listed before their entries; say what they held.
+            let inside = all
+                .iter()
+                .filter(|g| g.container.as_deref() == Some(f.name.as_str()))
+                .count();
+            return match inside {
+                0 => "未识别为申报材料".to_string(),
+                n if f.name.to_lowercase().ends_with(".zip") => format!("压缩包，内含{n}个文件"),
+                n => format!("附带的邮件，内含{n}个文件"),
+            };
+        }
+    };
+    match f.version {
+        Some(Version::Word) => format!("{form}，word版"),
+        Some(Version::Stamped) => format!("{form}，盖章扫描件"),
+        None => form.to_string(),
+    }
+}
+
+fn cn_time(t: DateTime<FixedOffset>) -> String {
+    t.format("%Y年%-m月%-d日 %H:%M").to_string()
+}
+
+/// The reply to `email` given its `outcome`, or why there is none.
+pub fn compose(
+    outcome: &Outcome,
+    email: &Email,
+    campaign: &Campaign,
+    ctx: &ReplyContext,
+) -> Result<Reply, NoReply> {
+    if email.automatic.is_some() {
+        return Err(NoReply::Automatic);
+    }
+    let kind = match outcome.verdict {
+        Verdict::Ignored => return Err(NoReply::Ignored),
+        Verdict::Accepted => ReplyKind::Receipt,
+        Verdict::Rejected => ReplyKind::Notice,
+    };
+    let ours = |a: &str| {
+        [campaign.mailbox.as_str(), ctx.from_address.as_str()]
+            .iter()
+            .any(|o| !o.is_empty() && o.eq_ignore_ascii_case(a))
+    };
+    if email.from.as_deref().is_some_and(ours) {
+        return Err(NoReply::OwnAddress);
+    }
+    let to = email
+        .reply_to
+        .as_deref()
+        .filter(|a| usable_address(a))
+        .or(email.from.as_deref())
+        .filter(|a| usable_address(a))
+        .ok_or(NoReply::NoRecipient)?
+        .to_string();
+    if ours(&to) {
+        return Err(NoReply::OwnAddress);
+    }
+
+    // A unit not recognised is keyed by the sender's address: then address the person.
+    let sender_name = email
+        .from_name
+        .as_deref()
+        .map(one_line)
+        .filter(|n| !n.is_empty());
+    let unit = outcome
+        .unit
+        .as_deref()
+        .map(one_line)
+        .filter(|u| !u.is_empty() && !u.contains('@'));
+    let salutation = match (&unit, &sender_name) {
+        (Some(u), _) => format!("{u}："),
+        (None, Some(n)) => format!("{n}：您好！"),
+        (None, None) => "您好！".to_string(),
+    };
+    let shown_unit = unit.clone().or(sender_name).unwrap_or_else(|| to.clone());
+    let campaign_name = one_line(&campaign.name);
+    let subject = format!("【{}】{} — {}", kind.tag(), campaign_name, shown_unit);
+
+    let tz = campaign.deadline.timezone();
+    let mut projects: Vec<[String; 3]> = Vec::new();
+    let mut push = |e: &str, c: &str, p: &str| {
+        let row = [one_line(e), one_line(c), one_line(p)];
+        if !projects.iter().any(|r| r[0] == row[0] && r[2] == row[2]) {
+            projects.push(row);
+        }
+    };
+    for r in &outcome.summary_rows {
+        push(&r.enterprise_name, &r.credit_code, &r.project_name);
+    }
+    if outcome.summary_rows.is_empty() {
+        for a in &outcome.applications {
+            push(&a.enterprise_name, &a.credit_code, &a.project_name);
+        }
+    }
+    let files = outcome
+        .attachments
+        .iter()
+        .map(|f| {
+            let place = f
+                .container
+                .as_deref()
+                .map(|c| format!("（位于“{}”中）", one_line(c)))
+                .unwrap_or_default();
+            [
+                one_line(&f.name),
+                place,
+                file_label(f, &outcome.attachments),
+            ]
+        })
+        .collect();
+    let (errors, warnings) = outcome
+        .problems
+        .iter()
+        .partition(|p| p.severity == Severity::Error);
+    let office = one_line(&ctx.from_name);
+    let facts = Facts {
+        receipt: kind == ReplyKind::Receipt,
+        salutation,
+        unit: shown_unit,
+        receipt_number: outcome.receipt.clone(),
+        campaign: campaign_name,
+        received: cn_time(ctx.received.with_timezone(&tz)),
+        deadline: cn_time(campaign.deadline),
+        late: ctx.received > campaign.deadline,
+        projects,
+        files,
+        errors,
+        warnings,
+        office: if office.is_empty() {
+            campaign.name.clone()
+        } else {
+            office
+        },
+        date: ctx
+            .now
+            .with_timezone(&tz)
+            .format("%Y年%-m月%-d日")
+            .to_string(),
+    };
+    let text = facts.text();
+    let html = facts.html();
+
+    let message_id = reply_message_id(ctx.row_id, &ctx.domain);
+    let mut from = mime::header_words(&one_line(&ctx.from_name));
+    from.push(format!("<{}>", ctx.from_address));
+    let mut h = mime::header("From", &from);
+    h += &mime::header("To", &[format!("<{to}>")]);
+    if let Some(r) = ctx.reply_to.as_deref().filter(|r| usable_address(r)) {
+        h += &mime::header("Reply-To", &[format!("<{r}>")]);
+    }
+    h += &mime::header("Subject", &mime::header_words(&subject));
+    h += &mime::header("Date", &[ctx.now.to_rfc2822()]);
+    h += &mime::header("Message-ID", &[format!("<{message_id}>")]);
+    if let Some(id) = email.message_id.as_deref().filter(|i| usable_id(i)) {
+        h += &mime::header("In-Reply-To", &[format!("<{id}>")]);
+        h += &mime::header("References", &[format!("<{id}>")]);
+    }
+    h += "Auto-Submitted: auto-replied\r\n";
+    // Exchange honours this instead of Auto-Submitted: no out-of-office answers to replies.
+    h += "X-Auto-Response-Suppress: All\r\n";
+    let boundary = format!("=_shenbao_{}_alt", ctx.row_id);
+    let raw = mime::alternative(&h, &boundary, &text, &html);
+    Ok(Reply {
+        kind,
+        to,
+        subject,
+        message_id,
+        text,
+        html,
+        raw,
+    })
+}
