@@ -47,6 +47,9 @@ pub fn entries(data: &[u8], max: usize) -> Option<Vec<Entry>> {
         let loc = eocd.checked_sub(20)?;
         if data.get(loc..loc + 4)? == b"PK\x06\x07" {
             let rec = usize::try_from(u64_at(data, loc + 8)?).ok()?;
+            if rec > data.len() {
+                return None;
+            }
             if data.get(rec..rec + 4)? == b"PK\x06\x06" {
                 count = u64_at(data, rec + 32)?;
                 offset = u64_at(data, rec + 48)?;
@@ -54,6 +57,9 @@ pub fn entries(data: &[u8], max: usize) -> Option<Vec<Entry>> {
         }
     }
     let mut at = usize::try_from(offset).ok()?;
+    if at > data.len() {
+        return None;
+    }
     let mut out = Vec::new();
     for _ in 0..count {
         if out.len() > max {
@@ -111,7 +117,7 @@ fn zip64_extra(extra: &[u8], uncompressed: &mut u64, compressed: &mut u64, offse
 /// the local header is not where the directory says.
 pub fn local_range(data: &[u8], e: &Entry) -> Option<(u64, u64)> {
     let at = usize::try_from(e.local_offset).ok()?;
-    if data.get(at..at + 4)? != LFH {
+    if at > data.len() || data.get(at..at + 4)? != LFH {
         return None;
     }
     let name_len = u64::from(u16_at(data, at + 26)?);

@@ -291,3 +291,45 @@ fn attachment_cap_stops_listing() {
     };
     assert_eq!(list(zip_bytes(&specs), &cap).len(), 4);
 }
+
+#[test]
+fn absurd_offsets_are_corrupt_not_a_panic() {
+    let mut z = zip_bytes(&[ZipSpec::stored("a.txt", b"abc")]);
+    let n = z.len();
+    // Directory offset in the end record → 0xFFFFFFFF, which asks for the Zip64 locator.
+    z[n - 6..n - 2].copy_from_slice(&[0xFF; 4]);
+    refused(&list(z.clone(), &Limits::default()));
+    // A Zip64 locator pointing near usize::MAX.
+    let mut z64 = z[..n - 22].to_vec();
+    z64.extend(b"PK\x06\x07\0\0\0\0");
+    z64.extend(u64::MAX.to_le_bytes());
+    z64.extend([1, 0, 0, 0]);
+    z64.extend(&z[n - 22..]);
+    refused(&list(z64, &Limits::default()));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn mutated_zips_never_panic(
+        edits in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 1..12),
+        cut in 0usize..4096,
+    ) {
+        let inner = zip_bytes(&[ZipSpec::stored("in.pdf", b"%PDF-1.4")]);
+        let mut z = zip_bytes(&[
+            ZipSpec::gbk("申报表.pdf", b"%PDF-1.4"),
+            ZipSpec::deflated("b.txt", &[b'a'; 300]),
+            ZipSpec::stored("n.zip", &inner),
+        ]);
+        let len = z.len();
+        for (at, b) in edits {
+            if let Some(x) = z.get_mut(at % len) {
+                *x = b;
+            }
+        }
+        z.truncate(cut.max(len / 2));
+        let atts = list(z, &Limits::default());
+        proptest::prop_assert!(!atts.is_empty());
+    }
+}
