@@ -72,6 +72,7 @@ fn file(name: &str, form: Option<FormKind>, version: Option<Version>) -> FileRep
         container: Some("和平区申报材料.zip".into()),
         form,
         version,
+        pages: Vec::new(),
     }
 }
 
@@ -89,6 +90,7 @@ fn outcome(verdict: Verdict, problems: Vec<Problem>) -> Outcome {
                 container: None,
                 form: None,
                 version: None,
+                pages: Vec::new(),
             },
             file(
                 "附件1：立项申报表（天津海河精工）.docx",
