@@ -146,6 +146,24 @@ pub(super) fn check_doctype(t: &BytesText) -> Result<(), ReadError> {
     Ok(())
 }
 
+/// A part's bytes as text: the fast validation first, the lossy conversion (much slower on
+/// large parts) only for parts that are not valid UTF-8.
+pub(super) fn utf8(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// Refuses an entity declaration in the prolog of a part that is otherwise not parsed.
+pub(super) fn refuse_entities(s: &str) -> Result<(), ReadError> {
+    let head = s.find("<w:").and_then(|i| s.get(..i)).unwrap_or(s);
+    if head.contains("<!DOCTYPE") && head.contains("<!ENTITY") {
+        return Err(ReadError::TooLarge("XML 实体声明（实体扩展炸弹）".into()));
+    }
+    Ok(())
+}
+
 /// A reader over a whole part, configured to keep text as is and to tolerate mismatched end
 /// tags (the walkers keep their own element stack).
 pub(super) fn reader(s: &str) -> Reader<&[u8]> {
