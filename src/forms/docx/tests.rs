@@ -392,3 +392,19 @@ fn a_form_row_reads_like_the_template() {
         crate::forms::choice::Choice::One("中型".into())
     );
 }
+
+#[test]
+fn a_theme_font_overrides_an_explicit_symbol_font() {
+    let d = body(&format!(
+        "<w:p>{}{}</w:p>",
+        run(
+            "<w:rFonts w:ascii=\"Wingdings 2\" w:asciiTheme=\"minorHAnsi\" w:hAnsi=\"Wingdings 2\" w:hAnsiTheme=\"minorHAnsi\"/>",
+            "RT"
+        ),
+        run(
+            "<w:rFonts w:asciiTheme=\"minorHAnsi\" w:ascii=\"Wingdings 2\" w:hAnsiTheme=\"minorHAnsi\" w:hAnsi=\"Wingdings 2\"/>",
+            "R"
+        ),
+    ));
+    assert_eq!(d.paragraphs, vec!["RTR"]);
+}
