@@ -3,11 +3,14 @@
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::build::{Container, TableBuild, table_text};
+mod grid;
+
+use super::build::Container;
 use super::styles::Styles;
 use super::symbols::{self, Out};
 use super::xml::{self, Ns, Prefixes};
-use crate::forms::grid::{EMPTY, TICKED, clean_text};
+use crate::forms::docx::build::TableBuild;
+use crate::forms::grid::{EMPTY, TICKED};
 use crate::forms::{Document, ReadError, Table};
 
 /// Tables nested deeper than this are not listed; their text still flows into the cell holding
@@ -397,79 +400,6 @@ impl Walker<'_> {
         self.nested.last_mut().unwrap_or(&mut self.body)
     }
 
-    fn spend(&mut self) -> Result<(), ReadError> {
-        self.budget = self
-            .budget
-            .checked_sub(1)
-            .ok_or_else(|| ReadError::TooLarge("表格单元格过多".into()))?;
-        Ok(())
-    }
-
-    fn open_table(&mut self) -> Result<Tag, ReadError> {
-        self.spend()?;
-        // A table is block-level: whatever paragraph text is pending before it is complete.
-        self.top().end_paragraph();
-        // Listed tables are always the outermost ones of the open stack.
-        let order = if self.tables.len() < MAX_TABLE_DEPTH {
-            self.next_order += 1;
-            Some(self.next_order)
-        } else {
-            None
-        };
-        self.tables.push(TableBuild {
-            order,
-            ..TableBuild::default()
-        });
-        Ok(Tag::Tbl)
-    }
-
-    fn open_row(&mut self) -> Result<Tag, ReadError> {
-        self.spend()?;
-        match self.tables.last_mut() {
-            Some(t) if t.order.is_some() => {
-                t.end_row();
-                t.row = Some(Default::default());
-                Ok(Tag::Tr)
-            }
-            _ => Ok(Tag::Other),
-        }
-    }
-
-    fn open_cell(&mut self) -> Result<Tag, ReadError> {
-        self.spend()?;
-        match self.tables.last() {
-            Some(t) if t.order.is_some() => {
-                let col = t.next_col();
-                self.nested.push(Container::cell(col));
-                Ok(Tag::Tc(true))
-            }
-            _ => Ok(Tag::Tc(false)),
-        }
-    }
-
-    fn close_table(&mut self) {
-        let Some(mut t) = self.tables.pop() else {
-            return;
-        };
-        let Some(order) = t.order else { return };
-        t.end_row();
-        if t.rows.is_empty() {
-            return;
-        }
-        // A nested table's text also belongs to the cell (or text box) holding it.
-        if !self.nested.is_empty() {
-            let lines = table_text(&t.rows);
-            let size: usize = lines.iter().map(String::len).sum();
-            if size <= self.copy_budget {
-                self.copy_budget -= size;
-                let c = self.top();
-                c.end_paragraph();
-                c.paras.extend(lines);
-            }
-        }
-        self.done.push((order, Table { rows: t.rows }));
-    }
-
     /// Whether text events are run text now.
     fn in_text(&self) -> bool {
         self.tags.last().map(|t| t.0) == Some(Tag::T)
@@ -501,26 +431,6 @@ impl Walker<'_> {
                 Out::Glyph(g) => c.para.push(g),
                 Out::Drop => {}
             }
-        }
-    }
-
-    fn finish(mut self) -> Document {
-        let mut paragraphs = Vec::new();
-        // Containers left open by a part cut short fold into the body.
-        while let Some(c) = self.nested.pop() {
-            let paras = c.into_paragraphs();
-            self.top().paras.extend(paras);
-        }
-        for p in self.body.into_paragraphs() {
-            let p = clean_text(&p);
-            if !p.is_empty() {
-                paragraphs.push(p);
-            }
-        }
-        self.done.sort_by_key(|(order, _)| *order);
-        Document {
-            paragraphs,
-            tables: self.done.into_iter().map(|(_, t)| t).collect(),
         }
     }
 }
