@@ -41,12 +41,22 @@ pub fn read(data: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     };
     let styles_name = styles_part_name(&mut zip, &document_name, limits);
     let styles = match read_part(&mut zip, &styles_name, limits) {
-        Ok(Some(s)) => Styles::parse(&String::from_utf8_lossy(&s))?,
+        Ok(Some(s)) => {
+            let s = xml::utf8(&s);
+            // Styles only matter when one of them sets a symbol font; Word's styles parts run
+            // to hundreds of kilobytes of table styles, so most files skip the parse.
+            if styles::mentions_symbol_font(&s) {
+                Styles::parse(&s)?
+            } else {
+                xml::refuse_entities(&s)?;
+                Styles::default()
+            }
+        }
         // Without styles, only direct run fonts are known; the text is still worth reading.
         Ok(None) | Err(ReadError::Corrupt(_)) => Styles::default(),
         Err(e) => return Err(e),
     };
-    let text = String::from_utf8_lossy(&document);
+    let text = xml::utf8(&document);
     let copy_budget = usize::try_from(limits.max_xml_bytes).unwrap_or(usize::MAX);
     body::parse(&text, &styles, copy_budget)
 }
@@ -135,7 +145,7 @@ fn styles_part_name(
 
 /// The target of the first relationship whose type ends with `type_suffix`.
 fn relationship_target(rels: &[u8], type_suffix: &str) -> Option<String> {
-    let s = String::from_utf8_lossy(rels);
+    let s = xml::utf8(rels);
     let mut r = xml::reader(&s);
     loop {
         match r.read_event() {

@@ -60,18 +60,41 @@ impl Fonts {
     /// Reads a `w:rFonts` element. A theme font wins over the explicit name and is never a
     /// symbol font.
     pub(super) fn from_element(e: &BytesStart) -> Fonts {
-        let slot = |name: &[u8], theme: &[u8]| {
-            if xml::attr(e, theme).is_some() {
-                return Some(FontClass::Text);
+        // One pass over the attributes: every run carries an rFonts.
+        let mut f = Fonts::default();
+        let mut themed = [false; 4];
+        for a in e.attributes().with_checks(false).flatten() {
+            let (slot, theme) = match a.key.local_name().as_ref() {
+                b"ascii" => (0, false),
+                b"hAnsi" => (1, false),
+                b"eastAsia" => (2, false),
+                b"cs" => (3, false),
+                b"asciiTheme" => (0, true),
+                b"hAnsiTheme" => (1, true),
+                b"eastAsiaTheme" => (2, true),
+                b"cstheme" => (3, true),
+                _ => continue,
+            };
+            let class = if theme {
+                FontClass::Text
+            } else {
+                FontClass::of(&String::from_utf8_lossy(&a.value))
+            };
+            let target = match slot {
+                0 => &mut f.ascii,
+                1 => &mut f.h_ansi,
+                2 => &mut f.east_asia,
+                _ => &mut f.cs,
+            };
+            // A theme font wins over the explicit name whatever the attribute order.
+            if let Some(done) = themed.get_mut(slot) {
+                if !*done {
+                    *target = Some(class);
+                }
+                *done |= theme;
             }
-            xml::attr_str(e, name).map(|n| FontClass::of(&n))
-        };
-        Fonts {
-            ascii: slot(b"ascii", b"asciiTheme"),
-            h_ansi: slot(b"hAnsi", b"hAnsiTheme"),
-            east_asia: slot(b"eastAsia", b"eastAsiaTheme"),
-            cs: slot(b"cs", b"cstheme"),
         }
+        f
     }
 
     /// Slots this level leaves open are taken from `lower` (a style or the defaults).
@@ -92,6 +115,12 @@ impl Fonts {
             .flatten()
             .find(|f| f.is_symbol())
     }
+}
+
+/// Whether a styles part names any symbol font at all (else every run font is a text font as
+/// far as boxes go).
+pub(super) fn mentions_symbol_font(s: &str) -> bool {
+    s.contains("ingdings") || s.contains("ymbol")
 }
 
 /// One style's own run fonts and parent, before the chain is followed.

@@ -392,3 +392,42 @@ fn a_form_row_reads_like_the_template() {
         crate::forms::choice::Choice::One("中型".into())
     );
 }
+
+#[test]
+fn a_theme_font_overrides_an_explicit_symbol_font() {
+    let d = body(&format!(
+        "<w:p>{}{}</w:p>",
+        run(
+            "<w:rFonts w:ascii=\"Wingdings 2\" w:asciiTheme=\"minorHAnsi\" w:hAnsi=\"Wingdings 2\" w:hAnsiTheme=\"minorHAnsi\"/>",
+            "RT"
+        ),
+        run(
+            "<w:rFonts w:asciiTheme=\"minorHAnsi\" w:ascii=\"Wingdings 2\" w:hAnsiTheme=\"minorHAnsi\" w:hAnsi=\"Wingdings 2\"/>",
+            "R"
+        ),
+    ));
+    assert_eq!(d.paragraphs, vec!["RTR"]);
+}
+
+#[test]
+fn utf16_parts_are_decoded() {
+    let xml = document_xml(&p("统一社会信用代码")).replacen("UTF-8", "UTF-16", 1);
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(xml.encode_utf16().flat_map(u16::to_le_bytes));
+    let zipped = super::fixture::zip_parts(
+        &[("word/document.xml", &bytes)],
+        zip::CompressionMethod::Deflated,
+    );
+    assert_eq!(read_ok(&zipped).paragraphs, vec!["统一社会信用代码"]);
+}
+
+#[test]
+fn a_part_in_a_declared_legacy_encoding_is_decoded() {
+    let xml = document_xml(&p("企业名称")).replacen("UTF-8", "GBK", 1);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&xml);
+    let zipped = super::fixture::zip_parts(
+        &[("word/document.xml", &gbk)],
+        zip::CompressionMethod::Deflated,
+    );
+    assert_eq!(read_ok(&zipped).paragraphs, vec!["企业名称"]);
+}

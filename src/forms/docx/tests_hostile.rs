@@ -239,3 +239,33 @@ proptest! {
         let _ = read(&bytes, &Limits::default());
     }
 }
+
+#[test]
+fn deep_wrapper_and_text_box_nesting_stays_linear() {
+    let depth = 50_000;
+    let alt = format!(
+        "<w:p><w:r>{}<w:t>底</w:t>{}</w:r></w:p>",
+        "<mc:AlternateContent><mc:Choice>".repeat(depth),
+        "</mc:Choice></mc:AlternateContent>".repeat(depth)
+    );
+    let boxes = format!(
+        "<w:p><w:r>{}</w:r></w:p>",
+        "<w:txbxContent><w:p><w:r><w:t>框</w:t></w:r></w:p><w:p><w:r>".repeat(depth)
+            + &"</w:r></w:p></w:txbxContent>".repeat(depth)
+    );
+    let started = std::time::Instant::now();
+    let d = read_ok(&docx(&format!("{alt}{boxes}")));
+    assert_eq!(d.paragraphs.first().map(String::as_str), Some("底"));
+    assert_eq!(d.paragraphs.len(), 1 + depth);
+    // Quadratic work at this depth would take minutes, even in a debug build.
+    assert!(started.elapsed().as_secs() < 20);
+}
+
+#[test]
+fn an_empty_choice_leaves_the_fallback() {
+    let d = read_ok(&docx(
+        "<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"x\"/><mc:Fallback><w:t>退</w:t>\
+        </mc:Fallback></mc:AlternateContent></w:r></w:p>",
+    ));
+    assert_eq!(d.paragraphs, vec!["退"]);
+}

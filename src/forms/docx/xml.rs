@@ -146,11 +146,54 @@ pub(super) fn check_doctype(t: &BytesText) -> Result<(), ReadError> {
     Ok(())
 }
 
+/// A part's bytes as text: the fast validation first, the lossy conversion (much slower on
+/// large parts) only for parts that are not valid UTF-8.
+pub(super) fn utf8(bytes: &[u8]) -> Cow<'_, str> {
+    // XML may also come as UTF-16 with a byte-order mark (a few generators write it).
+    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes)
+        && enc != encoding_rs::UTF_8
+    {
+        return Cow::Owned(enc.decode_with_bom_removal(bytes).0.into_owned());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => match declared_encoding(bytes) {
+            Some(enc) => Cow::Owned(enc.decode_without_bom_handling(bytes).0.into_owned()),
+            None => String::from_utf8_lossy(bytes),
+        },
+    }
+}
+
+/// The encoding named by the XML declaration, for parts that are not UTF-8 (some Chinese
+/// generators write GBK although OOXML requires Unicode).
+fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = bytes.get(..bytes.len().min(200))?;
+    let decl_end = head.windows(2).position(|w| w == b"?>")?;
+    let decl = head.get(..decl_end)?;
+    let at = decl.windows(8).position(|w| w == b"encoding")?;
+    let rest = decl.get(at + 8..)?;
+    let open = rest.iter().position(|&b| b == b'"' || b == b'\'')?;
+    let quote = *rest.get(open)?;
+    let value = rest.get(open + 1..)?;
+    let close = value.iter().position(|&b| b == quote)?;
+    encoding_rs::Encoding::for_label(value.get(..close)?)
+}
+
+/// Refuses an entity declaration in the prolog of a part that is otherwise not parsed.
+pub(super) fn refuse_entities(s: &str) -> Result<(), ReadError> {
+    let head = s.find("<w:").and_then(|i| s.get(..i)).unwrap_or(s);
+    if head.contains("<!DOCTYPE") && head.contains("<!ENTITY") {
+        return Err(ReadError::TooLarge("XML 实体声明（实体扩展炸弹）".into()));
+    }
+    Ok(())
+}
+
 /// A reader over a whole part, configured to keep text as is and to tolerate mismatched end
 /// tags (the walkers keep their own element stack).
 pub(super) fn reader(s: &str) -> Reader<&[u8]> {
     let s = s.strip_prefix('\u{feff}').unwrap_or(s);
-    let mut r = Reader::from_reader(s.as_bytes());
+    // from_str: the text is already UTF-8, whatever encoding the declaration names.
+    let mut r = Reader::from_str(s);
     let c = r.config_mut();
     c.trim_text(false);
     c.check_end_names = false;

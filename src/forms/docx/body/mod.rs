@@ -3,11 +3,14 @@
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::build::{Container, TableBuild, table_text};
+mod grid;
+
+use super::build::Container;
 use super::styles::Styles;
 use super::symbols::{self, Out};
 use super::xml::{self, Ns, Prefixes};
-use crate::forms::grid::{EMPTY, TICKED, clean_text};
+use crate::forms::docx::build::TableBuild;
+use crate::forms::grid::{EMPTY, TICKED};
 use crate::forms::{Document, ReadError, Table};
 
 /// Tables nested deeper than this are not listed; their text still flows into the cell holding
@@ -17,6 +20,8 @@ pub(super) const MAX_TABLE_DEPTH: usize = 10;
 pub(super) const MAX_GRID_ITEMS: usize = 100_000;
 /// Widest `w:gridSpan` / `w:gridBefore` believed (Word allows 63 columns).
 const MAX_SPAN: usize = 1000;
+/// Text boxes nested deeper than this share the container of the outer one.
+const MAX_TEXT_BOX_DEPTH: usize = 4;
 /// Ill-formed spots tolerated (stray end tags) before the part counts as corrupt.
 const MAX_XML_ERRORS: usize = 1000;
 
@@ -74,8 +79,11 @@ struct Walker<'s> {
     prefixes: Prefixes,
     /// Whether the root element (with the namespace declarations) has been seen.
     root_seen: bool,
-    /// Open elements.
-    tags: Vec<Tag>,
+    /// Open elements, each with the parent its children see (markup-compatibility wrappers
+    /// pass their own parent through).
+    tags: Vec<(Tag, Option<Tag>)>,
+    /// Open text boxes that got their own container.
+    text_boxes: usize,
     /// The body, where paragraphs outside tables and text boxes go.
     body: Container,
     /// Open cells and text boxes, innermost last.
@@ -105,6 +113,7 @@ pub(super) fn parse(s: &str, styles: &Styles, copy_budget: usize) -> Result<Docu
         prefixes: Prefixes::default(),
         root_seen: false,
         tags: Vec::new(),
+        text_boxes: 0,
         body: Container::default(),
         nested: Vec::new(),
         tables: Vec::new(),
@@ -129,21 +138,21 @@ pub(super) fn parse(s: &str, styles: &Styles, copy_budget: usize) -> Result<Docu
         };
         match ev {
             Event::Start(e) => {
-                let skip = w.start(&e)?;
+                let skip = w.start(&e, false)?;
                 // Dropped content; a part cut short inside it just ends here.
                 if skip && r.read_to_end(e.name()).is_err() {
                     break;
                 }
             }
             Event::Empty(e) => {
-                let skip = w.start(&e)?;
+                let skip = w.start(&e, true)?;
                 if !skip {
                     w.end();
                 }
             }
             Event::End(_) => w.end(),
-            Event::Text(t) if w.tags.last() == Some(&Tag::T) => w.push_text(&xml::text(&t)),
-            Event::CData(t) if w.tags.last() == Some(&Tag::T) => {
+            Event::Text(t) if w.in_text() => w.push_text(&xml::text(&t)),
+            Event::CData(t) if w.in_text() => {
                 w.push_text(&String::from_utf8_lossy(&t));
             }
             Event::DocType(t) => xml::check_doctype(&t)?,
@@ -160,20 +169,15 @@ pub(super) fn parse(s: &str, styles: &Styles, copy_budget: usize) -> Result<Docu
 impl Walker<'_> {
     /// Handles an opening tag. Returns true when the element's content is to be skipped (the
     /// element is then not opened).
-    fn start(&mut self, e: &BytesStart) -> Result<bool, ReadError> {
+    fn start(&mut self, e: &BytesStart, empty: bool) -> Result<bool, ReadError> {
         if !self.root_seen {
             self.prefixes.learn(e);
             self.root_seen = true;
         }
         // Markup-compatibility wrappers are transparent: their content belongs to the element
         // around them.
-        let parent = self
-            .tags
-            .iter()
-            .rev()
-            .find(|t| !matches!(t, Tag::Alt | Tag::Choice))
-            .copied();
-        let direct_parent = self.tags.last().copied();
+        let parent = self.tags.last().and_then(|t| t.1);
+        let direct_parent = self.tags.last().map(|t| t.0);
         let (ns, local) = self.prefixes.split(e.name().0);
         let tag = match (ns, local) {
             (Ns::W, b"p") => {
@@ -294,14 +298,22 @@ impl Walker<'_> {
             (Ns::Mc, b"Choice" | b"Fallback") if direct_parent == Some(Tag::Alt) => {
                 match self.alts.last_mut() {
                     Some(taken) if *taken => return Ok(true),
-                    Some(taken) => *taken = true,
+                    // An empty branch shows nothing; the next one may.
+                    Some(taken) => *taken = !empty,
                     None => {}
                 }
                 Tag::Choice
             }
             (Ns::W, b"txbxContent") => {
-                self.nested.push(Container::default());
-                Tag::TxbxContent
+                // Text boxes inside text boxes past a few levels just flow into the outer one
+                // (each level moves its paragraphs up once).
+                if self.text_boxes < MAX_TEXT_BOX_DEPTH {
+                    self.text_boxes += 1;
+                    self.nested.push(Container::default());
+                    Tag::TxbxContent
+                } else {
+                    Tag::Other
+                }
             }
             (Ns::W, b"fldChar") if parent == Some(Tag::R) => Tag::FldChar,
             (Ns::W, b"ffData") if parent == Some(Tag::FldChar) => Tag::FfData,
@@ -330,13 +342,20 @@ impl Walker<'_> {
             ) => return Ok(true),
             _ => Tag::Other,
         };
-        self.tags.push(tag);
+        let child_parent = if matches!(tag, Tag::Alt | Tag::Choice) {
+            parent
+        } else {
+            Some(tag)
+        };
+        self.tags.push((tag, child_parent));
         Ok(false)
     }
 
     /// Handles a closing tag (the element stack, not the tag's name, says which).
     fn end(&mut self) {
-        let Some(tag) = self.tags.pop() else { return };
+        let Some((tag, _)) = self.tags.pop() else {
+            return;
+        };
         match tag {
             Tag::P => self.top().end_paragraph(),
             Tag::Tbl => self.close_table(),
@@ -366,6 +385,7 @@ impl Walker<'_> {
                 }
             }
             Tag::TxbxContent => {
+                self.text_boxes = self.text_boxes.saturating_sub(1);
                 if let Some(c) = self.nested.pop() {
                     let paras = c.into_paragraphs();
                     self.top().pending.extend(paras);
@@ -380,76 +400,9 @@ impl Walker<'_> {
         self.nested.last_mut().unwrap_or(&mut self.body)
     }
 
-    fn spend(&mut self) -> Result<(), ReadError> {
-        self.budget = self
-            .budget
-            .checked_sub(1)
-            .ok_or_else(|| ReadError::TooLarge("表格单元格过多".into()))?;
-        Ok(())
-    }
-
-    fn open_table(&mut self) -> Result<Tag, ReadError> {
-        self.spend()?;
-        // A table is block-level: whatever paragraph text is pending before it is complete.
-        self.top().end_paragraph();
-        let order = if self.tables.iter().filter(|t| t.order.is_some()).count() < MAX_TABLE_DEPTH {
-            self.next_order += 1;
-            Some(self.next_order)
-        } else {
-            None
-        };
-        self.tables.push(TableBuild {
-            order,
-            ..TableBuild::default()
-        });
-        Ok(Tag::Tbl)
-    }
-
-    fn open_row(&mut self) -> Result<Tag, ReadError> {
-        self.spend()?;
-        match self.tables.last_mut() {
-            Some(t) if t.order.is_some() => {
-                t.end_row();
-                t.row = Some(Default::default());
-                Ok(Tag::Tr)
-            }
-            _ => Ok(Tag::Other),
-        }
-    }
-
-    fn open_cell(&mut self) -> Result<Tag, ReadError> {
-        self.spend()?;
-        match self.tables.last() {
-            Some(t) if t.order.is_some() => {
-                let col = t.next_col();
-                self.nested.push(Container::cell(col));
-                Ok(Tag::Tc(true))
-            }
-            _ => Ok(Tag::Tc(false)),
-        }
-    }
-
-    fn close_table(&mut self) {
-        let Some(mut t) = self.tables.pop() else {
-            return;
-        };
-        let Some(order) = t.order else { return };
-        t.end_row();
-        if t.rows.is_empty() {
-            return;
-        }
-        // A nested table's text also belongs to the cell (or text box) holding it.
-        if !self.nested.is_empty() {
-            let lines = table_text(&t.rows);
-            let size: usize = lines.iter().map(String::len).sum();
-            if size <= self.copy_budget {
-                self.copy_budget -= size;
-                let c = self.top();
-                c.end_paragraph();
-                c.paras.extend(lines);
-            }
-        }
-        self.done.push((order, Table { rows: t.rows }));
+    /// Whether text events are run text now.
+    fn in_text(&self) -> bool {
+        self.tags.last().map(|t| t.0) == Some(Tag::T)
     }
 
     /// Appends run text, mapping symbol-font characters to box glyphs.
@@ -478,26 +431,6 @@ impl Walker<'_> {
                 Out::Glyph(g) => c.para.push(g),
                 Out::Drop => {}
             }
-        }
-    }
-
-    fn finish(mut self) -> Document {
-        let mut paragraphs = Vec::new();
-        // Containers left open by a part cut short fold into the body.
-        while let Some(c) = self.nested.pop() {
-            let paras = c.into_paragraphs();
-            self.top().paras.extend(paras);
-        }
-        for p in self.body.into_paragraphs() {
-            let p = clean_text(&p);
-            if !p.is_empty() {
-                paragraphs.push(p);
-            }
-        }
-        self.done.sort_by_key(|(order, _)| *order);
-        Document {
-            paragraphs,
-            tables: self.done.into_iter().map(|(_, t)| t).collect(),
         }
     }
 }
