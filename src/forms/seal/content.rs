@@ -49,14 +49,80 @@ pub struct Drawn {
     pub red: Vec<RedPath>,
 }
 
-/// Inflates a stream's bytes (no filter or FlateDecode) with a size cap; None otherwise.
+/// A stream's bytes through its ASCII and Flate filters, with a size cap; None for other filters.
 pub fn stream_bytes(s: &lopdf::Stream, limit: usize) -> Option<Vec<u8>> {
-    let filters = filters(&s.dict);
-    match filters.as_slice() {
-        [] => Some(s.content.clone()),
-        [f] if f.as_slice() == b"FlateDecode" => inflate(&s.content, limit),
-        _ => None,
+    let (bytes, rest) = unwrap_filters(&s.content, &filters(&s.dict), limit)?;
+    rest.is_empty().then_some(bytes)
+}
+
+/// Applies the leading ASCII85, ASCIIHex and Flate filters; returns the bytes and the filters left
+/// (an image's DCTDecode, say). None when a filter fails or output would pass `limit`.
+pub fn unwrap_filters(
+    data: &[u8],
+    filters: &[Vec<u8>],
+    limit: usize,
+) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
+    let mut bytes = data.to_vec();
+    for (i, f) in filters.iter().enumerate() {
+        bytes = match f.as_slice() {
+            b"FlateDecode" | b"Fl" => inflate(&bytes, limit)?,
+            b"ASCII85Decode" | b"A85" => ascii85(&bytes),
+            b"ASCIIHexDecode" | b"AHx" => ascii_hex(&bytes),
+            _ => return Some((bytes, filters.get(i..).unwrap_or(&[]).to_vec())),
+        };
     }
+    Some((bytes, Vec::new()))
+}
+
+/// ASCII85 (`~>` ends it; `z` is four zero bytes); bad characters are skipped.
+fn ascii85(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() * 4 / 5);
+    let mut group = [0u8; 5];
+    let mut n = 0;
+    for &c in data {
+        match c {
+            b'~' => break,
+            b'z' if n == 0 => out.extend_from_slice(&[0; 4]),
+            b'!'..=b'u' => {
+                if let Some(g) = group.get_mut(n) {
+                    *g = c - b'!';
+                }
+                n += 1;
+                if n == 5 {
+                    let v = group.iter().fold(0u64, |a, &d| a * 85 + u64::from(d));
+                    out.extend_from_slice(&(v as u32).to_be_bytes());
+                    n = 0;
+                }
+            }
+            _ => {}
+        }
+    }
+    if n > 1 {
+        for g in group.iter_mut().skip(n) {
+            *g = 84;
+        }
+        let v = group.iter().fold(0u64, |a, &d| a * 85 + u64::from(d));
+        out.extend_from_slice(
+            &(v as u32)
+                .to_be_bytes()
+                .get(..n - 1)
+                .unwrap_or(&[])
+                .to_vec(),
+        );
+    }
+    out
+}
+
+fn ascii_hex(data: &[u8]) -> Vec<u8> {
+    let digits: Vec<u8> = data
+        .iter()
+        .take_while(|&&c| c != b'>')
+        .filter_map(|&c| (c as char).to_digit(16).map(|d| d as u8))
+        .collect();
+    digits
+        .chunks(2)
+        .map(|p| (p.first().copied().unwrap_or(0) << 4) | p.get(1).copied().unwrap_or(0))
+        .collect()
 }
 
 /// The names of a stream's /Filter entry, in order.

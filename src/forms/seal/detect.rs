@@ -86,18 +86,27 @@ pub fn detect(img: &Raster, px_per_mm: f64) -> Detection {
             grayscale,
         };
     }
-    let mut seals: Vec<Found> = components(&red, w, h)
+    let mut found = components(&red, w, h);
+    found.extend(merged(&found));
+    let mut candidates: Vec<Found> = found
         .into_iter()
         .filter_map(|b| score(&red, w, b, px_per_mm))
         .filter(|f| f.confidence >= THRESHOLD)
         .collect();
-    seals.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    // A seal seen whole and as fragments is one seal: keep the best of overlapping boxes.
+    let mut seals: Vec<Found> = Vec::new();
+    for c in candidates {
+        if !seals.iter().any(|s| overlap(s, &c)) {
+            seals.push(c);
+        }
+    }
     Detection { seals, grayscale }
 }
 
 /// Bounding boxes (x0, y0, x1, y1) of red masses; marks one pixel apart join, so a ring broken by
 /// black text or faded ink stays one mass with its star and lettering.
-fn components(red: &[bool], w: usize, h: usize) -> Vec<(usize, usize, usize, usize)> {
+fn components(red: &[bool], w: usize, h: usize) -> Vec<Bbox> {
     let at = |x: usize, y: usize| red.get(y * w + x).copied().unwrap_or(false);
     let mut seen = vec![false; w * h];
     let mut out = Vec::new();
@@ -134,6 +143,52 @@ fn components(red: &[bool], w: usize, h: usize) -> Vec<(usize, usize, usize, usi
     out
 }
 
+type Bbox = (usize, usize, usize, usize);
+
+/// Red masses whose boxes touch, joined: black text over a ring can cut it into arcs.
+fn merged(parts: &[Bbox]) -> Vec<Bbox> {
+    let mut out: Vec<(Bbox, usize)> = Vec::new();
+    for &p in parts
+        .iter()
+        .filter(|p| p.2 - p.0 >= 2 || p.3 - p.1 >= 2)
+        .take(2000)
+    {
+        let mut b = (p, 1usize);
+        let mut i = 0;
+        while i < out.len() {
+            let Some(&(c, n)) = out.get(i) else { break };
+            if c.0 <= b.0.2 + 1 && b.0.0 <= c.2 + 1 && c.1 <= b.0.3 + 1 && b.0.1 <= c.3 + 1 {
+                b = (
+                    (
+                        c.0.min(b.0.0),
+                        c.1.min(b.0.1),
+                        c.2.max(b.0.2),
+                        c.3.max(b.0.3),
+                    ),
+                    n + b.1,
+                );
+                out.swap_remove(i);
+                i = 0;
+            } else {
+                i += 1;
+            }
+        }
+        out.push(b);
+    }
+    out.into_iter()
+        .filter(|&(_, n)| n > 1)
+        .map(|(b, _)| b)
+        .collect()
+}
+
+/// Whether two boxes share more than a third of the smaller one.
+fn overlap(a: &Found, b: &Found) -> bool {
+    let iw = a.x1.min(b.x1).saturating_sub(a.x0.max(b.x0));
+    let ih = a.y1.min(b.y1).saturating_sub(a.y0.max(b.y0));
+    let area = |f: &Found| (f.x1 - f.x0) * (f.y1 - f.y0);
+    iw * ih * 3 > area(a).min(area(b))
+}
+
 /// Ramp from 0 at `lo` to 1 at `hi` (or down when `lo > hi`).
 fn ramp(v: f64, lo: f64, hi: f64) -> f64 {
     ((v - lo) / (hi - lo)).clamp(0.0, 1.0)
@@ -142,7 +197,7 @@ fn ramp(v: f64, lo: f64, hi: f64) -> f64 {
 /// Scores one red mass as a seal: round, seal-sized, ink at the rim all the way round, a fill
 /// typical of ring + star + lettering. A title line is flat, a signature sparse and elongated,
 /// table borders too large or square (their rim is hit only where the sides touch it).
-fn score(red: &[bool], w: usize, b: (usize, usize, usize, usize), px_per_mm: f64) -> Option<Found> {
+fn score(red: &[bool], w: usize, b: Bbox, px_per_mm: f64) -> Option<Found> {
     let (x0, y0, x1, y1) = b;
     let (bw, bh) = ((x1 - x0) as f64, (y1 - y0) as f64);
     if bw < 6.0 || bh < 6.0 {
@@ -178,6 +233,11 @@ fn score(red: &[bool], w: usize, b: (usize, usize, usize, usize), px_per_mm: f64
     let coverage = bins.iter().filter(|&&b| b).count() as f64 / RIM_BINS as f64;
     let s_ring = ramp(coverage, 0.55, 0.85);
     let confidence = s_aspect.min(s_size).min(s_fill) * (0.3 + 0.7 * s_ring);
+    if std::env::var_os("SEAL_DEBUG").is_some() {
+        eprintln!(
+            "cand {b:?} aspect {aspect:.2} d {diameter_mm:.1}mm fill {fill:.2} cov {coverage:.2} conf {confidence:.2}"
+        );
+    }
     Some(Found {
         x0,
         y0,

@@ -2,7 +2,7 @@
 //! are; Flate (or raw) samples are inflated with a cap and converted from their colour space.
 
 use super::Limits;
-use super::content::{filters, inflate};
+use super::content::{filters, unwrap_filters};
 use super::raster::{self, Raster};
 use lopdf::{Document, Object, Stream};
 
@@ -22,7 +22,10 @@ pub fn look(doc: &Document, s: &Stream, limits: &Limits, short: usize) -> Look {
     let int = |k: &[u8]| d.get(k).ok().and_then(|o| o.as_i64().ok());
     let mask = matches!(d.get(b"ImageMask"), Ok(Object::Boolean(true)));
     let bpc = int(b"BitsPerComponent").unwrap_or(8);
-    let fl = filters(d);
+    let Some((content, fl)) = unwrap_filters(&s.content, &filters(d), limits.max_flate_bytes)
+    else {
+        return Look::Unreadable;
+    };
     let last = fl.last().map(Vec::as_slice);
     if mask || matches!(last, Some(b"CCITTFaxDecode" | b"JBIG2Decode")) {
         return Look::Gray;
@@ -31,7 +34,7 @@ pub fn look(doc: &Document, s: &Stream, limits: &Limits, short: usize) -> Look {
         if fl.len() != 1 {
             return Look::Unreadable;
         }
-        return match raster::jpeg(&s.content, limits, short) {
+        return match raster::jpeg(&content, limits, short) {
             Ok(r) => Look::Pixels(r),
             Err(_) => Look::Unreadable,
         };
@@ -55,14 +58,10 @@ pub fn look(doc: &Document, s: &Stream, limits: &Limits, short: usize) -> Look {
     if bpc != 8 {
         return Look::Unreadable;
     }
-    let raw = match fl.as_slice() {
-        [] => Some(s.content.clone()),
-        [f] if f.as_slice() == b"FlateDecode" => inflate(&s.content, limits.max_flate_bytes),
-        _ => None,
-    };
-    let Some(raw) = raw else {
+    if !fl.is_empty() {
         return Look::Unreadable;
-    };
+    }
+    let raw = content;
     let comps = match &space {
         Space::Rgb => 3,
         Space::Cmyk => 4,
