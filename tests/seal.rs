@@ -126,13 +126,21 @@ fn seal_over_dense_black_text_is_found() {
     let mm = PX_MM_150;
     for row in 0..10 {
         for col in 0..14 {
-            c.rect(
+            // A glyph of three bars and a stem, about half its cell inked, like bold text.
+            let (x, y) = (
                 100.0 * mm + col as f64 * 4.0 * mm,
                 160.0 * mm + row as f64 * 5.0 * mm,
-                3.2 * mm,
-                3.6 * mm,
-                [20, 20, 20],
             );
+            for bar in 0..3 {
+                c.rect(
+                    x,
+                    y + bar as f64 * 1.5 * mm,
+                    3.2 * mm,
+                    0.6 * mm,
+                    [20, 20, 20],
+                );
+            }
+            c.rect(x + 1.3 * mm, y, 0.6 * mm, 3.6 * mm, [20, 20, 20]);
         }
     }
     c.seal(125.0 * mm, 185.0 * mm, 40.0 * mm, 0.2, RED);
@@ -261,6 +269,7 @@ fn flate_image_in_pdf_is_read() {
         &mut doc,
         content,
         dictionary! { "XObject" => dictionary! { "Fm0" => form } },
+        true,
     );
     let mut out = Vec::new();
     doc.save_to(&mut out).expect("save");
@@ -281,15 +290,27 @@ fn flate_image_in_pdf_is_read() {
     assert!(a.pages[0].seal.is_none());
 }
 
-fn finish_pdf(doc: &mut Document, content: lopdf::ObjectId, resources: lopdf::Dictionary) {
+/// Completes a one-page PDF; `inherit` puts the resources on the page tree rather than the page.
+fn finish_pdf(
+    doc: &mut Document,
+    content: lopdf::ObjectId,
+    resources: lopdf::Dictionary,
+    inherit: bool,
+) {
     let pages_id = doc.new_object_id();
-    let page = doc
-        .add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => content });
-    doc.objects.insert(pages_id, Object::Dictionary(dictionary! {
-        "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1,
+    let mut page = dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => content };
+    let mut pages = dictionary! {
+        "Type" => "Pages", "Count" => 1,
         "MediaBox" => vec![0.into(), 0.into(), Object::Real(A4.0 as f32), Object::Real(A4.1 as f32)],
-        "Resources" => resources,
-    }));
+    };
+    if inherit {
+        pages.set("Resources", resources);
+    } else {
+        page.set("Resources", resources);
+    }
+    let page = doc.add_object(page);
+    pages.set("Kids", vec![Object::Reference(page)]);
+    doc.objects.insert(pages_id, Object::Dictionary(pages));
     let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog);
 }
@@ -351,7 +372,7 @@ fn vector_seal_counts_and_vector_table_borders_do_not() {
     for (ops, want) in [(seal, true), (borders, false)] {
         let mut doc = Document::with_version("1.5");
         let content = doc.add_object(Stream::new(dictionary! {}, ops.into_bytes()));
-        finish_pdf(&mut doc, content, dictionary! {});
+        finish_pdf(&mut doc, content, dictionary! {}, false);
         let mut out = Vec::new();
         doc.save_to(&mut out).expect("save");
         let a = seal::analyse(&out, FileKind::Pdf, &Limits::default()).expect("vector pdf");
@@ -378,6 +399,7 @@ fn text_only_pdf_page_is_not_pictured() {
         &mut doc,
         content,
         dictionary! { "Font" => dictionary! { "F1" => font } },
+        false,
     );
     let mut out = Vec::new();
     doc.save_to(&mut out).expect("save");

@@ -79,7 +79,8 @@ pub fn detect(img: &Raster, px_per_mm: f64) -> Detection {
             *slot = is_red(px);
         }
     }
-    let grayscale = img.gray_source || coloured * 2000 < w * h;
+    // Any colour at all counts: a thin red signature reduces to a handful of pixels.
+    let grayscale = img.gray_source || coloured < (w * h / 20_000).max(3);
     if img.gray_source {
         return Detection {
             seals: Vec::new(),
