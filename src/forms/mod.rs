@@ -12,6 +12,7 @@ pub mod docx;
 pub mod grid;
 pub mod labels;
 pub mod scan;
+pub mod seal;
 pub mod sheet;
 pub mod summary;
 pub mod value;
