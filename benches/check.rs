@@ -1,5 +1,5 @@
 //! Checking one typical submission: 1 summary + 3 application forms, each as Word/Excel and as
-//! a stamped scan (~3 MB of mail), through the whole pipeline (parse, read, classify, judge).
+//! a stamped scan (150 dpi JPEG pages in PDFs, with seals), through the whole pipeline (parse, read, classify, judge).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use shenbao::config::Config;
@@ -13,15 +13,10 @@ fn typical_submission() -> Vec<u8> {
     let unit = "和平区市场监管局";
     let forms: Vec<common::Form> = (0..3).map(|i| common::Form::new(i, unit)).collect();
     let mut files = common::complete_submission(unit, &forms);
-    // Real scans are 300–700 KB each.
+    // Scanners send 150 dpi colour pages.
     for (name, data) in files.iter_mut() {
         if name.ends_with(".pdf") {
-            let landscape = name.contains("汇总");
-            *data = if landscape {
-                common::scan_pdf_with_image(841.89, 595.28, 450_000)
-            } else {
-                common::scan_pdf_with_image(595.28, 841.89, 450_000)
-            };
+            *data = common::scan_at(name.contains("汇总"), true, 150.0);
         }
     }
     common::email(

@@ -3,7 +3,7 @@
 
 use super::application::{self, Application};
 use super::summary::{self, Summary};
-use super::{FormKind, ReadError, ScanInfo, Version, doc, docx, scan, sheet};
+use super::{FormKind, ReadError, ScanInfo, SealCheck, Version, doc, docx, scan, seal, sheet};
 use crate::message::{Attachment, FileKind, FileProblem, Limits};
 
 /// What one attachment turned out to be.
@@ -69,9 +69,11 @@ pub fn read(att: &Attachment, limits: &Limits) -> Reading {
         FileKind::Doc => word(doc::read(&att.data, limits), &att.name),
         FileKind::Xlsx | FileKind::Xls => word(sheet::read(&att.data, att.kind, limits), &att.name),
         FileKind::EncryptedOffice => unreadable(ReadError::Encrypted),
-        FileKind::Pdf | FileKind::Jpeg | FileKind::Png => {
-            stamped(scan::inspect(&att.data, att.kind), att.kind, &att.name)
-        }
+        FileKind::Pdf | FileKind::Jpeg | FileKind::Png => stamped(
+            scan::inspect(&att.data, att.kind).map(|info| with_seals(info, att)),
+            att.kind,
+            &att.name,
+        ),
         FileKind::Rar | FileKind::SevenZip => Reading {
             form: None,
             version: None,
@@ -157,6 +159,40 @@ fn stamped(info: Result<ScanInfo, ReadError>, kind: FileKind, name: &str) -> Rea
     match kind {
         Some(k) => reading(Some(k), Some(Version::Stamped), Content::Scan(info)),
         None => reading(None, None, Content::Scan(info)),
+    }
+}
+
+/// Looks at every page for the red seal. Pages the analysis cannot reach stay
+/// `NotChecked`: the verdict then says the seal could not be verified, never that it is there.
+fn with_seals(mut info: ScanInfo, att: &Attachment) -> ScanInfo {
+    let Ok(analysis) = seal::analyse(&att.data, att.kind, &seal::Limits::default()) else {
+        return info;
+    };
+    if analysis.pages.len() != info.pages.len() {
+        // The two readers disagree on the pages; trust neither for counting forms by seal.
+        return info;
+    }
+    for (page, seen) in info.pages.iter_mut().zip(&analysis.pages) {
+        page.seal = seal_check(seen);
+    }
+    if info.text.is_empty() {
+        info.text = analysis.text;
+    }
+    info
+}
+
+fn seal_check(page: &seal::PageAnalysis) -> SealCheck {
+    match (&page.seal, page.grayscale, page.pictured) {
+        (Some(b), _, _) => SealCheck::Found {
+            confidence: b.confidence as f32,
+            x: b.x as f32,
+            y: b.y as f32,
+            w: b.w as f32,
+            h: b.h as f32,
+        },
+        (None, true, _) => SealCheck::Grayscale,
+        (None, false, false) => SealCheck::NoImage,
+        (None, false, true) => SealCheck::Absent,
     }
 }
 

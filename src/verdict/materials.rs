@@ -133,7 +133,7 @@ impl Materials {
                         _ => None,
                     }
                 });
-            let project = Project {
+            let mut project = Project {
                 word: file,
                 app,
                 stamped: None,
@@ -141,6 +141,9 @@ impl Materials {
             match existing {
                 Some(i) if !fresh.contains(&i) => {
                     replaced.push(project.word.name.clone());
+                    // Only the Word version is replaced: the stamped one sent before still
+                    // stands until a new scan arrives.
+                    project.stamped = self.projects.get(i).and_then(|p| p.stamped.clone());
                     if let Some(slot) = self.projects.get_mut(i) {
                         *slot = project;
                     }
@@ -189,13 +192,26 @@ impl Materials {
         // Scans whose names say nothing: this email's forms first, then older forms still
         // missing theirs, in order; the rest stay loose and count by number.
         for scan in unnamed {
+            // A form sent again in this email takes this email's scan over the older one.
+            let open_here = |p: &Project| p.stamped.as_ref().is_none_or(|s| s.email != scan.email);
             let target = fresh
                 .iter()
                 .copied()
                 .find(|&i| self.projects.get(i).is_some_and(|p| p.stamped.is_none()))
+                .or_else(|| {
+                    fresh
+                        .iter()
+                        .copied()
+                        .find(|&i| self.projects.get(i).is_some_and(open_here))
+                })
                 .or_else(|| self.projects.iter().position(|p| p.stamped.is_none()));
             match target.and_then(|i| self.projects.get_mut(i)) {
-                Some(p) => p.stamped = Some(scan),
+                Some(p) => {
+                    if p.stamped.is_some() {
+                        replaced.push(scan.name.clone());
+                    }
+                    p.stamped = Some(scan);
+                }
                 None => self.loose_stamped.push(scan),
             }
         }

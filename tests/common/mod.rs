@@ -245,69 +245,56 @@ pub fn summary_xlsx(unit: &str, forms: &[Form]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
-/// A one-page PDF of the given page size (points), like a scanner writes (an image page).
-pub fn scan_pdf(width: f64, height: f64) -> Vec<u8> {
-    scan_pdf_with_image(width, height, 0)
+/// Drawing pages with seals, shared with the seal tests.
+#[path = "../seal/fixtures.rs"]
+pub mod draw;
+
+/// A scanned A4 page at 100 dpi: a printed form, with the red seal when `sealed`, in a PDF.
+pub fn scan(landscape: bool, sealed: bool) -> Vec<u8> {
+    scan_at(landscape, sealed, 100.0)
 }
 
-/// A one-page scan PDF whose page shows an image XObject of `image_bytes` bytes (JPEG-like
-/// noise), so that files have the size real scans have.
-pub fn scan_pdf_with_image(width: f64, height: f64, image_bytes: usize) -> Vec<u8> {
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
-    let image: Vec<u8> = (0..image_bytes)
-        .map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 24) as u8
-        })
-        .collect();
-    let objs: [Vec<u8>; 5] = [
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>").into_bytes(),
-        {
-            let ops = format!("q {width} 0 0 {height} 0 0 cm /Im0 Do Q");
-            format!("<< /Length {} >>\nstream\n{ops}\nendstream", ops.len()).into_bytes()
-        },
-        [
-            format!("<< /Type /XObject /Subtype /Image /Width 1240 /Height 1754 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length {image_bytes} >>\nstream\n").into_bytes(),
-            image,
-            b"\nendstream".to_vec(),
-        ]
-        .concat(),
-    ];
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(o);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
+/// A scanned A4 page at `dpi`, in a PDF.
+pub fn scan_at(landscape: bool, sealed: bool, dpi: f64) -> Vec<u8> {
+    use draw::{Canvas, PdfPage, RED};
+    let (short, long) = (
+        (210.0 / 25.4 * dpi).round() as usize,
+        (297.0 / 25.4 * dpi).round() as usize,
     );
-    out
+    let (w, h) = if landscape {
+        (long, short)
+    } else {
+        (short, long)
+    };
+    let mut page = Canvas::form_page(w, h, 11);
+    if sealed {
+        let mm = w.min(h) as f64 / 210.0;
+        page.seal(w as f64 * 0.7, h as f64 * 0.78, 40.0 * mm, 0.4, RED);
+    }
+    let media = if landscape {
+        (841.89, 595.28)
+    } else {
+        (595.28, 841.89)
+    };
+    draw::pdf(&[PdfPage {
+        jpeg: page.jpeg(85),
+        px: (w, h),
+        media,
+        text: None,
+        rotate: 0,
+    }])
 }
 
-/// A portrait A4 scan (an application form).
+/// A sealed portrait scan (an application form), drawn once per test binary.
 pub fn portrait() -> Vec<u8> {
-    scan_pdf(595.28, 841.89)
+    static PAGE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    PAGE.get_or_init(|| scan(false, true)).clone()
 }
 
-/// A landscape A4 scan (the summary).
+/// A sealed landscape scan (the summary), drawn once per test binary.
 pub fn landscape() -> Vec<u8> {
-    scan_pdf(841.89, 595.28)
+    static PAGE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    PAGE.get_or_init(|| scan(true, true)).clone()
 }
 
 fn base64(data: &[u8]) -> String {
