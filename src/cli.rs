@@ -42,4 +42,17 @@ pub enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Show what the seal check sees on a stamped scan (PDF, JPEG, PNG): per page the
+    /// orientation and the seal found, and a PNG of one page with the seal boxed.
+    Seal {
+        /// The scan.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Page to draw (1-based).
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        /// Where to write the PNG; without it only the per-page results are printed.
+        #[arg(long, value_name = "FILE.png")]
+        out: Option<PathBuf>,
+    },
 }

@@ -53,3 +53,50 @@ fn modified(file: &Path) -> anyhow::Result<DateTime<FixedOffset>> {
     let local: DateTime<Local> = m.into();
     Ok(local.fixed_offset())
 }
+
+/// `shenbao seal`: prints what the seal check sees on each page of a scan and, with `--out`,
+/// writes a PNG of one page with the detected seal boxed, so a person can see why.
+pub fn seal(file: &Path, page: usize, out: Option<&Path>) -> anyhow::Result<ExitCode> {
+    use crate::forms::seal;
+    use crate::message::{FileKind, sniff};
+    let data = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let kind = sniff(&data);
+    if !matches!(kind, FileKind::Pdf | FileKind::Jpeg | FileKind::Png) {
+        anyhow::bail!(
+            "{} is not a PDF, JPEG or PNG scan ({kind:?})",
+            file.display()
+        );
+    }
+    let limits = seal::Limits::default();
+    let analysis = seal::analyse(&data, kind, &limits)
+        .with_context(|| format!("cannot analyse {}", file.display()))?;
+    let stdout = std::io::stdout();
+    let mut w = stdout.lock();
+    for (i, p) in analysis.pages.iter().enumerate() {
+        let shape = if p.landscape { "横向" } else { "纵向" };
+        let result = match (&p.seal, p.grayscale, p.pictured) {
+            (Some(b), _, _) => format!(
+                "识别到公章（置信度 {:.2}，位置 x={:.2} y={:.2} 宽={:.2} 高={:.2}）",
+                b.confidence, b.x, b.y, b.w, b.h
+            ),
+            (None, true, _) => "黑白扫描，无法识别红色公章".to_string(),
+            (None, false, false) => "页面没有可识别的图像".to_string(),
+            (None, false, true) => "未识别到公章".to_string(),
+        };
+        writeln!(
+            w,
+            "第{}页  {shape} {:.0}×{:.0}  {result}",
+            i + 1,
+            p.width,
+            p.height
+        )?;
+    }
+    if let Some(out) = out {
+        let index = page.checked_sub(1).context("--page counts from 1")?;
+        let png = seal::render_evidence(&data, kind, index, &limits)
+            .with_context(|| format!("cannot draw page {page}"))?;
+        std::fs::write(out, png).with_context(|| format!("cannot write {}", out.display()))?;
+        writeln!(w, "已写入 {}", out.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

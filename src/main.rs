@@ -27,6 +27,7 @@ fn main() -> ExitCode {
             &files,
         ),
         Command::Acceptance { dir, verbose } => shenbao::acceptance::run(&dir, verbose),
+        Command::Seal { file, page, out } => shenbao::commands::seal(&file, page, out.as_deref()),
     };
     match result {
         Ok(code) => code,
