@@ -1,0 +1,1 @@
+//! Idempotence of the record.
