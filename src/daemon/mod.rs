@@ -144,7 +144,10 @@ async fn replay(store: &Store, judge: &mut Judge, cfg: &Config) -> anyhow::Resul
         let raw = match std::fs::read(store.data_dir().join(&m.raw_path)) {
             Ok(r) => r,
             Err(e) => {
-                tracing::error!(message = m.id, "archived message missing ({e}); state may differ");
+                tracing::error!(
+                    message = m.id,
+                    "archived message missing ({e}); state may differ"
+                );
                 continue;
             }
         };
@@ -168,7 +171,10 @@ async fn replay(store: &Store, judge: &mut Judge, cfg: &Config) -> anyhow::Resul
         }
     }
     if !judged.is_empty() {
-        tracing::info!("judge state rebuilt from {} recorded messages", judged.len());
+        tracing::info!(
+            "judge state rebuilt from {} recorded messages",
+            judged.len()
+        );
     }
     Ok(())
 }

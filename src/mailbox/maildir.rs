@@ -132,7 +132,12 @@ mod tests {
         fs::write(&a, b"second").unwrap();
         fs::write(root.join("new/.hidden"), b"x").unwrap();
         let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
-        fs::File::options().write(true).open(&b).unwrap().set_modified(old).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&b)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
         let w = md.waiting().unwrap();
         let names: Vec<&str> = w.iter().map(|w| w.name.as_str()).collect();
         assert_eq!(names, ["b", "a"]);

@@ -79,7 +79,9 @@ pub async fn deliver(store: &Store, outbox: &FileOutbox) -> anyhow::Result<usize
             }
             Err(e) => {
                 tracing::warn!(reply = q.id, "cannot write reply: {e:#}");
-                store.mark_attempt_failed(q.id, &format!("{e:#}"), 5).await?;
+                store
+                    .mark_attempt_failed(q.id, &format!("{e:#}"), 5)
+                    .await?;
             }
         }
     }

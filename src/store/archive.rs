@@ -70,7 +70,12 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         let rel = relative_path("raw", &h, ".eml");
-        assert_eq!(rel, PathBuf::from("raw/ba/7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad.eml"));
+        assert_eq!(
+            rel,
+            PathBuf::from(
+                "raw/ba/7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad.eml"
+            )
+        );
         write(&dir, &rel, b"abc").unwrap();
         write(&dir, &rel, b"abc").unwrap();
         assert_eq!(fs::read(dir.join(&rel)).unwrap(), b"abc");

@@ -11,14 +11,17 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// The migrations in order: (version, description, SQL). Add new files here and in `migrations/`.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
 
 /// The embedded migrations as a source for sqlx's [`Migrator`].
 #[derive(Debug)]
 struct Embedded;
 
 impl<'s> MigrationSource<'s> for Embedded {
-    fn resolve(self) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
+    fn resolve(
+        self,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
         Box::pin(async {
             Ok(MIGRATIONS
                 .iter()

@@ -14,8 +14,8 @@ pub use record::{Incoming, Recorded, Reply, SourceRef};
 
 use crate::history::HistoryProject;
 use chrono::{DateTime, FixedOffset, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -142,7 +142,11 @@ impl Store {
     }
 
     /// Replies queued or sent to `recipient` since `since`, for the per-sender daily cap.
-    pub async fn replies_since(&self, recipient: &str, since: DateTime<Utc>) -> anyhow::Result<i64> {
+    pub async fn replies_since(
+        &self,
+        recipient: &str,
+        since: DateTime<Utc>,
+    ) -> anyhow::Result<i64> {
         let (n,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM outbox WHERE recipient = ? COLLATE NOCASE AND created_at >= ?",
         )

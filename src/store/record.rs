@@ -87,7 +87,9 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let Some(message) = insert_message(&mut tx, incoming, Some(email), "judged", None).await?
         else {
-            return self.duplicate(tx, incoming.sha256.unwrap_or_default()).await;
+            return self
+                .duplicate(tx, incoming.sha256.unwrap_or_default())
+                .await;
         };
         let unit_id = match (outcome.unit_key.as_deref(), unit) {
             (Some(key), Some(u)) => Some(upsert_unit(&mut tx, key, u).await?),
@@ -131,19 +133,25 @@ impl Store {
             materials::update(&mut tx, unit_id, message, u, &attachment_ids).await?;
         }
         for app in &outcome.applications {
-            insert_form(&mut tx, "applications", message, unit_id, [
-                &app.enterprise_name,
-                &app.credit_code,
-                &app.project_name,
-            ], serde_json::to_string(app)?)
+            insert_form(
+                &mut tx,
+                "applications",
+                message,
+                unit_id,
+                [&app.enterprise_name, &app.credit_code, &app.project_name],
+                serde_json::to_string(app)?,
+            )
             .await?;
         }
         for row in &outcome.summary_rows {
-            insert_form(&mut tx, "summary_rows", message, unit_id, [
-                &row.enterprise_name,
-                &row.credit_code,
-                &row.project_name,
-            ], serde_json::to_string(row)?)
+            insert_form(
+                &mut tx,
+                "summary_rows",
+                message,
+                unit_id,
+                [&row.enterprise_name, &row.credit_code, &row.project_name],
+                serde_json::to_string(row)?,
+            )
             .await?;
         }
         for p in &outcome.problems {
@@ -216,7 +224,10 @@ impl Store {
                     duplicate: false,
                 })
             }
-            None => self.duplicate(tx, incoming.sha256.unwrap_or_default()).await,
+            None => {
+                self.duplicate(tx, incoming.sha256.unwrap_or_default())
+                    .await
+            }
         }
     }
 
