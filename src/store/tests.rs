@@ -120,11 +120,17 @@ fn history_import_is_idempotent() {
             description: String::new(),
         };
         assert_eq!(
-            store.import_history(&[p.clone()], "h.xlsx").await.unwrap(),
+            store
+                .import_history(std::slice::from_ref(&p), "h.xlsx")
+                .await
+                .unwrap(),
             1
         );
         assert_eq!(
-            store.import_history(&[p.clone()], "h.xlsx").await.unwrap(),
+            store
+                .import_history(std::slice::from_ref(&p), "h.xlsx")
+                .await
+                .unwrap(),
             0
         );
         assert_eq!(store.history().await.unwrap(), [p]);
