@@ -350,3 +350,25 @@ fn replies_stop_at_the_daily_cap() {
         assert_eq!(outbox(&pool).await.len(), 1);
     });
 }
+
+#[test]
+fn the_loop_stops_on_shutdown_after_its_round() {
+    let place = Place::new("loop");
+    let cfg = place.config();
+    place.drop("1.eml", &email(SENDER, "咨询", "", &[]), 0);
+    rt().block_on(async {
+        let (trigger, shutdown) = shenbao::daemon::shutdown::channel();
+        let mut d = Daemon::open(cfg.clone()).await.unwrap();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            trigger.trigger();
+        });
+        let started = std::time::Instant::now();
+        let stats = d.run(false, shutdown).await.unwrap();
+        // Stopped while waiting for the next poll (5 s), not after it.
+        assert!(started.elapsed() < Duration::from_secs(4));
+        assert_eq!(stats.judged, 1);
+        d.close().await;
+    });
+    assert_eq!(place.count("Maildir/new"), 0);
+}

@@ -45,7 +45,12 @@ impl Daemon {
         // Before anything else: the raw bytes, content-addressed and fsynced.
         let hash = archive::sha256_hex(&raw);
         let rel = archive::relative_path("raw", &hash, ".eml");
-        archive::write(self.store.data_dir(), &rel, &raw)?;
+        archive::write(
+            self.store.data_dir(),
+            &rel,
+            &raw,
+            archive::Durability::Synced,
+        )?;
         let rel = rel.to_string_lossy().into_owned();
         if self.store.seen(&hash).await? {
             self.maildir.done(w)?;

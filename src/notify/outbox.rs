@@ -62,7 +62,7 @@ impl FileOutbox {
         };
         let bytes = serde_json::to_vec_pretty(&reply)?;
         let rel = PathBuf::from(format!("{}.json", q.id));
-        archive::write(&self.dir, &rel, &bytes)?;
+        archive::write(&self.dir, &rel, &bytes, archive::Durability::Synced)?;
         Ok(self.dir.join(rel))
     }
 }

@@ -26,10 +26,26 @@ pub fn relative_path(area: &str, hash: &str, extension: &str) -> PathBuf {
     p
 }
 
+/// How hard a write must be to lose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync the file and its directory (and the parent of a new shard directory): raw
+    /// messages and replies, which nothing else can recreate.
+    Synced,
+    /// Atomic rename only: attachment files, which are re-extracted from the synced raw
+    /// message if a crash loses them; syncing each one would cost more than the judging.
+    Cached,
+}
+
 /// Writes `bytes` at `data_dir/rel` unless a file of the same size is already there. The file
-/// is written under a temporary name, fsynced, renamed, and the directory fsynced, so after a
-/// crash the path holds either nothing or the whole content.
-pub fn write(data_dir: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// is written under a temporary name and renamed, so the path holds either nothing or the
+/// whole content; with [`Durability::Synced`] that also holds after a power cut.
+pub fn write(
+    data_dir: &Path,
+    rel: &Path,
+    bytes: &[u8],
+    durability: Durability,
+) -> std::io::Result<()> {
     let path = data_dir.join(rel);
     if let Ok(meta) = fs::metadata(&path)
         && meta.len() == bytes.len() as u64
@@ -37,6 +53,7 @@ pub fn write(data_dir: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
         return Ok(());
     }
     let dir = path.parent().unwrap_or(data_dir);
+    let new_dir = !dir.is_dir();
     fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(
         ".tmp-{}-{}",
@@ -46,10 +63,18 @@ pub fn write(data_dir: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
     {
         let mut f = File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        if durability == Durability::Synced {
+            f.sync_all()?;
+        }
     }
     fs::rename(&tmp, &path)?;
-    sync_dir(dir)
+    if durability == Durability::Synced {
+        sync_dir(dir)?;
+        if new_dir && let Some(parent) = dir.parent() {
+            sync_dir(parent)?;
+        }
+    }
+    Ok(())
 }
 
 /// fsyncs a directory so a rename into it survives a crash.
@@ -76,8 +101,8 @@ mod tests {
                 "raw/ba/7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad.eml"
             )
         );
-        write(&dir, &rel, b"abc").unwrap();
-        write(&dir, &rel, b"abc").unwrap();
+        write(&dir, &rel, b"abc", Durability::Synced).unwrap();
+        write(&dir, &rel, b"abc", Durability::Synced).unwrap();
         assert_eq!(fs::read(dir.join(&rel)).unwrap(), b"abc");
         let _ = fs::remove_dir_all(&dir);
     }

@@ -81,7 +81,7 @@ impl Store {
         for a in &email.attachments {
             let hash = archive::sha256_hex(&a.data);
             let rel = archive::relative_path("files", &hash, "");
-            archive::write(&self.data_dir, &rel, &a.data)?;
+            archive::write(&self.data_dir, &rel, &a.data, archive::Durability::Cached)?;
             files.push((hash, rel.to_string_lossy().into_owned()));
         }
         let mut tx = self.pool.begin().await?;
