@@ -13,7 +13,7 @@ pub(crate) use record::label;
 pub use record::{Incoming, Recorded, Reply, SourceRef};
 
 use crate::history::HistoryProject;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::{Path, PathBuf};
@@ -62,9 +62,14 @@ pub struct Queued {
     pub attempts: i64,
 }
 
-/// Now as stored (RFC 3339, UTC).
+/// Now as stored: RFC 3339 in UTC with a fixed number of digits, so text order is time order.
 pub(crate) fn now() -> String {
-    Utc::now().to_rfc3339()
+    stamp(Utc::now())
+}
+
+/// A UTC time as stored.
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 impl Store {
@@ -151,7 +156,7 @@ impl Store {
             "SELECT COUNT(*) FROM outbox WHERE recipient = ? COLLATE NOCASE AND created_at >= ?",
         )
         .bind(recipient)
-        .bind(since.to_rfc3339())
+        .bind(stamp(since))
         .fetch_one(&self.pool)
         .await?;
         Ok(n)
