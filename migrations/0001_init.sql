@@ -140,6 +140,10 @@ CREATE TABLE outbox (
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     outcome TEXT NOT NULL,
+    -- The composed reply (subject, Message-ID, whole MIME message), ready to send as is.
+    subject TEXT,
+    reply_message_id TEXT,
+    raw BLOB,
     created_at TEXT NOT NULL,
     sent_at TEXT
 );

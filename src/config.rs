@@ -109,12 +109,16 @@ pub struct Replies {
     /// so a looping or hostile sender cannot make us send without end.
     #[serde(default = "default_cap")]
     pub per_sender_daily_cap: u32,
+    /// The office's name: the display name of replies and their signature.
+    #[serde(default = "default_office")]
+    pub from_name: String,
 }
 
 impl Default for Replies {
     fn default() -> Self {
         Replies {
             per_sender_daily_cap: default_cap(),
+            from_name: default_office(),
         }
     }
 }
@@ -130,6 +134,9 @@ fn default_data_dir() -> PathBuf {
 }
 fn default_cap() -> u32 {
     20
+}
+fn default_office() -> String {
+    "天津市市场监督管理局质量发展处".into()
 }
 
 /// What to do with materials that arrive after the deadline.

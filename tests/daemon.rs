@@ -188,6 +188,17 @@ fn run_once_records_judges_archives_and_answers() {
         assert_eq!(json["receipt"], "ZLGG2023-001");
         assert_eq!(json["kind"], "receipt");
         assert_eq!(json["recipient"], SENDER);
+        let eml = cfg
+            .storage
+            .data_dir
+            .join(format!("outbox/{}.eml", out[0].0));
+        let eml = String::from_utf8(fs::read(eml).unwrap()).unwrap();
+        assert!(eml.contains("Auto-Submitted: auto-replied\r\n"), "{eml}");
+        assert!(eml.contains("In-Reply-To: <"), "{eml}");
+        assert!(
+            eml.contains(&format!("shenbao-reply-{}@tj.gov.cn", out[0].0)),
+            "{eml}"
+        );
     });
     assert_eq!(place.count("Maildir/new"), 0);
     assert!(place.0.join("Maildir/cur/1.eml:2,S").is_file());

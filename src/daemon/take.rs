@@ -1,13 +1,11 @@
 //! Taking one message from the mailbox: archive, judge, record, then move it.
 
 use super::{Daemon, Stats};
-use crate::config::Campaign;
 use crate::mailbox::maildir::{ReadFailure, Waiting};
-use crate::message::Email;
+use crate::notify::{self, ReplyContext};
 use crate::pipeline;
-use crate::store::{Incoming, Reply, SourceRef, archive};
-use crate::verdict::{Outcome, Verdict};
-use chrono::Utc;
+use crate::store::{Composed, Composer, Incoming, Reply, SourceRef, archive};
+use chrono::{Local, Utc};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 impl Daemon {
@@ -88,18 +86,50 @@ impl Daemon {
                 });
             }
         };
-        let reply = match reply_for(&email, &outcome, &self.cfg.campaign) {
-            Some(r) => {
+        let campaign = &self.cfg.campaign;
+        let now = Local::now().fixed_offset();
+        let ctx = |row_id: i64| ReplyContext {
+            from_address: campaign.mailbox.clone(),
+            from_name: self.cfg.replies.from_name.clone(),
+            reply_to: None,
+            domain: campaign
+                .mailbox
+                .rsplit_once('@')
+                .map(|(_, d)| d.to_string())
+                .unwrap_or_default(),
+            row_id,
+            received: w.arrival,
+            now,
+        };
+        // The composer decides who gets a reply (automatic mail, our own address, no usable
+        // address: none); the row id it needs for the Message-ID comes with the insert.
+        let reply = match notify::compose(&outcome, &email, campaign, &ctx(0)) {
+            Ok(r) => {
                 let since = Utc::now() - chrono::Duration::hours(24);
-                let sent = self.store.replies_since(&r.recipient, since).await?;
+                let sent = self.store.replies_since(&r.to, since).await?;
                 if sent >= i64::from(self.cfg.replies.per_sender_daily_cap) {
-                    tracing::warn!(to = %r.recipient, "daily reply cap reached: not answered");
+                    tracing::warn!(to = %r.to, "daily reply cap reached: not answered");
                     None
                 } else {
-                    Some(r)
+                    Some(Reply {
+                        recipient: r.to,
+                        kind: r.kind.as_str(),
+                    })
                 }
             }
-            None => None,
+            Err(why) => {
+                tracing::debug!(file = %w.name, ?why, "no reply");
+                None
+            }
+        };
+        let composer = |row_id: i64| {
+            notify::compose(&outcome, &email, campaign, &ctx(row_id))
+                .ok()
+                .map(|r| Composed {
+                    subject: r.subject,
+                    message_id: r.message_id,
+                    raw: r.raw,
+                })
         };
         let unit = outcome
             .unit_key
@@ -107,7 +137,13 @@ impl Daemon {
             .and_then(|k| self.judge.state.units.get(k));
         let recorded = match self
             .store
-            .record(&incoming, &email, &outcome, unit, reply.as_ref())
+            .record(
+                &incoming,
+                &email,
+                &outcome,
+                unit,
+                reply.as_ref().map(|r| (r, &composer as Composer<'_>)),
+            )
             .await
         {
             Ok(r) => r,
@@ -139,25 +175,4 @@ impl Daemon {
             }
         })
     }
-}
-
-/// The reply an email gets: a receipt when accepted, a notice when rejected, none when
-/// ignored, automatic, from our own address or with no address to answer.
-pub fn reply_for(email: &Email, outcome: &Outcome, campaign: &Campaign) -> Option<Reply> {
-    let kind = match outcome.verdict {
-        Verdict::Accepted => "receipt",
-        Verdict::Rejected => "notice",
-        Verdict::Ignored => return None,
-    };
-    if email.automatic.is_some() {
-        return None;
-    }
-    let to = email.reply_to.as_deref().or(email.from.as_deref())?.trim();
-    if !to.contains('@') || to.eq_ignore_ascii_case(campaign.mailbox.trim()) {
-        return None;
-    }
-    Some(Reply {
-        recipient: to.to_string(),
-        kind,
-    })
 }

@@ -1,6 +1,6 @@
 //! The file outbox of the embedded default: each queued reply is written as
-//! `data_dir/outbox/<id>.json` (what the reply will say: recipient, kind, receipt, verdict,
-//! problems) and marked sent. The SMTP delivery of composed messages replaces it later.
+//! `data_dir/outbox/<id>.eml` (the composed message, as SMTP would send it) beside
+//! `<id>.json` (what it says: recipient, kind, receipt, verdict, problems) and marked sent.
 
 use crate::store::{Queued, Store, archive};
 use serde::Serialize;
@@ -60,6 +60,10 @@ impl FileOutbox {
             problems: field("problems"),
             attachments: field("attachments"),
         };
+        if let Some(raw) = &q.raw {
+            let eml = PathBuf::from(format!("{}.eml", q.id));
+            archive::write(&self.dir, &eml, raw, archive::Durability::Synced)?;
+        }
         let bytes = serde_json::to_vec_pretty(&reply)?;
         let rel = PathBuf::from(format!("{}.json", q.id));
         archive::write(&self.dir, &rel, &bytes, archive::Durability::Synced)?;

@@ -10,7 +10,7 @@ mod record;
 mod tests;
 
 pub(crate) use record::label;
-pub use record::{Incoming, Recorded, Reply, SourceRef};
+pub use record::{Composed, Composer, Incoming, Recorded, Reply, SourceRef};
 
 use crate::history::HistoryProject;
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
@@ -60,6 +60,8 @@ pub struct Queued {
     pub in_reply_to: Option<String>,
     /// Attempts so far.
     pub attempts: i64,
+    /// The composed MIME message, when composition succeeded.
+    pub raw: Option<Vec<u8>>,
 }
 
 /// Now as stored: RFC 3339 in UTC with a fixed number of digits, so text order is time order.
@@ -164,10 +166,19 @@ impl Store {
 
     /// Replies waiting to be delivered, oldest first.
     pub async fn queued(&self) -> anyhow::Result<Vec<Queued>> {
-        type Row = (i64, i64, String, String, String, Option<String>, i64);
+        type Row = (
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            i64,
+            Option<Vec<u8>>,
+        );
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT o.id, o.message_id, o.recipient, o.kind, o.outcome, \
-             m.message_id AS in_reply_to, o.attempts FROM outbox o \
+             m.message_id AS in_reply_to, o.attempts, o.raw FROM outbox o \
              JOIN messages m ON m.id = o.message_id WHERE o.state = 'queued' ORDER BY o.id",
         )
         .fetch_all(&self.pool)
@@ -175,7 +186,7 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(id, message_id, recipient, kind, outcome, in_reply_to, attempts)| Queued {
+                |(id, message_id, recipient, kind, outcome, in_reply_to, attempts, raw)| Queued {
                     id,
                     message_id,
                     recipient,
@@ -183,6 +194,7 @@ impl Store {
                     outcome,
                     in_reply_to,
                     attempts,
+                    raw,
                 },
             )
             .collect())

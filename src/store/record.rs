@@ -46,6 +46,20 @@ pub struct Reply {
     pub kind: &'static str,
 }
 
+/// A reply composed for its outbox row (the row id makes its Message-ID).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    /// The subject line, for the division's view.
+    pub subject: String,
+    /// The reply's Message-ID, so a bounce can be matched to the row.
+    pub message_id: String,
+    /// The whole MIME message.
+    pub raw: Vec<u8>,
+}
+
+/// Composes the reply once its row id is known.
+pub type Composer<'a> = &'a dyn Fn(i64) -> Option<Composed>;
+
 /// What recording did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Recorded {
@@ -73,7 +87,7 @@ impl Store {
         email: &Email,
         outcome: &Outcome,
         unit: Option<&Unit>,
-        reply: Option<&Reply>,
+        reply: Option<(&Reply, Composer<'_>)>,
     ) -> anyhow::Result<Recorded> {
         // Attachment files first: content-addressed, so a rolled-back transaction leaves only
         // files that a later success would write identically.
@@ -182,8 +196,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let outbox = match reply {
-            Some(r) => Some(
-                sqlx::query_as::<_, (i64,)>(
+            Some((r, composer)) => {
+                let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO outbox (message_id, recipient, kind, state, outcome, created_at) \
                      VALUES (?, ?, ?, 'queued', ?, ?) RETURNING id",
                 )
@@ -193,9 +207,20 @@ impl Store {
                 .bind(&outcome_json)
                 .bind(now())
                 .fetch_one(&mut *tx)
-                .await?
-                .0,
-            ),
+                .await?;
+                if let Some(c) = composer(id) {
+                    sqlx::query(
+                        "UPDATE outbox SET subject = ?, reply_message_id = ?, raw = ? WHERE id = ?",
+                    )
+                    .bind(c.subject)
+                    .bind(c.message_id)
+                    .bind(c.raw)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Some(id)
+            }
             None => None,
         };
         tx.commit().await?;

@@ -75,8 +75,21 @@ fn same_bytes_are_recorded_once() {
             recipient: "a@b.cn".into(),
             kind: "notice",
         };
+        let composer = |id: i64| {
+            Some(Composed {
+                subject: "【材料补正通知】".into(),
+                message_id: format!("r{id}@x"),
+                raw: b"Subject: x\r\n\r\nbody".to_vec(),
+            })
+        };
         let first = store
-            .record(&incoming, &email, &outcome(), Some(&unit), Some(&reply))
+            .record(
+                &incoming,
+                &email,
+                &outcome(),
+                Some(&unit),
+                Some((&reply, &composer)),
+            )
             .await
             .unwrap();
         assert!(!first.duplicate);
@@ -85,7 +98,13 @@ fn same_bytes_are_recorded_once() {
         let n = total(&store).await;
         assert_eq!(n, 5);
         let again = store
-            .record(&incoming, &email, &outcome(), Some(&unit), Some(&reply))
+            .record(
+                &incoming,
+                &email,
+                &outcome(),
+                Some(&unit),
+                Some((&reply, &composer)),
+            )
             .await
             .unwrap();
         assert!(again.duplicate);
@@ -94,7 +113,12 @@ fn same_bytes_are_recorded_once() {
         let failed = store.record_failed(&incoming, None, "x").await.unwrap();
         assert!(failed.duplicate);
         assert_eq!(total(&store).await, n);
-        assert_eq!(store.queued().await.unwrap().len(), 1);
+        let queued = store.queued().await.unwrap();
+        assert_eq!(queued.len(), 1);
+        assert_eq!(
+            queued[0].raw.as_deref(),
+            Some(&b"Subject: x\r\n\r\nbody"[..])
+        );
         store.mark_sent(first.outbox.unwrap()).await.unwrap();
         assert!(store.queued().await.unwrap().is_empty());
         store.close().await;
