@@ -33,6 +33,19 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE.eml")]
         files: Vec<PathBuf>,
     },
+    /// Run the daemon: read the mailbox, record and judge every message, answer the senders,
+    /// until SIGINT/SIGTERM.
+    Run {
+        /// Process what is waiting, deliver the outbox and exit.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Past years' projects, for the duplicate check.
+    History {
+        /// What to do with them.
+        #[command(subcommand)]
+        action: HistoryAction,
+    },
     /// Run the pipeline over an acceptance corpus (manifest.json) and compare with it.
     Acceptance {
         /// The corpus folder.
@@ -54,5 +67,16 @@ pub enum Command {
         /// Where to write the PNG; without it only the per-page results are printed.
         #[arg(long, value_name = "FILE.png")]
         out: Option<PathBuf>,
+    },
+}
+
+/// `shenbao history …`.
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// Add the projects of a spreadsheet (年度, 企业名称, 统一社会信用代码, 项目名称, 项目简介).
+    Import {
+        /// The spreadsheet.
+        #[arg(value_name = "FILE.xlsx")]
+        file: PathBuf,
     },
 }

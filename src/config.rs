@@ -4,7 +4,7 @@
 use crate::message::Limits;
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The embedded default configuration.
 pub const DEFAULT_TOML: &str = include_str!("../config/local.toml");
@@ -18,6 +18,125 @@ pub struct Config {
     /// Caps on hostile or oversized input.
     #[serde(default)]
     pub limits: Limits,
+    /// Where submissions are read from.
+    #[serde(default)]
+    pub mailbox: Mailbox,
+    /// Where the database and archive live.
+    #[serde(default)]
+    pub storage: Storage,
+    /// How replies leave.
+    #[serde(default)]
+    pub outbox: Outbox,
+    /// Rules for replies.
+    #[serde(default)]
+    pub replies: Replies,
+}
+
+/// Which kind of mailbox is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailboxKind {
+    /// A local Maildir (`new/`, `cur/`, `tmp/`): the embedded default, no server needed.
+    #[default]
+    Maildir,
+}
+
+/// The `[mailbox]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mailbox {
+    /// Which kind of source.
+    #[serde(default)]
+    pub kind: MailboxKind,
+    /// The Maildir folder (relative paths are relative to the working directory).
+    #[serde(default = "default_maildir")]
+    pub path: PathBuf,
+    /// Seconds between two looks at the mailbox when nothing pushes new mail.
+    #[serde(default = "default_poll")]
+    pub poll_seconds: u64,
+}
+
+impl Default for Mailbox {
+    fn default() -> Self {
+        Mailbox {
+            kind: MailboxKind::Maildir,
+            path: default_maildir(),
+            poll_seconds: default_poll(),
+        }
+    }
+}
+
+/// The `[storage]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    /// Holds shenbao.db, the raw-message archive, attachment files and the file outbox.
+    #[serde(default = "default_data_dir")]
+    pub data_dir: PathBuf,
+}
+
+impl Default for Storage {
+    fn default() -> Self {
+        Storage {
+            data_dir: default_data_dir(),
+        }
+    }
+}
+
+/// How replies are delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxKind {
+    /// Written as files into `data_dir/outbox/`: the embedded default, no server needed.
+    #[default]
+    File,
+}
+
+/// The `[outbox]` section.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outbox {
+    /// Which delivery.
+    #[serde(default)]
+    pub kind: OutboxKind,
+}
+
+/// The `[replies]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Replies {
+    /// Most replies to one address in 24 hours; past it mail is recorded but not answered,
+    /// so a looping or hostile sender cannot make us send without end.
+    #[serde(default = "default_cap")]
+    pub per_sender_daily_cap: u32,
+    /// The office's name: the display name of replies and their signature.
+    #[serde(default = "default_office")]
+    pub from_name: String,
+}
+
+impl Default for Replies {
+    fn default() -> Self {
+        Replies {
+            per_sender_daily_cap: default_cap(),
+            from_name: default_office(),
+        }
+    }
+}
+
+fn default_maildir() -> PathBuf {
+    PathBuf::from("data/Maildir")
+}
+fn default_poll() -> u64 {
+    5
+}
+fn default_data_dir() -> PathBuf {
+    PathBuf::from("data")
+}
+fn default_cap() -> u32 {
+    20
+}
+fn default_office() -> String {
+    "天津市市场监督管理局质量发展处".into()
 }
 
 /// What to do with materials that arrive after the deadline.
@@ -121,6 +240,11 @@ mod tests {
         let c = Config::load(None).unwrap();
         assert_eq!(c.campaign.late_policy, LatePolicy::Warn);
         assert_eq!(c.limits.max_attachments, 200);
+        assert_eq!(c.mailbox.kind, MailboxKind::Maildir);
+        assert_eq!(c.mailbox.path, PathBuf::from("data/Maildir"));
+        assert_eq!(c.storage.data_dir, PathBuf::from("data"));
+        assert_eq!(c.outbox.kind, OutboxKind::File);
+        assert_eq!(c.replies.per_sender_daily_cap, 20);
     }
 
     #[test]

@@ -13,16 +13,20 @@
 //!
 //! Around them: [`config`] (the TOML file), [`history`] (past years' projects), [`cli`] and
 //! [`commands`] (the command line), [`report`] (how outcomes print), [`acceptance`] (the corpus
-//! run).
+//! run), and the daemon: [`daemon`] (`shenbao run`), [`mailbox`] (where mail comes from),
+//! [`store`] (SQLite record and archive), [`notify`] (replies).
 pub mod acceptance;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod daemon;
 pub mod forms;
 pub mod history;
+pub mod mailbox;
 pub mod message;
 pub mod notify;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
+pub mod store;
 pub mod verdict;

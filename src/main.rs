@@ -1,7 +1,7 @@
 //! The `shenbao` binary: parses the command line and prints any error in one place.
 
 use clap::Parser;
-use shenbao::cli::{Cli, Command};
+use shenbao::cli::{Cli, Command, HistoryAction};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -26,6 +26,10 @@ fn main() -> ExitCode {
             json,
             &files,
         ),
+        Command::Run { once } => shenbao::daemon::command(cli.config.as_deref(), once),
+        Command::History {
+            action: HistoryAction::Import { file },
+        } => shenbao::daemon::history_import(cli.config.as_deref(), &file),
         Command::Acceptance { dir, verbose } => shenbao::acceptance::run(&dir, verbose),
         Command::Seal { file, page, out } => shenbao::commands::seal(&file, page, out.as_deref()),
     };

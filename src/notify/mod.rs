@@ -1,10 +1,12 @@
 //! Replies to senders: a receipt (受理回执) when a unit's materials are complete, a notice
 //! (材料补正通知) listing every problem otherwise. Pure functions from a verdict to a complete
-//! MIME message; sending and storing are the daemon's.
+//! MIME message; sending and storing are the daemon's. Replies are queued in the database with
+//! the verdict and delivered afterwards ([`outbox`]).
 
 mod body;
 pub mod compose;
 pub mod mime;
+pub mod outbox;
 
 pub use compose::{NoReply, Reply, ReplyContext, ReplyKind, compose, reply_message_id};
 

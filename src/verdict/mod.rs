@@ -150,7 +150,7 @@ pub struct Unit {
 }
 
 /// The state that carries from one email to the next.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct State {
     /// Units by key.
     pub units: BTreeMap<String, Unit>,

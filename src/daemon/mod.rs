@@ -1,0 +1,227 @@
+//! The daemon (`shenbao run`): takes each message waiting in the mailbox, archives it, judges
+//! it, records everything in one transaction, queues the reply, then delivers the outbox.
+//!
+//! The judge's state (every unit's materials) is not stored as such: at start-up it is rebuilt
+//! by judging the archived raw messages again, in the order they were recorded, with their
+//! recorded arrival times. The pipeline is deterministic, so this gives exactly the state the
+//! last run had, with nothing lossy in between (forms keep fields that have no JSON form), and
+//! a replay that disagrees with a recorded verdict is logged.
+
+pub mod shutdown;
+mod take;
+
+use crate::config::Config;
+use crate::mailbox::maildir::Maildir;
+use crate::notify::outbox::{self, FileOutbox};
+use crate::store::Store;
+use crate::verdict::Judge;
+use crate::{history, pipeline};
+use shutdown::Shutdown;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Messages judged and recorded.
+    pub judged: usize,
+    /// Messages whose bytes had been recorded before (nothing changed).
+    pub duplicates: usize,
+    /// Messages that could not be processed at all (moved to `failed/`).
+    pub failed: usize,
+    /// Messages left waiting after an error (retried next round).
+    pub errors: usize,
+    /// Replies delivered.
+    pub replies: usize,
+}
+
+impl Stats {
+    fn add(&mut self, o: Stats) {
+        self.judged += o.judged;
+        self.duplicates += o.duplicates;
+        self.failed += o.failed;
+        self.errors += o.errors;
+        self.replies += o.replies;
+    }
+}
+
+/// The running daemon: configuration, store, judge, mailbox and outbox.
+pub struct Daemon {
+    /// The configuration it runs with.
+    cfg: Config,
+    /// The record.
+    store: Store,
+    /// The judge, its state rebuilt from the record.
+    judge: Judge,
+    /// The mailbox read.
+    maildir: Maildir,
+    /// Where replies go.
+    outbox: FileOutbox,
+}
+
+impl Daemon {
+    /// Opens the store and the mailbox and rebuilds the judge's state from the record.
+    pub async fn open(cfg: Config) -> anyhow::Result<Daemon> {
+        let store = Store::open(&cfg.storage.data_dir).await?;
+        let maildir = Maildir::open(&cfg.mailbox.path).map_err(|e| {
+            anyhow::anyhow!("cannot open Maildir {}: {e}", cfg.mailbox.path.display())
+        })?;
+        let mut judge = Judge::new(cfg.campaign.clone(), store.history().await?);
+        replay(&store, &mut judge, &cfg).await?;
+        let outbox = FileOutbox::new(store.data_dir());
+        Ok(Daemon {
+            cfg,
+            store,
+            judge,
+            maildir,
+            outbox,
+        })
+    }
+
+    /// The store, for status views and tests.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The judge, for status views and tests.
+    pub fn judge(&self) -> &Judge {
+        &self.judge
+    }
+
+    /// One round: every waiting message in arrival order (stopping early on shutdown), then
+    /// the outbox.
+    pub async fn round(&mut self, shutdown: &Shutdown) -> anyhow::Result<Stats> {
+        let mut stats = Stats::default();
+        for w in self.maildir.waiting()? {
+            if shutdown.requested() {
+                break;
+            }
+            match self.take(&w).await {
+                Ok(s) => stats.add(s),
+                Err(e) => {
+                    tracing::error!(file = %w.path.display(), "message left waiting: {e:#}");
+                    stats.errors += 1;
+                }
+            }
+        }
+        stats.replies += outbox::deliver(&self.store, &self.outbox).await?;
+        Ok(stats)
+    }
+
+    /// Runs rounds every `poll_seconds` until shutdown; with `once`, one round.
+    pub async fn run(&mut self, once: bool, mut shutdown: Shutdown) -> anyhow::Result<Stats> {
+        let mut total = Stats::default();
+        let poll = Duration::from_secs(self.cfg.mailbox.poll_seconds.max(1));
+        loop {
+            match self.round(&shutdown).await {
+                Ok(s) => total.add(s),
+                Err(e) if !once => tracing::error!("round failed, retrying: {e:#}"),
+                Err(e) => return Err(e),
+            }
+            if once || shutdown.requested() {
+                break;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(poll) => {}
+                _ = shutdown.wait() => break,
+            }
+        }
+        Ok(total)
+    }
+
+    /// Closes the store cleanly.
+    pub async fn close(self) {
+        self.store.close().await;
+    }
+}
+
+/// Rebuilds the judge's state by judging every recorded message again, in order.
+async fn replay(store: &Store, judge: &mut Judge, cfg: &Config) -> anyhow::Result<()> {
+    let judged = store.judged().await?;
+    for m in &judged {
+        let raw = match std::fs::read(store.data_dir().join(&m.raw_path)) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(
+                    message = m.id,
+                    "archived message missing ({e}); state may differ"
+                );
+                continue;
+            }
+        };
+        let run = catch_unwind(AssertUnwindSafe(|| {
+            pipeline::process(judge, &raw, m.arrival, &cfg.limits).1
+        }));
+        match run {
+            Ok(o) => {
+                let verdict = crate::store::label(&o.verdict).unwrap_or_default();
+                if verdict != m.verdict || o.receipt != m.receipt {
+                    tracing::warn!(
+                        message = m.id,
+                        "replay gives {verdict} {:?}, recorded {} {:?}",
+                        o.receipt,
+                        m.verdict,
+                        m.receipt
+                    );
+                }
+            }
+            Err(_) => tracing::error!(message = m.id, "replay failed; state may differ"),
+        }
+    }
+    if !judged.is_empty() {
+        tracing::info!(
+            "judge state rebuilt from {} recorded messages",
+            judged.len()
+        );
+    }
+    Ok(())
+}
+
+/// `shenbao run`: the daemon until SIGINT/SIGTERM, or one round with `once`.
+pub fn command(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> {
+    let cfg = Config::load(config)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let (trigger, shutdown) = shutdown::channel();
+        shutdown::on_signals(trigger);
+        let mut daemon = Daemon::open(cfg).await?;
+        let stats = daemon.run(once, shutdown).await;
+        daemon.close().await;
+        let stats = stats?;
+        tracing::info!(?stats, "stopped");
+        eprintln!(
+            "shenbao: {} judged, {} already recorded, {} failed, {} replies written, {} left waiting",
+            stats.judged, stats.duplicates, stats.failed, stats.replies, stats.errors
+        );
+        Ok(if stats.errors > 0 {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        })
+    })
+}
+
+/// `shenbao history import FILE.xlsx`: adds past years' projects to the record.
+pub fn history_import(config: Option<&Path>, file: &Path) -> anyhow::Result<ExitCode> {
+    let cfg = Config::load(config)?;
+    let projects = history::load(file, &cfg.limits)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let store = Store::open(&cfg.storage.data_dir).await?;
+        let added = store
+            .import_history(&projects, &file.display().to_string())
+            .await?;
+        store.close().await;
+        eprintln!(
+            "shenbao: {} past projects read, {added} new",
+            projects.len()
+        );
+        Ok(ExitCode::SUCCESS)
+    })
+}

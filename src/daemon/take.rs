@@ -1,0 +1,178 @@
+//! Taking one message from the mailbox: archive, judge, record, then move it.
+
+use super::{Daemon, Stats};
+use crate::mailbox::maildir::{ReadFailure, Waiting};
+use crate::notify::{self, ReplyContext};
+use crate::pipeline;
+use crate::store::{Composed, Composer, Incoming, Reply, SourceRef, archive};
+use chrono::{Local, Utc};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+impl Daemon {
+    /// Processes one waiting message. An `Err` leaves it waiting (retried next round) with
+    /// the judge's state as it was.
+    pub(super) async fn take(&mut self, w: &Waiting) -> anyhow::Result<Stats> {
+        let source = SourceRef {
+            kind: "maildir",
+            name: Some(w.name.clone()),
+            ..SourceRef::default()
+        };
+        let raw = match self.maildir.read(w, self.cfg.limits.max_message_bytes) {
+            Ok(raw) => raw,
+            Err(e @ ReadFailure::TooLarge(_)) => {
+                let size = std::fs::metadata(&w.path).map(|m| m.len()).unwrap_or(0);
+                let incoming = Incoming {
+                    sha256: None,
+                    raw_path: None,
+                    size: usize::try_from(size).unwrap_or(usize::MAX),
+                    arrival: w.arrival,
+                    source: &source,
+                };
+                self.store
+                    .record_failed(&incoming, None, &e.to_string())
+                    .await?;
+                self.maildir.failed(w)?;
+                tracing::warn!(file = %w.name, "{e}");
+                return Ok(Stats {
+                    failed: 1,
+                    ..Stats::default()
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        // Before anything else: the raw bytes, content-addressed and fsynced.
+        let hash = archive::sha256_hex(&raw);
+        let rel = archive::relative_path("raw", &hash, ".eml");
+        archive::write(
+            self.store.data_dir(),
+            &rel,
+            &raw,
+            archive::Durability::Synced,
+        )?;
+        let rel = rel.to_string_lossy().into_owned();
+        if self.store.seen(&hash).await? {
+            self.maildir.done(w)?;
+            tracing::info!(file = %w.name, "already recorded");
+            return Ok(Stats {
+                duplicates: 1,
+                ..Stats::default()
+            });
+        }
+        let incoming = Incoming {
+            sha256: Some(&hash),
+            raw_path: Some(&rel),
+            size: raw.len(),
+            arrival: w.arrival,
+            source: &source,
+        };
+        let before = self.judge.state.clone();
+        let limits = self.cfg.limits;
+        let judge = &mut self.judge;
+        let run = catch_unwind(AssertUnwindSafe(|| {
+            pipeline::process(judge, &raw, w.arrival, &limits)
+        }));
+        let (email, outcome) = match run {
+            Ok(r) => r,
+            Err(_) => {
+                self.judge.state = before;
+                self.store
+                    .record_failed(&incoming, None, "处理邮件时发生内部错误")
+                    .await?;
+                self.maildir.failed(w)?;
+                tracing::error!(file = %w.name, "the pipeline failed on this message");
+                return Ok(Stats {
+                    failed: 1,
+                    ..Stats::default()
+                });
+            }
+        };
+        let campaign = &self.cfg.campaign;
+        let now = Local::now().fixed_offset();
+        let ctx = |row_id: i64| ReplyContext {
+            from_address: campaign.mailbox.clone(),
+            from_name: self.cfg.replies.from_name.clone(),
+            reply_to: None,
+            domain: campaign
+                .mailbox
+                .rsplit_once('@')
+                .map(|(_, d)| d.to_string())
+                .unwrap_or_default(),
+            row_id,
+            received: w.arrival,
+            now,
+        };
+        // The composer decides who gets a reply (automatic mail, our own address, no usable
+        // address: none); the row id it needs for the Message-ID comes with the insert.
+        let reply = match notify::compose(&outcome, &email, campaign, &ctx(0)) {
+            Ok(r) => {
+                let since = Utc::now() - chrono::Duration::hours(24);
+                let sent = self.store.replies_since(&r.to, since).await?;
+                if sent >= i64::from(self.cfg.replies.per_sender_daily_cap) {
+                    tracing::warn!(to = %r.to, "daily reply cap reached: not answered");
+                    None
+                } else {
+                    Some(Reply {
+                        recipient: r.to,
+                        kind: r.kind.as_str(),
+                    })
+                }
+            }
+            Err(why) => {
+                tracing::debug!(file = %w.name, ?why, "no reply");
+                None
+            }
+        };
+        let composer = |row_id: i64| {
+            notify::compose(&outcome, &email, campaign, &ctx(row_id))
+                .ok()
+                .map(|r| Composed {
+                    subject: r.subject,
+                    message_id: r.message_id,
+                    raw: r.raw,
+                })
+        };
+        let unit = outcome
+            .unit_key
+            .as_ref()
+            .and_then(|k| self.judge.state.units.get(k));
+        let recorded = match self
+            .store
+            .record(
+                &incoming,
+                &email,
+                &outcome,
+                unit,
+                reply.as_ref().map(|r| (r, &composer as Composer<'_>)),
+            )
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                self.judge.state = before;
+                return Err(e);
+            }
+        };
+        if recorded.duplicate {
+            self.judge.state = before;
+        }
+        self.maildir.done(w)?;
+        tracing::info!(
+            file = %w.name,
+            message = recorded.message,
+            verdict = ?outcome.verdict,
+            receipt = ?outcome.receipt,
+            "recorded"
+        );
+        Ok(if recorded.duplicate {
+            Stats {
+                duplicates: 1,
+                ..Stats::default()
+            }
+        } else {
+            Stats {
+                judged: 1,
+                ..Stats::default()
+            }
+        })
+    }
+}

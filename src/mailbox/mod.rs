@@ -1,0 +1,4 @@
+//! Where submissions come from. The embedded default reads a local Maildir; the IMAP source
+//! will sit beside it.
+
+pub mod maildir;

@@ -1,0 +1,109 @@
+//! Content-addressed files under the data directory: `raw/ab/cdef….eml` for messages and
+//! `files/ab/cdef…` for attachments, named by the sha256 of their bytes, so writing the same
+//! bytes twice is a no-op and a path always names one content.
+
+use sha2::{Digest, Sha256};
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Hex sha256 of the bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// The path, relative to the data directory, of content `hash` in area `area` (`raw`, `files`).
+pub fn relative_path(area: &str, hash: &str, extension: &str) -> PathBuf {
+    let (shard, rest) = hash.split_at(hash.len().min(2));
+    let mut p = PathBuf::from(area);
+    p.push(shard);
+    p.push(format!("{rest}{extension}"));
+    p
+}
+
+/// How hard a write must be to lose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync the file and its directory (and the parent of a new shard directory): raw
+    /// messages and replies, which nothing else can recreate.
+    Synced,
+    /// Atomic rename only: attachment files, which are re-extracted from the synced raw
+    /// message if a crash loses them; syncing each one would cost more than the judging.
+    Cached,
+}
+
+/// Writes `bytes` at `data_dir/rel` unless a file of the same size is already there. The file
+/// is written under a temporary name and renamed, so the path holds either nothing or the
+/// whole content; with [`Durability::Synced`] that also holds after a power cut.
+pub fn write(
+    data_dir: &Path,
+    rel: &Path,
+    bytes: &[u8],
+    durability: Durability,
+) -> std::io::Result<()> {
+    let path = data_dir.join(rel);
+    if let Ok(meta) = fs::metadata(&path)
+        && meta.len() == bytes.len() as u64
+    {
+        return Ok(());
+    }
+    let dir = path.parent().unwrap_or(data_dir);
+    let new_dir = !dir.is_dir();
+    fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file")
+    ));
+    {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        if durability == Durability::Synced {
+            f.sync_all()?;
+        }
+    }
+    fs::rename(&tmp, &path)?;
+    if durability == Durability::Synced {
+        sync_dir(dir)?;
+        if new_dir && let Some(parent) = dir.parent() {
+            sync_dir(parent)?;
+        }
+    }
+    Ok(())
+}
+
+/// fsyncs a directory so a rename into it survives a crash.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_bytes_same_path_and_written_once() {
+        let dir = std::env::temp_dir().join(format!("shenbao-archive-{}", std::process::id()));
+        let h = sha256_hex(b"abc");
+        assert_eq!(
+            h,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let rel = relative_path("raw", &h, ".eml");
+        assert_eq!(
+            rel,
+            PathBuf::from(
+                "raw/ba/7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad.eml"
+            )
+        );
+        write(&dir, &rel, b"abc", Durability::Synced).unwrap();
+        write(&dir, &rel, b"abc", Durability::Synced).unwrap();
+        assert_eq!(fs::read(dir.join(&rel)).unwrap(), b"abc");
+        let _ = fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,45 @@
+//! The schema migrations, embedded in the binary and run by sqlx's migrator.
+//!
+//! `sqlx::migrate!` needs sqlx's `macros` feature (the proc-macro crates with their own copy of
+//! the driver); a [`MigrationSource`] over `include_str!` gives the same `_sqlx_migrations`
+//! bookkeeping (versions, checksums, one transaction per migration) without it.
+
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+
+/// The migrations in order: (version, description, SQL). Add new files here and in `migrations/`.
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+
+/// The embedded migrations as a source for sqlx's [`Migrator`].
+#[derive(Debug)]
+struct Embedded;
+
+impl<'s> MigrationSource<'s> for Embedded {
+    fn resolve(
+        self,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
+        Box::pin(async {
+            Ok(MIGRATIONS
+                .iter()
+                .map(|(version, description, sql)| {
+                    Migration::new(
+                        *version,
+                        Cow::Borrowed(*description),
+                        MigrationType::Simple,
+                        Cow::Borrowed(*sql),
+                        false,
+                    )
+                })
+                .collect())
+        })
+    }
+}
+
+/// The migrator over the embedded migrations.
+pub async fn migrator() -> anyhow::Result<Migrator> {
+    Ok(Migrator::new(Embedded).await?)
+}

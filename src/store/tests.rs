@@ -1,0 +1,164 @@
+//! Idempotence of the record: the same bytes recorded twice change nothing; the schema and
+//! the history import can be applied again.
+
+use super::*;
+use crate::message::Email;
+use crate::rules::{Code, Problem};
+use crate::verdict::{Outcome, Unit, Verdict};
+
+fn temp(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("shenbao-store-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn block<F: Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+fn outcome() -> Outcome {
+    Outcome {
+        verdict: Verdict::Rejected,
+        unit: Some("河西区市场监管局".into()),
+        unit_key: Some("河西区".into()),
+        receipt: None,
+        ignored_reason: None,
+        problems: vec![Problem::new(Code::NoAttachments, "无附件")],
+        attachments: Vec::new(),
+        summary_rows: Vec::new(),
+        applications: Vec::new(),
+    }
+}
+
+async fn total(store: &Store) -> i64 {
+    let mut n = 0;
+    for t in ["messages", "units", "problems", "verdicts", "outbox"] {
+        let (c,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {t}"))
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        n += c;
+    }
+    n
+}
+
+#[test]
+fn same_bytes_are_recorded_once() {
+    let dir = temp("once");
+    block(async {
+        let store = Store::open(&dir).await.unwrap();
+        let source = SourceRef {
+            kind: "maildir",
+            ..SourceRef::default()
+        };
+        let incoming = Incoming {
+            sha256: Some("00ff"),
+            raw_path: Some("raw/00/ff.eml"),
+            size: 10,
+            arrival: DateTime::parse_from_rfc3339("2023-04-20T09:00:00+08:00").unwrap(),
+            source: &source,
+        };
+        let email = Email {
+            from: Some("a@b.cn".into()),
+            ..Email::default()
+        };
+        let unit = Unit {
+            name: "河西区市场监管局".into(),
+            emails: 1,
+            ..Unit::default()
+        };
+        let reply = Reply {
+            recipient: "a@b.cn".into(),
+            kind: "notice",
+        };
+        let composer = |id: i64| {
+            Some(Composed {
+                subject: "【材料补正通知】".into(),
+                message_id: format!("r{id}@x"),
+                raw: b"Subject: x\r\n\r\nbody".to_vec(),
+            })
+        };
+        let first = store
+            .record(
+                &incoming,
+                &email,
+                &outcome(),
+                Some(&unit),
+                Some((&reply, &composer)),
+            )
+            .await
+            .unwrap();
+        assert!(!first.duplicate);
+        assert!(first.outbox.is_some());
+        assert!(store.seen("00ff").await.unwrap());
+        let n = total(&store).await;
+        assert_eq!(n, 5);
+        let again = store
+            .record(
+                &incoming,
+                &email,
+                &outcome(),
+                Some(&unit),
+                Some((&reply, &composer)),
+            )
+            .await
+            .unwrap();
+        assert!(again.duplicate);
+        assert_eq!(again.message, first.message);
+        assert_eq!(again.outbox, None);
+        let failed = store.record_failed(&incoming, None, "x").await.unwrap();
+        assert!(failed.duplicate);
+        assert_eq!(total(&store).await, n);
+        let queued = store.queued().await.unwrap();
+        assert_eq!(queued.len(), 1);
+        assert_eq!(
+            queued[0].raw.as_deref(),
+            Some(&b"Subject: x\r\n\r\nbody"[..])
+        );
+        store.mark_sent(first.outbox.unwrap()).await.unwrap();
+        assert!(store.queued().await.unwrap().is_empty());
+        store.close().await;
+        // Opening again runs no migration twice and keeps the rows.
+        let store = Store::open(&dir).await.unwrap();
+        assert_eq!(total(&store).await, n);
+        assert_eq!(store.judged().await.unwrap().len(), 1);
+        store.close().await;
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn history_import_is_idempotent() {
+    let dir = temp("history");
+    block(async {
+        let store = Store::open(&dir).await.unwrap();
+        let p = HistoryProject {
+            year: "2022".into(),
+            enterprise_name: "天津某某有限公司".into(),
+            credit_code: "91120000MA05TEST00".into(),
+            project_name: "焊接质量提升".into(),
+            description: String::new(),
+        };
+        assert_eq!(
+            store
+                .import_history(std::slice::from_ref(&p), "h.xlsx")
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .import_history(std::slice::from_ref(&p), "h.xlsx")
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(store.history().await.unwrap(), [p]);
+        store.close().await;
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}

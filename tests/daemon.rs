@@ -1,0 +1,385 @@
+//! The daemon on the embedded default: emails dropped into a temp Maildir, `run --once`
+//! through the library, then the SQLite record, the archive and the file outbox are checked.
+
+mod common;
+
+use common::*;
+use shenbao::config::Config;
+use shenbao::daemon::shutdown::Shutdown;
+use shenbao::daemon::{Daemon, Stats};
+use shenbao::store::archive;
+use sqlx::SqlitePool;
+use std::fs;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const UNIT: &str = "和平区市场监管局";
+const SENDER: &str = "hpqscjgj@tj.gov.cn";
+
+/// A temp directory holding `Maildir/` and `data/`, removed at drop.
+struct Place(PathBuf);
+
+impl Place {
+    fn new(tag: &str) -> Place {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let p = std::env::temp_dir().join(format!(
+            "shenbao-daemon-{tag}-{}-{nanos}",
+            std::process::id()
+        ));
+        fs::create_dir_all(p.join("Maildir/new")).unwrap();
+        Place(p)
+    }
+
+    fn config(&self) -> Config {
+        let mut cfg = Config::load(None).unwrap();
+        cfg.mailbox.path = self.0.join("Maildir");
+        cfg.storage.data_dir = self.0.join("data");
+        cfg
+    }
+
+    /// Drops a message into new/ with an arrival time before the deadline, `minutes` apart.
+    fn drop(&self, name: &str, raw: &[u8], minutes: u64) -> PathBuf {
+        let path = self.0.join("Maildir/new").join(name);
+        fs::write(&path, raw).unwrap();
+        // 2023-04-20T01:00:00Z = 09:00 Beijing time, well before the deadline.
+        let at = UNIX_EPOCH + Duration::from_secs(1_681_952_400 + minutes * 60);
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(at)
+            .unwrap();
+        path
+    }
+
+    fn count(&self, sub: &str) -> usize {
+        fs::read_dir(self.0.join(sub))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// `run --once` as a fresh process would: open, one round, close.
+async fn run_once(cfg: &Config) -> Stats {
+    let mut d = Daemon::open(cfg.clone()).await.unwrap();
+    let stats = d.run(true, Shutdown::never()).await.unwrap();
+    d.close().await;
+    stats
+}
+
+async fn pool(cfg: &Config) -> SqlitePool {
+    shenbao::store::Store::open(&cfg.storage.data_dir)
+        .await
+        .unwrap()
+        .pool()
+        .clone()
+}
+
+async fn count(pool: &SqlitePool, table: &str) -> i64 {
+    sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .0
+}
+
+async fn counts(pool: &SqlitePool) -> Vec<i64> {
+    let mut v = Vec::new();
+    for t in [
+        "messages",
+        "attachments",
+        "units",
+        "unit_materials",
+        "applications",
+        "summary_rows",
+        "problems",
+        "verdicts",
+        "outbox",
+    ] {
+        v.push(count(pool, t).await);
+    }
+    v
+}
+
+async fn verdicts(pool: &SqlitePool) -> Vec<(String, Option<String>)> {
+    sqlx::query_as("SELECT verdict, receipt FROM verdicts ORDER BY message_id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+async fn outbox(pool: &SqlitePool) -> Vec<(i64, String, String, String)> {
+    sqlx::query_as("SELECT id, recipient, kind, state FROM outbox ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+fn submission() -> Vec<(String, Vec<u8>)> {
+    complete_submission(UNIT, &[Form::new(0, UNIT), Form::new(1, UNIT)])
+}
+
+#[test]
+fn run_once_records_judges_archives_and_answers() {
+    let place = Place::new("once");
+    let cfg = place.config();
+    let raw = email(SENDER, "申报材料", "请查收。", &refs(&submission()));
+    place.drop("1.eml", &raw, 0);
+    rt().block_on(async {
+        let stats = run_once(&cfg).await;
+        assert_eq!((stats.judged, stats.replies, stats.errors), (1, 1, 0));
+        let pool = pool(&cfg).await;
+        assert_eq!(
+            verdicts(&pool).await,
+            [("accepted".to_string(), Some("ZLGG2023-001".to_string()))]
+        );
+        let (path, sha, arrival): (String, String, String) =
+            sqlx::query_as("SELECT raw_path, sha256, arrival FROM messages")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(sha, archive::sha256_hex(&raw));
+        assert_eq!(path, format!("raw/{}/{}.eml", &sha[..2], &sha[2..]));
+        assert_eq!(fs::read(cfg.storage.data_dir.join(&path)).unwrap(), raw);
+        assert!(arrival.starts_with("2023-04-20"), "{arrival}");
+        assert_eq!(count(&pool, "attachments").await, 6);
+        assert_eq!(count(&pool, "applications").await, 2);
+        assert_eq!(count(&pool, "summary_rows").await, 2);
+        let (current,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM unit_materials WHERE current = 1")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(current, 6);
+        let (unit, receipt): (String, Option<String>) =
+            sqlx::query_as("SELECT name, receipt FROM units")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(unit, UNIT);
+        assert_eq!(receipt.as_deref(), Some("ZLGG2023-001"));
+        let out = outbox(&pool).await;
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            (out[0].1.as_str(), out[0].2.as_str(), out[0].3.as_str()),
+            (SENDER, "receipt", "sent")
+        );
+        let file = cfg
+            .storage
+            .data_dir
+            .join(format!("outbox/{}.json", out[0].0));
+        let json: serde_json::Value = serde_json::from_slice(&fs::read(file).unwrap()).unwrap();
+        assert_eq!(json["receipt"], "ZLGG2023-001");
+        assert_eq!(json["kind"], "receipt");
+        assert_eq!(json["recipient"], SENDER);
+        let eml = cfg
+            .storage
+            .data_dir
+            .join(format!("outbox/{}.eml", out[0].0));
+        let eml = String::from_utf8(fs::read(eml).unwrap()).unwrap();
+        assert!(eml.contains("Auto-Submitted: auto-replied\r\n"), "{eml}");
+        assert!(eml.contains("In-Reply-To: <"), "{eml}");
+        assert!(
+            eml.contains(&format!("shenbao-reply-{}@tj.gov.cn", out[0].0)),
+            "{eml}"
+        );
+    });
+    assert_eq!(place.count("Maildir/new"), 0);
+    assert!(place.0.join("Maildir/cur/1.eml:2,S").is_file());
+}
+
+#[test]
+fn the_same_message_twice_changes_nothing() {
+    let place = Place::new("twice");
+    let cfg = place.config();
+    let mut files = submission();
+    files.retain(|(n, _)| !n.contains("盖章"));
+    let raw = email(SENDER, "申报材料", "", &refs(&files));
+    place.drop("a.eml", &raw, 0);
+    place.drop("b.eml", &raw, 1);
+    rt().block_on(async {
+        let stats = run_once(&cfg).await;
+        assert_eq!((stats.judged, stats.duplicates), (1, 1));
+        let pool = pool(&cfg).await;
+        let before = counts(&pool).await;
+        assert_eq!(verdicts(&pool).await.len(), 1);
+        assert_eq!(outbox(&pool).await.len(), 1);
+        assert_eq!(outbox(&pool).await[0].2, "notice");
+        // The same bytes delivered again later, after a restart.
+        place.drop("c.eml", &raw, 2);
+        let stats = run_once(&cfg).await;
+        assert_eq!((stats.judged, stats.duplicates, stats.replies), (0, 1, 0));
+        assert_eq!(counts(&pool).await, before);
+    });
+    assert_eq!(place.count("Maildir/new"), 0);
+    assert_eq!(place.count("Maildir/cur"), 3);
+}
+
+#[test]
+fn state_survives_a_restart() {
+    let place = Place::new("restart");
+    let cfg = place.config();
+    let files = submission();
+    let (stamped, word): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|(n, _)| n.contains("盖章"));
+    place.drop("1.eml", &email(SENDER, "申报材料", "", &refs(&word)), 0);
+    rt().block_on(async {
+        run_once(&cfg).await;
+        let pool = pool(&cfg).await;
+        assert_eq!(verdicts(&pool).await, [("rejected".to_string(), None)]);
+        pool.close().await;
+    });
+    // A new process: the judge must remember the Word files of the first email.
+    place.drop("2.eml", &email(SENDER, "盖章版", "", &refs(&stamped)), 10);
+    rt().block_on(async {
+        let stats = run_once(&cfg).await;
+        assert_eq!(stats.judged, 1);
+        let pool = pool(&cfg).await;
+        assert_eq!(
+            verdicts(&pool).await,
+            [
+                ("rejected".to_string(), None),
+                ("accepted".to_string(), Some("ZLGG2023-001".to_string()))
+            ]
+        );
+        let kinds: Vec<String> = outbox(&pool).await.into_iter().map(|o| o.2).collect();
+        assert_eq!(kinds, ["notice", "receipt"]);
+        let (current,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM unit_materials WHERE current = 1")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(current, 6);
+        assert_eq!(count(&pool, "units").await, 1);
+        // A third process replays both and issues no second receipt number.
+        pool.close().await;
+        let d = Daemon::open(cfg.clone()).await.unwrap();
+        let unit = d.judge().state.units.values().next().unwrap();
+        assert_eq!(unit.receipt.as_deref(), Some("ZLGG2023-001"));
+        assert_eq!(d.judge().state.receipts, 1);
+        d.close().await;
+    });
+}
+
+#[test]
+fn garbage_is_archived_and_recorded() {
+    let place = Place::new("garbage");
+    let cfg = place.config();
+    let raw: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    place.drop("junk", &raw, 0);
+    rt().block_on(async {
+        let stats = run_once(&cfg).await;
+        assert_eq!(stats.errors, 0);
+        assert_eq!(stats.judged + stats.failed, 1);
+        let pool = pool(&cfg).await;
+        let (path,): (String,) = sqlx::query_as("SELECT raw_path FROM messages")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(fs::read(cfg.storage.data_dir.join(path)).unwrap(), raw);
+        // No address to answer.
+        assert!(outbox(&pool).await.is_empty());
+    });
+    assert_eq!(place.count("Maildir/new"), 0);
+}
+
+#[test]
+fn automatic_mail_gets_no_reply() {
+    let place = Place::new("auto");
+    let cfg = place.config();
+    let raw = email_with_headers(
+        SENDER,
+        "自动回复：申报材料",
+        "我正在休假。",
+        &[],
+        "Auto-Submitted: auto-replied\r\n",
+    );
+    place.drop("auto.eml", &raw, 0);
+    rt().block_on(async {
+        run_once(&cfg).await;
+        let pool = pool(&cfg).await;
+        assert_eq!(verdicts(&pool).await, [("ignored".to_string(), None)]);
+        assert!(outbox(&pool).await.is_empty());
+    });
+}
+
+#[test]
+fn oversized_message_goes_to_failed() {
+    let place = Place::new("big");
+    let mut cfg = place.config();
+    cfg.limits.max_message_bytes = 100;
+    place.drop("big.eml", &[b'x'; 500], 0);
+    rt().block_on(async {
+        let stats = run_once(&cfg).await;
+        assert_eq!(stats.failed, 1);
+        let pool = pool(&cfg).await;
+        let (state, failure): (String, Option<String>) =
+            sqlx::query_as("SELECT state, failure FROM messages")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(state, "failed");
+        assert!(failure.is_some_and(|f| f.contains("100")));
+    });
+    assert!(place.0.join("Maildir/failed/big.eml").is_file());
+}
+
+#[test]
+fn replies_stop_at_the_daily_cap() {
+    let place = Place::new("cap");
+    let mut cfg = place.config();
+    cfg.replies.per_sender_daily_cap = 1;
+    for i in 0..3 {
+        let raw = email(
+            SENDER,
+            &format!("申报{i}"),
+            "",
+            &[("说明.txt", b"x".to_vec())],
+        );
+        place.drop(&format!("{i}.eml"), &raw, i);
+    }
+    rt().block_on(async {
+        let stats = run_once(&cfg).await;
+        assert_eq!(stats.judged, 3);
+        let pool = pool(&cfg).await;
+        assert_eq!(outbox(&pool).await.len(), 1);
+    });
+}
+
+#[test]
+fn the_loop_stops_on_shutdown_after_its_round() {
+    let place = Place::new("loop");
+    let cfg = place.config();
+    place.drop("1.eml", &email(SENDER, "咨询", "", &[]), 0);
+    rt().block_on(async {
+        let (trigger, shutdown) = shenbao::daemon::shutdown::channel();
+        let mut d = Daemon::open(cfg.clone()).await.unwrap();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            trigger.trigger();
+        });
+        let started = std::time::Instant::now();
+        let stats = d.run(false, shutdown).await.unwrap();
+        // Stopped while waiting for the next poll (5 s), not after it.
+        assert!(started.elapsed() < Duration::from_secs(4));
+        assert_eq!(stats.judged, 1);
+        d.close().await;
+    });
+    assert_eq!(place.count("Maildir/new"), 0);
+}
