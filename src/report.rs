@@ -59,7 +59,11 @@ pub fn text(file: &str, o: &Outcome) -> String {
                 .as_deref()
                 .map(|c| format!("（在 {c} 中）"))
                 .unwrap_or_default();
-            s.push_str(&format!("  - {}{within}：{form}{version}\n", a.name));
+            s.push_str(&format!(
+                "  - {}{within}：{form}{version}{}\n",
+                a.name,
+                seal_note(&a.pages)
+            ));
         }
     }
     if !o.problems.is_empty() {
@@ -78,4 +82,22 @@ pub fn text(file: &str, o: &Outcome) -> String {
         }
     }
     s
+}
+
+/// What the seal check saw on a scan, in a few words: "（2页，第2页有公章）".
+fn seal_note(pages: &[crate::verdict::PageReport]) -> String {
+    if pages.is_empty() {
+        return String::new();
+    }
+    let sealed: Vec<String> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.seal.found())
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    if sealed.is_empty() {
+        format!("（{}页，未识别到公章）", pages.len())
+    } else {
+        format!("（{}页，第{}页有公章）", pages.len(), sealed.join("、"))
+    }
 }

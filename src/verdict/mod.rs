@@ -5,13 +5,14 @@ pub mod completeness;
 pub mod duplicates;
 pub mod materials;
 pub mod names;
+mod outcome;
 pub mod stamped;
 
+pub use outcome::{FileReport, Outcome, PageReport, Verdict};
+
 use crate::config::{Campaign, LatePolicy};
-use crate::forms::application::Application;
+use crate::forms::Version;
 use crate::forms::classify::{Content, Reading};
-use crate::forms::summary::SummaryRow;
-use crate::forms::{FormKind, ScanInfo, SealCheck, Version};
 use crate::history::HistoryProject;
 use crate::message::{Email, FileProblem, is_question};
 use crate::rules::{Code, Problem, Severity};
@@ -21,120 +22,6 @@ use materials::{FileRef, Incoming, Materials};
 use serde::Serialize;
 use stamped::StampedFile;
 use std::collections::{BTreeMap, HashMap};
-
-/// The outcome for one email.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// Complete with no error (warnings allowed): a receipt is sent.
-    Accepted,
-    /// At least one error: a notice listing the problems is sent.
-    Rejected,
-    /// Automatic mail, or a human question without attachments: left for staff, no reply.
-    Ignored,
-}
-
-/// One attachment as reported for an email.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FileReport {
-    /// Decoded name as sent.
-    pub name: String,
-    /// Containing archive or message (`in` in JSON).
-    #[serde(rename = "in")]
-    pub container: Option<String>,
-    /// Which form, if any.
-    pub form: Option<FormKind>,
-    /// Which version, if any.
-    pub version: Option<Version>,
-    /// For a scan: every page with its orientation and seal result, so people can see why
-    /// the file was counted as it was.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub pages: Vec<PageReport>,
-}
-
-/// One page of a scan as reported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PageReport {
-    /// `portrait` (application form) or `landscape` (summary).
-    pub orientation: &'static str,
-    /// Displayed width (points for PDFs, pixels for images).
-    pub width: f64,
-    /// Displayed height, same unit.
-    pub height: f64,
-    /// What the seal check saw.
-    pub seal: SealCheck,
-}
-
-impl PageReport {
-    fn of(scan: &ScanInfo) -> Vec<PageReport> {
-        scan.pages
-            .iter()
-            .map(|p| PageReport {
-                orientation: if p.is_landscape() {
-                    "landscape"
-                } else {
-                    "portrait"
-                },
-                width: p.width,
-                height: p.height,
-                seal: p.seal,
-            })
-            .collect()
-    }
-}
-
-/// Everything decided about one email.
-#[derive(Debug, Clone, Serialize)]
-pub struct Outcome {
-    /// The verdict on the unit's materials after this email.
-    pub verdict: Verdict,
-    /// The recommending unit's display name, when known.
-    pub unit: Option<String>,
-    /// The unit's key (normalised name, or the sender's address).
-    #[serde(skip)]
-    pub unit_key: Option<String>,
-    /// Receipt number, once the unit's materials have been accepted.
-    pub receipt: Option<String>,
-    /// Why the email was ignored, for the division's view.
-    pub ignored_reason: Option<String>,
-    /// Problems of the unit's materials after this email, errors first.
-    pub problems: Vec<Problem>,
-    /// Every attachment with its form and version.
-    pub attachments: Vec<FileReport>,
-    /// Summary rows read from this email.
-    pub summary_rows: Vec<SummaryRow>,
-    /// Application forms read from this email.
-    pub applications: Vec<Application>,
-}
-
-impl Outcome {
-    fn ignored(reason: impl Into<String>, attachments: Vec<FileReport>) -> Outcome {
-        Outcome {
-            verdict: Verdict::Ignored,
-            unit: None,
-            unit_key: None,
-            receipt: None,
-            ignored_reason: Some(reason.into()),
-            problems: Vec::new(),
-            attachments,
-            summary_rows: Vec::new(),
-            applications: Vec::new(),
-        }
-    }
-
-    /// Distinct codes of a severity, in code order.
-    pub fn codes(&self, severity: Severity) -> Vec<&'static str> {
-        let mut v: Vec<Code> = self
-            .problems
-            .iter()
-            .filter(|p| p.severity == severity)
-            .map(|p| p.code)
-            .collect();
-        v.sort();
-        v.dedup();
-        v.into_iter().map(Code::as_str).collect()
-    }
-}
 
 /// A recommending unit and what it has sent.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -256,20 +143,7 @@ impl Judge {
                 received,
                 email: 0,
             };
-            match &r.problem {
-                Some(FileProblem::Unreadable(why)) => file_problems.push(
-                    Problem::new(Code::UnreadableAttachment, format!("附件“{}”无法读取：{why}。请检查文件后重新发送（不要加密，不要压缩成分卷）。", a.name))
-                        .file(a.name.clone()),
-                ),
-                Some(FileProblem::Unsupported(kind)) => file_problems.push(
-                    Problem::new(
-                        Code::UnsupportedFormat,
-                        format!("附件“{}”的格式（{kind}）无法处理。请直接以附件发送word/Excel文件和PDF/JPG盖章扫描件，或使用zip压缩包。", a.name),
-                    )
-                    .file(a.name.clone()),
-                ),
-                None => {}
-            }
+            file_problems.extend(file_problem(&a.name, r.problem.as_ref()));
             match &r.content {
                 Content::Summary(s) => {
                     summary_rows.extend(s.rows.iter().cloned());
@@ -438,6 +312,25 @@ impl Judge {
         outcome.problems = problems;
         outcome
     }
+}
+
+/// The problem of a file that cannot be used at all.
+fn file_problem(name: &str, problem: Option<&FileProblem>) -> Option<Problem> {
+    let p = match problem? {
+        FileProblem::Unreadable(why) => Problem::new(
+            Code::UnreadableAttachment,
+            format!(
+                "附件“{name}”无法读取：{why}。请检查文件后重新发送（不要加密，不要压缩成分卷）。"
+            ),
+        ),
+        FileProblem::Unsupported(kind) => Problem::new(
+            Code::UnsupportedFormat,
+            format!(
+                "附件“{name}”的格式（{kind}）无法处理。请直接以附件发送word/Excel文件和PDF/JPG盖章扫描件，或使用zip压缩包。"
+            ),
+        ),
+    };
+    Some(p.file(name))
 }
 
 fn most_common(v: &[String]) -> Option<&String> {
