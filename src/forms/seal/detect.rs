@@ -234,11 +234,6 @@ fn score(red: &[bool], w: usize, b: Bbox, px_per_mm: f64) -> Option<Found> {
     let coverage = bins.iter().filter(|&&b| b).count() as f64 / RIM_BINS as f64;
     let s_ring = ramp(coverage, 0.55, 0.85);
     let confidence = s_aspect.min(s_size).min(s_fill) * (0.3 + 0.7 * s_ring);
-    if std::env::var_os("SEAL_DEBUG").is_some() {
-        eprintln!(
-            "cand {b:?} aspect {aspect:.2} d {diameter_mm:.1}mm fill {fill:.2} cov {coverage:.2} conf {confidence:.2}"
-        );
-    }
     Some(Found {
         x0,
         y0,

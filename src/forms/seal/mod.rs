@@ -6,6 +6,7 @@
 //! while decoding (JPEG DCT scaling to 1/8), so a page costs milliseconds.
 
 mod content;
+mod dconly;
 mod detect;
 mod evidence;
 mod image;
