@@ -57,10 +57,10 @@ pub fn is_red(p: [u8; 3]) -> bool {
     let hi = g.max(b);
     let lo = g.min(b);
     let chroma = r - lo;
-    r - hi >= 22
-        && chroma * 100 >= r * 14
-        && 60 * (g - b) <= 42 * chroma
-        && 60 * (g - b) >= -40 * chroma
+    let hue_ok = 60 * (g - b) <= 42 * chroma && 60 * (g - b) >= -40 * chroma;
+    // Red ink over black toner scans dark but still clearly red-dominant.
+    let dark_red = r - hi >= 12 && r >= 2 * hi + 8;
+    hue_ok && ((r - hi >= 22 && chroma * 100 >= r * 14) || dark_red)
 }
 
 /// Looks for seals on `img`, whose scale is `px_per_mm` pixels per millimetre of paper.
@@ -89,9 +89,13 @@ pub fn detect(img: &Raster, px_per_mm: f64) -> Detection {
     }
     let mut found = components(&red, w, h);
     found.extend(merged(&found));
+    // A ring partly hidden under black print shows as a cut-off box: also try the whole circle
+    // on either side of the cut.
+    let squares: Vec<Bbox> = found.iter().flat_map(|&b| completed(b, w, h)).collect();
+    found.extend(squares);
     let mut candidates: Vec<Found> = found
         .into_iter()
-        .filter_map(|b| score(&red, w, b, px_per_mm))
+        .filter_map(|b| score(img, &red, b, px_per_mm))
         .filter(|f| f.confidence >= THRESHOLD)
         .collect();
     candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
@@ -146,6 +150,31 @@ fn components(red: &[bool], w: usize, h: usize) -> Vec<Bbox> {
 
 type Bbox = (usize, usize, usize, usize);
 
+/// The two squares a cut-off round box (aspect 0.5–0.8) may belong to.
+fn completed(b: Bbox, w: usize, h: usize) -> Vec<Bbox> {
+    let (x0, y0, x1, y1) = b;
+    let (bw, bh) = (x1 - x0, y1 - y0);
+    let (short, long) = (bw.min(bh), bw.max(bh));
+    if short * 10 < long * 5 || short * 10 >= long * 8 {
+        return Vec::new();
+    }
+    let grow = long - short;
+    let out = if bw < bh {
+        vec![
+            (x0.saturating_sub(grow), y0, x1, y1),
+            (x0, y0, (x1 + grow).min(w), y1),
+        ]
+    } else {
+        vec![
+            (x0, y0.saturating_sub(grow), x1, y1),
+            (x0, y0, x1, (y1 + grow).min(h)),
+        ]
+    };
+    out.into_iter()
+        .filter(|&(a, b, c, d)| c > a && d > b)
+        .collect()
+}
+
 /// Red masses whose boxes touch, joined: black text over a ring can cut it into arcs.
 fn merged(parts: &[Bbox]) -> Vec<Bbox> {
     let mut out: Vec<(Bbox, usize)> = Vec::new();
@@ -198,7 +227,8 @@ fn ramp(v: f64, lo: f64, hi: f64) -> f64 {
 /// Scores one red mass as a seal: round, seal-sized, ink at the rim all the way round, a fill
 /// typical of ring + star + lettering. A title line is flat, a signature sparse and elongated,
 /// table borders too large or square (their rim is hit only where the sides touch it).
-fn score(red: &[bool], w: usize, b: Bbox, px_per_mm: f64) -> Option<Found> {
+fn score(img: &Raster, red: &[bool], b: Bbox, px_per_mm: f64) -> Option<Found> {
+    let w = img.width;
     let (x0, y0, x1, y1) = b;
     let (bw, bh) = ((x1 - x0) as f64, (y1 - y0) as f64);
     if bw < 6.0 || bh < 6.0 {
@@ -211,19 +241,26 @@ fn score(red: &[bool], w: usize, b: Bbox, px_per_mm: f64) -> Option<Found> {
     let (cx, cy) = ((x0 + x1) as f64 / 2.0, (y0 + y1) as f64 / 2.0);
     let (rx, ry) = (bw / 2.0, bh / 2.0);
     let mut bins = [false; RIM_BINS];
+    let mut dark = [false; RIM_BINS];
     let mut count = 0usize;
     for y in y0..y1 {
         for x in x0..x1 {
-            if !red.get(y * w + x).copied().unwrap_or(false) {
-                continue;
-            }
-            count += 1;
+            let is_red = red.get(y * w + x).copied().unwrap_or(false);
             let (dx, dy) = ((x as f64 + 0.5 - cx) / rx, (y as f64 + 0.5 - cy) / ry);
             let rho = (dx * dx + dy * dy).sqrt();
-            if (0.7..=1.1).contains(&rho) {
-                let a = dy.atan2(dx) + std::f64::consts::PI;
-                let bin = ((a / std::f64::consts::TAU) * RIM_BINS as f64) as usize;
-                if let Some(slot) = bins.get_mut(bin.min(RIM_BINS - 1)) {
+            let rim = (0.7..=1.1).contains(&rho);
+            count += usize::from(is_red);
+            if !rim {
+                continue;
+            }
+            let a = dy.atan2(dx) + std::f64::consts::PI;
+            let bin = (((a / std::f64::consts::TAU) * RIM_BINS as f64) as usize).min(RIM_BINS - 1);
+            if is_red {
+                if let Some(slot) = bins.get_mut(bin) {
+                    *slot = true;
+                }
+            } else if img.pixel(x, y).iter().all(|&v| v < 90) {
+                if let Some(slot) = dark.get_mut(bin) {
                     *slot = true;
                 }
             }
@@ -231,7 +268,15 @@ fn score(red: &[bool], w: usize, b: Bbox, px_per_mm: f64) -> Option<Found> {
     }
     let fill = count as f64 / (bw * bh);
     let s_fill = ramp(fill, 0.05, 0.12).min(ramp(fill, 0.9, 0.7));
-    let coverage = bins.iter().filter(|&&b| b).count() as f64 / RIM_BINS as f64;
+    let hits = bins.iter().filter(|&&b| b).count();
+    // Rim bins hidden under black print are unknown, not missing; at most a third may be.
+    let hidden = bins
+        .iter()
+        .zip(dark.iter())
+        .filter(|&(&b, &d)| !b && d)
+        .count()
+        .min(RIM_BINS / 3);
+    let coverage = hits as f64 / (RIM_BINS - hidden) as f64;
     let s_ring = ramp(coverage, 0.55, 0.85);
     let confidence = s_aspect.min(s_size).min(s_fill) * (0.3 + 0.7 * s_ring);
     Some(Found {
