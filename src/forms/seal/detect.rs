@@ -95,7 +95,7 @@ pub fn detect(img: &Raster, px_per_mm: f64) -> Detection {
     found.extend(squares);
     let mut candidates: Vec<Found> = found
         .into_iter()
-        .filter_map(|b| score(img, &red, b, px_per_mm))
+        .filter_map(|b| score(&red, w, b, px_per_mm))
         .filter(|f| f.confidence >= THRESHOLD)
         .collect();
     candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
@@ -227,8 +227,7 @@ fn ramp(v: f64, lo: f64, hi: f64) -> f64 {
 /// Scores one red mass as a seal: round, seal-sized, ink at the rim all the way round, a fill
 /// typical of ring + star + lettering. A title line is flat, a signature sparse and elongated,
 /// table borders too large or square (their rim is hit only where the sides touch it).
-fn score(img: &Raster, red: &[bool], b: Bbox, px_per_mm: f64) -> Option<Found> {
-    let w = img.width;
+fn score(red: &[bool], w: usize, b: Bbox, px_per_mm: f64) -> Option<Found> {
     let (x0, y0, x1, y1) = b;
     let (bw, bh) = ((x1 - x0) as f64, (y1 - y0) as f64);
     if bw < 6.0 || bh < 6.0 {
@@ -241,42 +240,30 @@ fn score(img: &Raster, red: &[bool], b: Bbox, px_per_mm: f64) -> Option<Found> {
     let (cx, cy) = ((x0 + x1) as f64 / 2.0, (y0 + y1) as f64 / 2.0);
     let (rx, ry) = (bw / 2.0, bh / 2.0);
     let mut bins = [false; RIM_BINS];
-    let mut dark = [false; RIM_BINS];
     let mut count = 0usize;
     for y in y0..y1 {
         for x in x0..x1 {
             let is_red = red.get(y * w + x).copied().unwrap_or(false);
+            count += usize::from(is_red);
+            if !is_red {
+                continue;
+            }
             let (dx, dy) = ((x as f64 + 0.5 - cx) / rx, (y as f64 + 0.5 - cy) / ry);
             let rho = (dx * dx + dy * dy).sqrt();
-            let rim = (0.7..=1.1).contains(&rho);
-            count += usize::from(is_red);
-            if !rim {
+            if !(0.7..=1.1).contains(&rho) {
                 continue;
             }
             let a = dy.atan2(dx) + std::f64::consts::PI;
             let bin = (((a / std::f64::consts::TAU) * RIM_BINS as f64) as usize).min(RIM_BINS - 1);
-            if is_red {
-                if let Some(slot) = bins.get_mut(bin) {
-                    *slot = true;
-                }
-            } else if img.pixel(x, y).iter().all(|&v| v < 90) {
-                if let Some(slot) = dark.get_mut(bin) {
-                    *slot = true;
-                }
+            if let Some(slot) = bins.get_mut(bin) {
+                *slot = true;
             }
         }
     }
     let fill = count as f64 / (bw * bh);
     let s_fill = ramp(fill, 0.05, 0.12).min(ramp(fill, 0.9, 0.7));
     let hits = bins.iter().filter(|&&b| b).count();
-    // Rim bins hidden under black print are unknown, not missing; at most a third may be.
-    let hidden = bins
-        .iter()
-        .zip(dark.iter())
-        .filter(|&(&b, &d)| !b && d)
-        .count()
-        .min(RIM_BINS / 3);
-    let coverage = hits as f64 / (RIM_BINS - hidden) as f64;
+    let coverage = hits as f64 / RIM_BINS as f64;
     let s_ring = ramp(coverage, 0.55, 0.85);
     let confidence = s_aspect.min(s_size).min(s_fill) * (0.3 + 0.7 * s_ring);
     Some(Found {
