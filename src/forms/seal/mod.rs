@@ -12,6 +12,8 @@ mod evidence;
 mod image;
 mod pdf;
 mod raster;
+#[cfg(test)]
+mod tests;
 
 pub use detect::THRESHOLD;
 
