@@ -37,7 +37,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_image_pixels: 80_000_000,
+            max_image_pixels: 40_000_000,
             max_flate_bytes: 64 * 1024 * 1024,
             max_pages: 200,
             max_images_per_page: 16,
