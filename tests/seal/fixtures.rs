@@ -38,8 +38,8 @@ impl Canvas {
             return;
         }
         let o = (y as usize * self.w + x as usize) * 3;
-        for k in 0..3 {
-            self.rgb[o + k] = (u16::from(self.rgb[o + k]) * u16::from(c[k]) / 255) as u8;
+        for (v, k) in self.rgb[o..o + 3].iter_mut().zip(c) {
+            *v = (u16::from(*v) * u16::from(k) / 255) as u8;
         }
     }
 

@@ -102,13 +102,8 @@ fn ascii85(data: &[u8]) -> Vec<u8> {
             *g = 84;
         }
         let v = group.iter().fold(0u64, |a, &d| a * 85 + u64::from(d));
-        out.extend_from_slice(
-            &(v as u32)
-                .to_be_bytes()
-                .get(..n - 1)
-                .unwrap_or(&[])
-                .to_vec(),
-        );
+        let bytes = (v as u32).to_be_bytes();
+        out.extend_from_slice(bytes.get(..n - 1).unwrap_or(&[]));
     }
     out
 }

@@ -57,10 +57,10 @@ pub fn is_red(p: [u8; 3]) -> bool {
     let hi = g.max(b);
     let lo = g.min(b);
     let chroma = r - lo;
-    r - hi >= 22
-        && chroma * 100 >= r * 14
-        && 60 * (g - b) <= 42 * chroma
-        && 60 * (g - b) >= -40 * chroma
+    let hue_ok = 60 * (g - b) <= 42 * chroma && 60 * (g - b) >= -40 * chroma;
+    // Red ink over black toner scans dark but still clearly red-dominant.
+    let dark_red = r - hi >= 12 && r >= 2 * hi + 8;
+    hue_ok && ((r - hi >= 22 && chroma * 100 >= r * 14) || dark_red)
 }
 
 /// Looks for seals on `img`, whose scale is `px_per_mm` pixels per millimetre of paper.
@@ -89,6 +89,10 @@ pub fn detect(img: &Raster, px_per_mm: f64) -> Detection {
     }
     let mut found = components(&red, w, h);
     found.extend(merged(&found));
+    // A ring partly hidden under black print shows as a cut-off box: also try the whole circle
+    // on either side of the cut.
+    let squares: Vec<Bbox> = found.iter().flat_map(|&b| completed(b, w, h)).collect();
+    found.extend(squares);
     let mut candidates: Vec<Found> = found
         .into_iter()
         .filter_map(|b| score(&red, w, b, px_per_mm))
@@ -145,6 +149,31 @@ fn components(red: &[bool], w: usize, h: usize) -> Vec<Bbox> {
 }
 
 type Bbox = (usize, usize, usize, usize);
+
+/// The two squares a cut-off round box (aspect 0.5–0.8) may belong to.
+fn completed(b: Bbox, w: usize, h: usize) -> Vec<Bbox> {
+    let (x0, y0, x1, y1) = b;
+    let (bw, bh) = (x1 - x0, y1 - y0);
+    let (short, long) = (bw.min(bh), bw.max(bh));
+    if short * 10 < long * 5 || short * 10 >= long * 8 {
+        return Vec::new();
+    }
+    let grow = long - short;
+    let out = if bw < bh {
+        vec![
+            (x0.saturating_sub(grow), y0, x1, y1),
+            (x0, y0, (x1 + grow).min(w), y1),
+        ]
+    } else {
+        vec![
+            (x0, y0.saturating_sub(grow), x1, y1),
+            (x0, y0, x1, (y1 + grow).min(h)),
+        ]
+    };
+    out.into_iter()
+        .filter(|&(a, b, c, d)| c > a && d > b)
+        .collect()
+}
 
 /// Red masses whose boxes touch, joined: black text over a ring can cut it into arcs.
 fn merged(parts: &[Bbox]) -> Vec<Bbox> {
@@ -214,31 +243,29 @@ fn score(red: &[bool], w: usize, b: Bbox, px_per_mm: f64) -> Option<Found> {
     let mut count = 0usize;
     for y in y0..y1 {
         for x in x0..x1 {
-            if !red.get(y * w + x).copied().unwrap_or(false) {
+            let is_red = red.get(y * w + x).copied().unwrap_or(false);
+            count += usize::from(is_red);
+            if !is_red {
                 continue;
             }
-            count += 1;
             let (dx, dy) = ((x as f64 + 0.5 - cx) / rx, (y as f64 + 0.5 - cy) / ry);
             let rho = (dx * dx + dy * dy).sqrt();
-            if (0.7..=1.1).contains(&rho) {
-                let a = dy.atan2(dx) + std::f64::consts::PI;
-                let bin = ((a / std::f64::consts::TAU) * RIM_BINS as f64) as usize;
-                if let Some(slot) = bins.get_mut(bin.min(RIM_BINS - 1)) {
-                    *slot = true;
-                }
+            if !(0.7..=1.1).contains(&rho) {
+                continue;
+            }
+            let a = dy.atan2(dx) + std::f64::consts::PI;
+            let bin = (((a / std::f64::consts::TAU) * RIM_BINS as f64) as usize).min(RIM_BINS - 1);
+            if let Some(slot) = bins.get_mut(bin) {
+                *slot = true;
             }
         }
     }
     let fill = count as f64 / (bw * bh);
     let s_fill = ramp(fill, 0.05, 0.12).min(ramp(fill, 0.9, 0.7));
-    let coverage = bins.iter().filter(|&&b| b).count() as f64 / RIM_BINS as f64;
+    let hits = bins.iter().filter(|&&b| b).count();
+    let coverage = hits as f64 / RIM_BINS as f64;
     let s_ring = ramp(coverage, 0.55, 0.85);
     let confidence = s_aspect.min(s_size).min(s_fill) * (0.3 + 0.7 * s_ring);
-    if std::env::var_os("SEAL_DEBUG").is_some() {
-        eprintln!(
-            "cand {b:?} aspect {aspect:.2} d {diameter_mm:.1}mm fill {fill:.2} cov {coverage:.2} conf {confidence:.2}"
-        );
-    }
     Some(Found {
         x0,
         y0,

@@ -76,6 +76,10 @@ pub fn look(doc: &Document, s: &Stream, limits: &Limits, short: usize) -> Look {
         .and_then(|p| p.get(b"Predictor").ok())
         .and_then(|p| p.as_i64().ok())
         .unwrap_or(1);
+    // A stream far shorter than its declared size is not padded out to it (no trust in sizes).
+    if raw.len() < w * h * comps / 2 {
+        return Look::Unreadable;
+    }
     let samples = if predictor >= 10 {
         unpredict(&raw, w * comps, comps)
     } else {

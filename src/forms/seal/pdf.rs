@@ -338,6 +338,10 @@ pub fn render_page(
         (mw * s).round().max(1.0) as usize,
         (mh * s).round().max(1.0) as usize,
     );
+    // A freak MediaBox (1 × 100000 pt) must not become a huge canvas.
+    if (cw as u64) * (ch as u64) > 16_000_000 {
+        return Err(ReadError::TooLarge(format!("页面 {cw}×{ch} 像素")));
+    }
     let mut rgb = vec![255u8; cw * ch * 3];
     for &(id, ctm) in &p.drawn.images {
         let Ok(st) = doc.get_object(id).and_then(Object::as_stream) else {

@@ -107,6 +107,12 @@ pub fn jpeg(data: &[u8], limits: &Limits, short: usize) -> Result<Raster, ReadEr
             .into_iter()
             .find(|f| s / f >= short)
             .unwrap_or(1);
+        if f == 8 {
+            let max_blocks = usize::try_from(limits.max_image_pixels / 64).unwrap_or(usize::MAX);
+            if let Some((ow, oh, rgb, gray)) = super::dconly::decode(data, max_blocks) {
+                return Ok(reduce(rgb, ow, oh, gray, short, (w, h)));
+            }
+        }
         let req = |v: usize| u16::try_from(v.div_ceil(f)).unwrap_or(u16::MAX);
         let (ow, oh) = dec.scale(req(w), req(h)).map_err(bad)?;
         let px = dec.decode().map_err(bad)?;
