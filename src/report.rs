@@ -18,6 +18,7 @@ pub fn json(file: &str, o: &Outcome) -> Value {
         "summary_rows": o.summary_rows,
         "applications": o.applications,
         "ignored_reason": o.ignored_reason,
+        "notes": o.notes,
     })
 }
 
@@ -65,6 +66,9 @@ pub fn text(file: &str, o: &Outcome) -> String {
                 seal_note(&a.pages)
             ));
         }
+    }
+    for note in &o.notes {
+        s.push_str(&format!("说明：{note}\n"));
     }
     if !o.problems.is_empty() {
         s.push_str("问题：\n");

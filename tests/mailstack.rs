@@ -213,6 +213,7 @@ fn composed_notice_survives_postfix_and_dovecot() {
         attachments: Vec::new(),
         summary_rows: Vec::new(),
         applications: Vec::new(),
+        notes: Vec::new(),
     };
     let email = Email {
         message_id: Some("sub-1@example.test".into()),

@@ -172,8 +172,14 @@ fn with_seals(mut info: ScanInfo, att: &Attachment) -> ScanInfo {
         // The two readers disagree on the pages; trust neither for counting forms by seal.
         return info;
     }
+    // A page without colour in a colour scan is just a page without a seal; only a file with
+    // no colour anywhere is a black-and-white scan.
+    let gray_file = analysis.pages.iter().all(|p| p.grayscale);
     for (page, seen) in info.pages.iter_mut().zip(&analysis.pages) {
-        page.seal = seal_check(seen);
+        page.seal = match seal_check(seen) {
+            SealCheck::Grayscale if !gray_file => SealCheck::Absent,
+            other => other,
+        };
     }
     if info.text.is_empty() {
         info.text = analysis.text;

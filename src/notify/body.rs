@@ -31,6 +31,8 @@ pub struct Facts<'a> {
     pub errors: Vec<&'a Problem>,
     /// Problems reported for information.
     pub warnings: Vec<&'a Problem>,
+    /// What the program could not verify (e.g. scans only counted), said plainly.
+    pub notes: &'a [String],
     /// Who signs the reply (the office's display name).
     pub office: String,
     /// The date under the signature.
@@ -147,13 +149,16 @@ impl Facts<'_> {
             let _ = writeln!(t, "  （本邮件未附带任何文件）");
         }
         t.push('\n');
-        if !self.warnings.is_empty() {
+        if !self.warnings.is_empty() || !self.notes.is_empty() {
             let _ = writeln!(t, "{}、提示事项（不影响受理，请留意）", section(&mut n));
             for (i, p) in self.warnings.iter().enumerate() {
                 let _ = writeln!(t, "  {}. 【{}】{}", i + 1, p.code.title(), p.message);
                 if let Some(f) = &p.file {
                     let _ = writeln!(t, "     文件：{f}");
                 }
+            }
+            for (i, note) in self.notes.iter().enumerate() {
+                let _ = writeln!(t, "  {}. 【说明】{note}", self.warnings.len() + i + 1);
             }
             t.push('\n');
         }
@@ -227,7 +232,7 @@ impl Facts<'_> {
             .map(|[a, b, c]| vec![format!("{a}{b}"), c.clone()])
             .collect();
         table(&mut h, &["文件", "识别结果"], &rows);
-        if !self.warnings.is_empty() {
+        if !self.warnings.is_empty() || !self.notes.is_empty() {
             let _ = writeln!(
                 h,
                 "<h3>{}、提示事项（不影响受理，请留意）</h3>",
@@ -243,6 +248,11 @@ impl Facts<'_> {
                         p.message.clone(),
                     ]
                 })
+                .chain(
+                    self.notes
+                        .iter()
+                        .map(|note| vec!["说明".to_string(), String::new(), note.clone()]),
+                )
                 .collect();
             table(&mut h, &["事项", "文件", "说明"], &rows);
         }

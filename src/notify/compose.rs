@@ -261,6 +261,7 @@ pub fn compose(
         files,
         errors,
         warnings,
+        notes: &outcome.notes,
         office: if office.is_empty() {
             campaign.name.clone()
         } else {

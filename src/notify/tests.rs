@@ -111,6 +111,7 @@ fn outcome(verdict: Verdict, problems: Vec<Problem>) -> Outcome {
             ..SummaryRow::default()
         }],
         applications: vec![Application::default()],
+        notes: Vec::new(),
     }
 }
 

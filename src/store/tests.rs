@@ -31,6 +31,7 @@ fn outcome() -> Outcome {
         attachments: Vec::new(),
         summary_rows: Vec::new(),
         applications: Vec::new(),
+        notes: Vec::new(),
     }
 }
 

@@ -78,6 +78,16 @@ pub struct Materials {
     pub loose_stamped: Vec<FileRef>,
 }
 
+/// What merging an email's files changed.
+#[derive(Debug, Default)]
+pub struct Merged {
+    /// Files that replaced earlier ones (`resubmission`).
+    pub replaced: Vec<String>,
+    /// Stamped application scans whose names say nothing: they count by number, and which
+    /// project each belongs to cannot be told.
+    pub by_count: Vec<String>,
+}
+
 /// The files of one email, sorted by form and version.
 #[derive(Debug, Default)]
 pub struct Incoming {
@@ -92,9 +102,9 @@ pub struct Incoming {
 }
 
 impl Materials {
-    /// Adds an email's files; returns the names of files that replaced earlier ones
-    /// (`resubmission`).
-    pub fn merge(&mut self, incoming: Incoming) -> Vec<String> {
+    /// Adds an email's files; says which replaced earlier ones and which scans could only be
+    /// counted, not tied to a project.
+    pub fn merge(&mut self, incoming: Incoming) -> Merged {
         let mut replaced = Vec::new();
         if let Some(best) = incoming
             .summaries
@@ -191,6 +201,7 @@ impl Materials {
         }
         // Scans whose names say nothing: this email's forms first, then older forms still
         // missing theirs, in order; the rest stay loose and count by number.
+        let mut by_count: Vec<String> = unnamed.iter().map(|s| s.name.clone()).collect();
         for scan in unnamed {
             // A form sent again in this email takes this email's scan over the older one.
             let open_here = |p: &Project| p.stamped.as_ref().is_none_or(|s| s.email != scan.email);
@@ -217,6 +228,7 @@ impl Materials {
         }
         replaced.sort();
         replaced.dedup();
-        replaced
+        by_count.dedup();
+        Merged { replaced, by_count }
     }
 }

@@ -201,6 +201,7 @@ impl Judge {
             attachments,
             summary_rows,
             applications: applications.clone(),
+            notes: Vec::new(),
         };
 
         if email.attachments.is_empty() {
@@ -243,7 +244,19 @@ impl Judge {
         incoming.summary_scans = held.summaries;
         incoming.application_scans = held.applications;
         file_problems.extend(held.problems);
-        let replaced = unit.materials.merge(incoming);
+        let merged = unit.materials.merge(incoming);
+        let replaced = merged.replaced;
+        if !merged.by_count.is_empty() {
+            outcome.notes.push(format!(
+                "盖章版{}的文件名未写明企业，已按数量计入申报表盖章版，无法核对其对应哪个项目。",
+                merged
+                    .by_count
+                    .iter()
+                    .map(|n| format!("“{n}”"))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ));
+        }
         let mut problems = file_problems;
         problems.extend(completeness::problems(&unit.materials));
         for file in replaced {

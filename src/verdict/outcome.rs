@@ -89,6 +89,9 @@ pub struct Outcome {
     pub summary_rows: Vec<SummaryRow>,
     /// Application forms read from this email.
     pub applications: Vec<Application>,
+    /// What the program could not verify and says so (e.g. stamped scans only counted), for
+    /// the sender and the division; not problems.
+    pub notes: Vec<String>,
 }
 
 impl Outcome {
@@ -103,6 +106,7 @@ impl Outcome {
             attachments,
             summary_rows: Vec::new(),
             applications: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
