@@ -209,7 +209,9 @@ pub fn jpeg_size(data: &[u8]) -> Option<(f64, f64)> {
         let len = usize::from(u16::from_be_bytes([*data.get(i + 2)?, *data.get(i + 3)?]));
         let seg = data.get(i + 4..(i + 2 + len).min(data.len()))?;
         match marker {
-            0xE1 => rotated |= exif_orientation(seg).is_some_and(|o| (5..=8).contains(&o)),
+            0xE1 => {
+                rotated |= super::seal::tiff_orientation(seg).is_some_and(|o| (5..=8).contains(&o))
+            }
             0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
                 let h = f64::from(u16::from_be_bytes([*seg.get(1)?, *seg.get(2)?]));
                 let w = f64::from(u16::from_be_bytes([*seg.get(3)?, *seg.get(4)?]));
@@ -219,46 +221,6 @@ pub fn jpeg_size(data: &[u8]) -> Option<(f64, f64)> {
             _ => {}
         }
         i += 2 + len;
-    }
-    None
-}
-
-/// The EXIF Orientation tag (1–8) of an APP1 segment.
-fn exif_orientation(seg: &[u8]) -> Option<u16> {
-    let tiff = seg.strip_prefix(b"Exif\0\0")?;
-    let le = match tiff.get(0..2)? {
-        b"II" => true,
-        b"MM" => false,
-        _ => return None,
-    };
-    let u16_at = |p: usize| -> Option<u16> {
-        let b = [*tiff.get(p)?, *tiff.get(p + 1)?];
-        Some(if le {
-            u16::from_le_bytes(b)
-        } else {
-            u16::from_be_bytes(b)
-        })
-    };
-    let u32_at = |p: usize| -> Option<u32> {
-        let b = [
-            *tiff.get(p)?,
-            *tiff.get(p + 1)?,
-            *tiff.get(p + 2)?,
-            *tiff.get(p + 3)?,
-        ];
-        Some(if le {
-            u32::from_le_bytes(b)
-        } else {
-            u32::from_be_bytes(b)
-        })
-    };
-    let ifd = usize::try_from(u32_at(4)?).ok()?;
-    let count = usize::from(u16_at(ifd)?);
-    for n in 0..count.min(256) {
-        let entry = ifd + 2 + n * 12;
-        if u16_at(entry)? == 0x0112 {
-            return u16_at(entry + 8);
-        }
     }
     None
 }

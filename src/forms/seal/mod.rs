@@ -16,6 +16,7 @@ mod raster;
 mod tests;
 
 pub use detect::THRESHOLD;
+pub(crate) use raster::tiff_orientation;
 
 use super::ReadError;
 use crate::message::FileKind;

@@ -281,7 +281,8 @@ pub fn exif_orientation(data: &[u8]) -> Option<u16> {
     None
 }
 
-fn tiff_orientation(seg: &[u8]) -> Option<u16> {
+/// The EXIF Orientation tag (1–8) of one APP1 segment (also used to shape scans in `scan.rs`).
+pub fn tiff_orientation(seg: &[u8]) -> Option<u16> {
     let tiff = seg.strip_prefix(b"Exif\0\0")?;
     let le = match tiff.get(0..2)? {
         b"II" => true,
