@@ -1,13 +1,19 @@
 //! The configuration file (TOML). `config/local.toml` is embedded as the default, so the
 //! program runs with no file at all; `config/shenbao.example.toml` documents every key.
 
+mod secret;
+mod server;
+
+pub use secret::Secret;
+pub use server::{ImapServer, PasswordSource, SmtpServer, TlsMode};
+
 use crate::message::Limits;
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// The embedded default configuration.
-pub const DEFAULT_TOML: &str = include_str!("../config/local.toml");
+pub const DEFAULT_TOML: &str = include_str!("../../config/local.toml");
 
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize)]
@@ -30,6 +36,9 @@ pub struct Config {
     /// Rules for replies.
     #[serde(default)]
     pub replies: Replies,
+    /// The SMTP server replies go through when `[outbox] kind = "smtp"`.
+    #[serde(default)]
+    pub smtp: Option<SmtpServer>,
 }
 
 /// Which kind of mailbox is read.
@@ -39,6 +48,8 @@ pub enum MailboxKind {
     /// A local Maildir (`new/`, `cur/`, `tmp/`): the embedded default, no server needed.
     #[default]
     Maildir,
+    /// An IMAP server (`[mailbox.imap]`).
+    Imap,
 }
 
 /// The `[mailbox]` section.
@@ -54,6 +65,9 @@ pub struct Mailbox {
     /// Seconds between two looks at the mailbox when nothing pushes new mail.
     #[serde(default = "default_poll")]
     pub poll_seconds: u64,
+    /// The IMAP server, when `kind = "imap"`.
+    #[serde(default)]
+    pub imap: Option<ImapServer>,
 }
 
 impl Default for Mailbox {
@@ -62,6 +76,7 @@ impl Default for Mailbox {
             kind: MailboxKind::Maildir,
             path: default_maildir(),
             poll_seconds: default_poll(),
+            imap: None,
         }
     }
 }
@@ -90,6 +105,8 @@ pub enum OutboxKind {
     /// Written as files into `data_dir/outbox/`: the embedded default, no server needed.
     #[default]
     File,
+    /// Sent through the `[smtp]` server.
+    Smtp,
 }
 
 /// The `[outbox]` section.
@@ -112,6 +129,11 @@ pub struct Replies {
     /// The office's name: the display name of replies and their signature.
     #[serde(default = "default_office")]
     pub from_name: String,
+    /// When set, reply only to mail whose `Authentication-Results` from this server shows
+    /// DMARC pass (or aligned SPF/DKIM pass); other mail is held for the division, unanswered,
+    /// so forged senders get no backscatter.
+    #[serde(default)]
+    pub trusted_authserv_id: Option<String>,
 }
 
 impl Default for Replies {
@@ -119,6 +141,7 @@ impl Default for Replies {
         Replies {
             per_sender_daily_cap: default_cap(),
             from_name: default_office(),
+            trusted_authserv_id: None,
         }
     }
 }
@@ -260,7 +283,7 @@ mod tests {
 
     #[test]
     fn documented_example_parses() {
-        let c = Config::parse(include_str!("../config/shenbao.example.toml")).unwrap();
+        let c = Config::parse(include_str!("../../config/shenbao.example.toml")).unwrap();
         assert_eq!(c.campaign.units.len(), 1);
     }
 }
