@@ -84,6 +84,8 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
         .unwrap_or_default();
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut tally = Tally::default();
+    // Stamped versions, and how many of them show a seal on some page.
+    let (mut stamped, mut sealed) = (0usize, 0usize);
     let started = std::time::Instant::now();
     for case in &cases {
         let file = case.get("file").and_then(Value::as_str).unwrap_or("");
@@ -95,6 +97,12 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("{file}: bad internaldate"))?;
         let raw = std::fs::read(dir.join(file)).with_context(|| format!("cannot read {file}"))?;
         let (_, outcome) = pipeline::process(&mut judge, &raw, when, &cfg.limits);
+        for a in outcome.attachments.iter().filter(|a| !a.pages.is_empty()) {
+            if a.version == Some(crate::forms::Version::Stamped) {
+                stamped += 1;
+                sealed += usize::from(a.pages.iter().any(|p| p.seal.found()));
+            }
+        }
         let expect = case.get("expect").cloned().unwrap_or(Value::Null);
         let (fatal, notes) = compare(&expect, &outcome, &mut tally, verbose);
         if fatal.is_empty() {
@@ -122,6 +130,7 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
         cases.len(),
         started.elapsed().as_secs_f64() * 1000.0
     );
+    println!("stamped versions: {stamped}, a seal seen in {sealed}");
     println!("{passed} passed, {failed} failed");
     Ok(if failed == 0 {
         ExitCode::SUCCESS
