@@ -12,7 +12,7 @@ mod take;
 
 use crate::config::Config;
 use crate::mailbox::maildir::Maildir;
-use crate::notify::outbox::{self, FileOutbox};
+use crate::notify::outbox::Delivery;
 use crate::store::Store;
 use crate::verdict::Judge;
 use crate::{history, pipeline};
@@ -58,7 +58,7 @@ pub struct Daemon {
     /// The mailbox read.
     maildir: Maildir,
     /// Where replies go.
-    outbox: FileOutbox,
+    outbox: Delivery,
 }
 
 impl Daemon {
@@ -70,7 +70,7 @@ impl Daemon {
         })?;
         let mut judge = Judge::new(cfg.campaign.clone(), store.history().await?);
         replay(&store, &mut judge, &cfg).await?;
-        let outbox = FileOutbox::new(store.data_dir());
+        let outbox = Delivery::new(&cfg, store.data_dir())?;
         Ok(Daemon {
             cfg,
             store,
@@ -106,7 +106,7 @@ impl Daemon {
                 }
             }
         }
-        stats.replies += outbox::deliver(&self.store, &self.outbox).await?;
+        stats.replies += self.outbox.deliver(&self.store).await?;
         Ok(stats)
     }
 

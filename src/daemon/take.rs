@@ -122,6 +122,11 @@ impl Daemon {
                 None
             }
         };
+        // The sender check (`trusted_authserv_id`): a reply to a sender that fails it is held.
+        let held = reply
+            .as_ref()
+            .and(self.cfg.replies.trusted_authserv_id.as_deref());
+        let held = held.and_then(|id| notify::authres::check(&raw, id).err());
         let composer = |row_id: i64| {
             notify::compose(&outcome, &email, campaign, &ctx(row_id))
                 .ok()
@@ -155,6 +160,8 @@ impl Daemon {
         if recorded.duplicate {
             self.judge.state = before;
         }
+        self.after_record(&raw, &email, &recorded, held.as_deref())
+            .await;
         self.maildir.done(w)?;
         tracing::info!(
             file = %w.name,
@@ -174,5 +181,30 @@ impl Daemon {
                 ..Stats::default()
             }
         })
+    }
+}
+
+impl Daemon {
+    /// What follows a committed record: holding a reply whose sender failed the check, and
+    /// marking our replies undelivered when the message is a delivery report about them.
+    /// Failures are logged only: the message is recorded, and retrying it would not help.
+    async fn after_record(
+        &self,
+        raw: &[u8],
+        email: &crate::message::Email,
+        recorded: &crate::store::Recorded,
+        held: Option<&str>,
+    ) {
+        if let (Some(why), Some(id)) = (held, recorded.outbox) {
+            tracing::warn!(reply = id, "sender check failed, reply held: {why}");
+            if let Err(e) = self.store.hold(id, why).await {
+                tracing::error!(reply = id, "cannot hold reply: {e:#}");
+            }
+        }
+        if email.automatic.is_some() && !recorded.duplicate {
+            if let Err(e) = self.store.apply_bounce(raw).await {
+                tracing::error!(message = recorded.message, "cannot apply bounce: {e:#}");
+            }
+        }
     }
 }

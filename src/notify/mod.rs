@@ -3,10 +3,13 @@
 //! MIME message; sending and storing are the daemon's. Replies are queued in the database with
 //! the verdict and delivered afterwards ([`outbox`]).
 
+pub mod authres;
 mod body;
+pub mod bounce;
 pub mod compose;
 pub mod mime;
 pub mod outbox;
+pub mod smtp;
 
 pub use compose::{NoReply, Reply, ReplyContext, ReplyKind, compose, reply_message_id};
 

@@ -2,6 +2,8 @@
 //! `data_dir/outbox/<id>.eml` (the composed message, as SMTP would send it) beside
 //! `<id>.json` (what it says: recipient, kind, receipt, verdict, problems) and marked sent.
 
+use super::smtp::SmtpOutbox;
+use crate::config::{Config, OutboxKind};
 use crate::store::{Queued, Store, archive};
 use serde::Serialize;
 use serde_json::Value;
@@ -90,4 +92,36 @@ pub async fn deliver(store: &Store, outbox: &FileOutbox) -> anyhow::Result<usize
         }
     }
     Ok(sent)
+}
+
+/// How the outbox is delivered, per `[outbox] kind`.
+#[derive(Debug)]
+pub enum Delivery {
+    /// Files in `data_dir/outbox/` (the embedded default).
+    File(FileOutbox),
+    /// The `[smtp]` server.
+    Smtp(SmtpOutbox),
+}
+
+impl Delivery {
+    /// The delivery the configuration asks for.
+    pub fn new(cfg: &Config, data_dir: &Path) -> anyhow::Result<Delivery> {
+        Ok(match cfg.outbox.kind {
+            OutboxKind::File => Delivery::File(FileOutbox::new(data_dir)),
+            OutboxKind::Smtp => {
+                let smtp = cfg.smtp.as_ref().ok_or_else(|| {
+                    anyhow::anyhow!("[outbox] kind = \"smtp\" needs an [smtp] section")
+                })?;
+                Delivery::Smtp(SmtpOutbox::new(smtp)?)
+            }
+        })
+    }
+
+    /// Delivers what is due; returns how many replies left.
+    pub async fn deliver(&mut self, store: &Store) -> anyhow::Result<usize> {
+        match self {
+            Delivery::File(f) => deliver(store, f).await,
+            Delivery::Smtp(s) => s.deliver(store).await,
+        }
+    }
 }

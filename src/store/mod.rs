@@ -3,6 +3,7 @@
 //! the database in the data directory.
 
 pub mod archive;
+mod bounce;
 mod materials;
 mod migrate;
 mod record;

@@ -1,0 +1,193 @@
+//! SMTP delivery of the outbox through lettre (tokio, rustls with ring). The reply's MIME is
+//! composed already, so it is sent as is with `send_raw`. The envelope sender is empty
+//! (`MAIL FROM:<>`): a reply can never bounce back into our mailbox and start a loop.
+//! A temporary failure (connection refused, 4xx) leaves the reply queued and retries it with
+//! exponential backoff, so an outage delays replies and loses none; a permanent 5xx marks it
+//! failed with the server's words.
+
+use crate::config::{SmtpServer, TlsMode};
+use crate::store::{Queued, Store};
+use lettre::address::{Address, Envelope};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// Temporary failures after which a reply is given up (with the 1 h cap, about four days).
+const MAX_ATTEMPTS: i64 = 100;
+
+/// Why one reply was not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// Worth retrying later: the server is down, busy or said 4xx.
+    Transient(String),
+    /// Will never work: the server refused with 5xx, or the address is unusable.
+    Permanent(String),
+}
+
+/// The SMTP outbox: one transport (lettre pools its connections) and the retry schedule.
+pub struct SmtpOutbox {
+    /// The configured transport, TLS and login included.
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// `host:port`, for logs (never the password).
+    server: String,
+    /// When each reply that failed temporarily may be tried again. Kept in memory: a fresh
+    /// process (`run --once` again) retries at once, which is what its operator wants.
+    next_try: HashMap<i64, Instant>,
+    /// First retry delay; doubled per attempt.
+    min_backoff: Duration,
+    /// Longest retry delay.
+    max_backoff: Duration,
+}
+
+impl std::fmt::Debug for SmtpOutbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpOutbox")
+            .field("server", &self.server)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The delay before retrying after `attempts` failures: `min`, doubled each time, at most `max`.
+pub fn backoff(attempts: i64, min: Duration, max: Duration) -> Duration {
+    let exp = u32::try_from(attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
+    min.saturating_mul(2u32.saturating_pow(exp)).min(max)
+}
+
+impl SmtpOutbox {
+    /// Builds the transport from `[smtp]`; refuses `tls = "none"` without `allow_insecure`.
+    pub fn new(cfg: &SmtpServer) -> anyhow::Result<SmtpOutbox> {
+        let port = cfg.port.unwrap_or(match cfg.tls {
+            TlsMode::Implicit => 465,
+            _ => 587,
+        });
+        let tls = match cfg.tls {
+            TlsMode::None if !cfg.allow_insecure => anyhow::bail!(
+                "[smtp] tls = \"none\" sends the password in clear: set allow_insecure = true (test servers only)"
+            ),
+            TlsMode::None => Tls::None,
+            mode => {
+                let mut params = TlsParameters::builder(cfg.host.clone());
+                if let Some(ca) = &cfg.ca_file {
+                    let pem = std::fs::read(ca).map_err(|e| {
+                        anyhow::anyhow!("[smtp] cannot read ca_file {}: {e}", ca.display())
+                    })?;
+                    let cert = Certificate::from_pem(&pem).map_err(|e| {
+                        anyhow::anyhow!("[smtp] ca_file {} is not PEM: {e}", ca.display())
+                    })?;
+                    params = params.add_root_certificate(cert);
+                }
+                let params = params.build_rustls()?;
+                if mode == TlsMode::Implicit {
+                    Tls::Wrapper(params)
+                } else {
+                    Tls::Required(params)
+                }
+            }
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&cfg.host)
+            .port(port)
+            .tls(tls)
+            .timeout(Some(Duration::from_secs(cfg.timeout_seconds.max(1))));
+        if let Some(user) = &cfg.user {
+            let secret = cfg.password().read()?;
+            builder = builder.credentials(Credentials::new(user.clone(), secret.expose().into()));
+        }
+        Ok(SmtpOutbox {
+            transport: builder.build(),
+            server: format!("{}:{port}", cfg.host),
+            next_try: HashMap::new(),
+            min_backoff: Duration::from_secs(60),
+            max_backoff: Duration::from_secs(3600),
+        })
+    }
+
+    /// Changes the retry delays (tests use short ones).
+    pub fn with_backoff(mut self, min: Duration, max: Duration) -> SmtpOutbox {
+        self.min_backoff = min;
+        self.max_backoff = max.max(min);
+        self
+    }
+
+    /// Sends one reply with an empty envelope sender.
+    pub async fn send(&self, q: &Queued) -> Result<(), SendError> {
+        let Some(raw) = &q.raw else {
+            return Err(SendError::Permanent("回复未能生成，无法发送".into()));
+        };
+        let to: Address = q
+            .recipient
+            .parse()
+            .map_err(|e| SendError::Permanent(format!("收件地址无效 {}: {e}", q.recipient)))?;
+        let envelope = Envelope::new(None, vec![to])
+            .map_err(|e| SendError::Permanent(format!("信封无效: {e}")))?;
+        match self.transport.send_raw(&envelope, raw).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
+            Err(e) => Err(SendError::Transient(e.to_string())),
+        }
+    }
+
+    /// Sends every queued reply that is due. Returns how many were sent.
+    pub async fn deliver(&mut self, store: &Store) -> anyhow::Result<usize> {
+        let mut sent = 0;
+        let now = Instant::now();
+        for q in store.queued().await? {
+            if self.next_try.get(&q.id).is_some_and(|t| *t > now) {
+                continue;
+            }
+            match self.send(&q).await {
+                Ok(()) => {
+                    store.mark_sent(q.id).await?;
+                    self.next_try.remove(&q.id);
+                    sent += 1;
+                }
+                Err(SendError::Permanent(why)) => {
+                    tracing::warn!(reply = q.id, server = %self.server, "reply refused: {why}");
+                    store.mark_failed(q.id, &why).await?;
+                    self.next_try.remove(&q.id);
+                }
+                Err(SendError::Transient(why)) => {
+                    let wait = backoff(q.attempts + 1, self.min_backoff, self.max_backoff);
+                    tracing::warn!(
+                        reply = q.id,
+                        server = %self.server,
+                        retry_in = ?wait,
+                        "reply not sent yet: {why}"
+                    );
+                    store.mark_attempt_failed(q.id, &why, MAX_ATTEMPTS).await?;
+                    self.next_try.insert(q.id, now + wait);
+                }
+            }
+        }
+        Ok(sent)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_a_minute_to_an_hour() {
+        let (min, max) = (Duration::from_secs(60), Duration::from_secs(3600));
+        assert_eq!(backoff(0, min, max), min);
+        assert_eq!(backoff(1, min, max), min);
+        assert_eq!(backoff(2, min, max), Duration::from_secs(120));
+        assert_eq!(backoff(4, min, max), Duration::from_secs(480));
+        assert_eq!(backoff(7, min, max), max);
+        assert_eq!(backoff(i64::MAX, min, max), max);
+    }
+
+    #[test]
+    fn plaintext_needs_allow_insecure() {
+        let mut cfg = SmtpServer {
+            host: "127.0.0.1".into(),
+            tls: TlsMode::None,
+            ..SmtpServer::default()
+        };
+        assert!(SmtpOutbox::new(&cfg).is_err());
+        cfg.allow_insecure = true;
+        assert!(SmtpOutbox::new(&cfg).is_ok());
+    }
+}
