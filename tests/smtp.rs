@@ -1,0 +1,309 @@
+//! The SMTP outbox against a real Postfix (submission, STARTTLS or implicit TLS, login, the
+//! throw-away CA verified) delivering into a real Dovecot: the daemon reads a Maildir, and each
+//! reply is read back from the sender's own mailbox over IMAPS. Skips loudly without the stack.
+
+mod common;
+#[path = "support/mailstack/mod.rs"]
+mod mailstack;
+
+use common::*;
+use mail_parser::MessageParser;
+use mailstack::MailStack;
+use shenbao::config::{Config, OutboxKind, SmtpServer, TlsMode};
+use shenbao::daemon::shutdown::Shutdown;
+use shenbao::daemon::{Daemon, Stats};
+use sqlx::SqlitePool;
+use std::fs;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const OFFICE: &str = "scjgzlfzc@tj.gov.cn";
+const OFFICE_PW: &str = "office-pw";
+const UNIT: &str = "和平区市场监管局";
+const A: &str = "hpq@example.test";
+const B: &str = "hxq@example.test";
+const C: &str = "auto@example.test";
+
+/// A temp directory with `Maildir/new` and `data/`, removed at drop.
+struct Place(PathBuf);
+
+impl Place {
+    fn new(tag: &str) -> Place {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let p =
+            std::env::temp_dir().join(format!("shenbao-smtp-{tag}-{}-{nanos}", std::process::id()));
+        fs::create_dir_all(p.join("Maildir/new")).unwrap();
+        Place(p)
+    }
+
+    fn config(&self, s: &MailStack, implicit: bool) -> Config {
+        let pw = self.0.join("smtp.pw");
+        fs::write(&pw, format!("{OFFICE_PW}\n")).unwrap();
+        let mut cfg = Config::load(None).unwrap();
+        cfg.mailbox.path = self.0.join("Maildir");
+        cfg.storage.data_dir = self.0.join("data");
+        cfg.outbox.kind = OutboxKind::Smtp;
+        cfg.smtp = Some(SmtpServer {
+            host: "127.0.0.1".into(),
+            port: Some(if implicit {
+                s.smtps_port()
+            } else {
+                s.smtp_port()
+            }),
+            tls: if implicit {
+                TlsMode::Implicit
+            } else {
+                TlsMode::Starttls
+            },
+            user: Some(OFFICE.into()),
+            password_file: Some(pw),
+            ca_file: Some(s.ca_file().to_path_buf()),
+            timeout_seconds: 10,
+            ..SmtpServer::default()
+        });
+        cfg
+    }
+
+    fn drop(&self, name: &str, raw: &[u8], minutes: u64) {
+        let path = self.0.join("Maildir/new").join(name);
+        fs::write(&path, raw).unwrap();
+        let at = UNIX_EPOCH + Duration::from_secs(1_681_952_400 + minutes * 60);
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(at)
+            .unwrap();
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// `run --once` as a fresh process would.
+fn run_once(cfg: &Config) -> Stats {
+    rt().block_on(async {
+        let mut d = Daemon::open(cfg.clone()).await.unwrap();
+        let stats = d.run(true, Shutdown::never()).await.unwrap();
+        d.close().await;
+        stats
+    })
+}
+
+/// Outbox rows: (id, recipient, kind, state, reply Message-ID, answered Message-ID, last error).
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn outbox(cfg: &Config) -> Vec<Row> {
+    rt().block_on(async {
+        let store = shenbao::store::Store::open(&cfg.storage.data_dir)
+            .await
+            .unwrap();
+        let pool: &SqlitePool = store.pool();
+        let rows = sqlx::query_as(
+            "SELECT o.id, o.recipient, o.kind, o.state, o.reply_message_id, m.message_id, \
+             o.last_error FROM outbox o JOIN messages m ON m.id = o.message_id ORDER BY o.id",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        store.close().await;
+        rows
+    })
+}
+
+fn stack(users: &[&str]) -> MailStack {
+    let mut all = vec![(OFFICE, OFFICE_PW)];
+    all.extend(users.iter().map(|u| (*u, "unit-pw")));
+    MailStack::start(&all).unwrap_or_else(|e| panic!("mail stack did not start: {e}"))
+}
+
+fn header(raw: &[u8], name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(raw);
+    let head = text
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let prefix = format!("{}:", name.to_ascii_lowercase());
+    head.lines()
+        .find(|l| l.to_ascii_lowercase().starts_with(&prefix))
+        .map(|l| l[prefix.len()..].trim().to_string())
+}
+
+/// Checks one reply read back from a mailbox against its outbox row.
+fn check_reply(raw: &[u8], row: &Row, subject_tag: &str) {
+    let msg = MessageParser::default().parse(raw).unwrap();
+    let subject = msg.subject().unwrap_or_default();
+    assert!(subject.contains(subject_tag), "{subject}");
+    assert_eq!(
+        header(raw, "Auto-Submitted").as_deref(),
+        Some("auto-replied")
+    );
+    assert_eq!(header(raw, "Return-Path").as_deref(), Some("<>"));
+    let reply_id = row.4.clone().unwrap();
+    assert_eq!(reply_id, format!("shenbao-reply-{}@tj.gov.cn", row.0));
+    assert_eq!(msg.message_id(), Some(reply_id.as_str()));
+    assert_eq!(msg.in_reply_to().as_text(), row.5.as_deref());
+}
+
+#[test]
+fn each_sender_gets_one_reply_and_bounces_mark_it_undelivered() {
+    crate::require_mailstack!();
+    let s = stack(&[A, B, C]);
+    let place = Place::new("once");
+    let cfg = place.config(&s, false);
+    let files = complete_submission(UNIT, &[Form::new(0, UNIT), Form::new(1, UNIT)]);
+    place.drop("a.eml", &email(A, "申报材料", "请查收。", &refs(&files)), 0);
+    let partial = [("说明.txt", b"x".to_vec())];
+    place.drop("b.eml", &email(B, "河西区申报", "附件", &partial), 1);
+    let auto = email_with_headers(
+        C,
+        "自动回复",
+        "休假中。",
+        &[],
+        "Auto-Submitted: auto-replied\r\n",
+    );
+    place.drop("c.eml", &auto, 2);
+    let stats = run_once(&cfg);
+    assert_eq!((stats.judged, stats.replies, stats.errors), (3, 2, 0));
+    let rows = outbox(&cfg);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let (ra, rb) = (&rows[0], &rows[1]);
+    assert_eq!(
+        (ra.1.as_str(), ra.2.as_str(), ra.3.as_str()),
+        (A, "receipt", "sent")
+    );
+    assert_eq!(
+        (rb.1.as_str(), rb.2.as_str(), rb.3.as_str()),
+        (B, "notice", "sent")
+    );
+    let wait = Duration::from_secs(10);
+    let got_a = s.wait_for_messages(A, "INBOX", 1, wait).unwrap();
+    let got_b = s.wait_for_messages(B, "INBOX", 1, wait).unwrap();
+    check_reply(&got_a[0], ra, "受理回执");
+    check_reply(&got_b[0], rb, "补正通知");
+    // A second run sends nothing again; automatic mail never got anything.
+    let again = run_once(&cfg);
+    assert_eq!((again.judged, again.replies), (0, 0));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(s.messages(A, "INBOX").unwrap().len(), 1);
+    assert_eq!(s.messages(B, "INBOX").unwrap().len(), 1);
+    assert!(s.messages(C, "INBOX").unwrap().is_empty());
+
+    // B's server bounces the notice later: the report lands in our mailbox.
+    let dsn = format!(
+        "From: MAILER-DAEMON@example.test (Mail Delivery System)\r\nTo: {OFFICE}\r\n\
+         Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn1@example.test>\r\n\
+         Date: Thu, 20 Apr 2023 10:00:00 +0800\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\r\n\r\n\
+         --R\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\
+         --R\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.test\r\n\r\n\
+         Final-Recipient: rfc822; {B}\r\nAction: failed\r\nStatus: 5.2.2\r\n\
+         Diagnostic-Code: smtp; 552 5.2.2 mailbox full\r\n\r\n\
+         --R\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: {OFFICE}\r\nTo: {B}\r\n\
+         Message-ID: <{}>\r\n\r\n--R--\r\n",
+        rb.4.clone().unwrap()
+    );
+    place.drop("dsn.eml", dsn.as_bytes(), 3);
+    let stats = run_once(&cfg);
+    assert_eq!((stats.judged, stats.replies), (1, 0));
+    let rows = outbox(&cfg);
+    assert_eq!(rows.len(), 2, "the bounce is not answered: {rows:?}");
+    assert_eq!(rows[0].3, "sent");
+    assert_eq!(rows[1].3, "undelivered");
+    assert!(
+        rows[1]
+            .6
+            .as_deref()
+            .is_some_and(|e| e.contains("mailbox full")),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn replies_wait_while_smtp_is_down_and_leave_when_it_is_back() {
+    crate::require_mailstack!();
+    let mut s = stack(&[A]);
+    let place = Place::new("down");
+    let cfg = place.config(&s, false);
+    s.stop_smtp();
+    place.drop(
+        "a.eml",
+        &email(A, "申报", "", &[("说明.txt", b"x".to_vec())]),
+        0,
+    );
+    let stats = run_once(&cfg);
+    assert_eq!((stats.judged, stats.replies, stats.errors), (1, 0, 0));
+    let rows = outbox(&cfg);
+    assert_eq!(rows[0].3, "queued", "{rows:?}");
+    assert!(rows[0].6.is_some(), "the error is kept: {rows:?}");
+    s.start_smtp().unwrap();
+    let stats = run_once(&cfg);
+    assert_eq!(stats.replies, 1);
+    assert_eq!(outbox(&cfg)[0].3, "sent");
+    let got = s
+        .wait_for_messages(A, "INBOX", 1, Duration::from_secs(10))
+        .unwrap();
+    check_reply(&got[0], &outbox(&cfg)[0], "补正通知");
+}
+
+#[test]
+fn sender_check_holds_a_forged_sender_over_implicit_tls() {
+    crate::require_mailstack!();
+    let s = stack(&[A, B]);
+    let place = Place::new("authres");
+    let mut cfg = place.config(&s, true);
+    cfg.replies.trusted_authserv_id = Some("mx.tj.gov.cn".into());
+    let partial = [("说明.txt", b"x".to_vec())];
+    let good = "Authentication-Results: mx.tj.gov.cn; dmarc=pass header.from=example.test\r\n";
+    let forged = "Authentication-Results: mx.tj.gov.cn; spf=fail smtp.mailfrom=evil.test; dmarc=fail header.from=example.test\r\n";
+    place.drop(
+        "a.eml",
+        &email_with_headers(A, "申报甲", "", &partial, good),
+        0,
+    );
+    place.drop(
+        "b.eml",
+        &email_with_headers(B, "申报乙方", "", &partial, forged),
+        1,
+    );
+    let stats = run_once(&cfg);
+    assert_eq!((stats.judged, stats.replies), (2, 1));
+    let rows = outbox(&cfg);
+    assert_eq!((rows[0].1.as_str(), rows[0].3.as_str()), (A, "sent"));
+    assert_eq!((rows[1].1.as_str(), rows[1].3.as_str()), (B, "held"));
+    assert!(
+        rows[1]
+            .6
+            .as_deref()
+            .is_some_and(|e| e.contains("dmarc=fail")),
+        "{rows:?}"
+    );
+    let got = s
+        .wait_for_messages(A, "INBOX", 1, Duration::from_secs(10))
+        .unwrap();
+    check_reply(&got[0], &rows[0], "补正通知");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(s.messages(B, "INBOX").unwrap().is_empty());
+}
