@@ -201,10 +201,11 @@ impl Daemon {
                 tracing::error!(reply = id, "cannot hold reply: {e:#}");
             }
         }
-        if email.automatic.is_some() && !recorded.duplicate {
-            if let Err(e) = self.store.apply_bounce(raw).await {
-                tracing::error!(message = recorded.message, "cannot apply bounce: {e:#}");
-            }
+        if email.automatic.is_some()
+            && !recorded.duplicate
+            && let Err(e) = self.store.apply_bounce(raw).await
+        {
+            tracing::error!(message = recorded.message, "cannot apply bounce: {e:#}");
         }
     }
 }

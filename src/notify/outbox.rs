@@ -100,7 +100,7 @@ pub enum Delivery {
     /// Files in `data_dir/outbox/` (the embedded default).
     File(FileOutbox),
     /// The `[smtp]` server.
-    Smtp(SmtpOutbox),
+    Smtp(Box<SmtpOutbox>),
 }
 
 impl Delivery {
@@ -112,7 +112,7 @@ impl Delivery {
                 let smtp = cfg.smtp.as_ref().ok_or_else(|| {
                     anyhow::anyhow!("[outbox] kind = \"smtp\" needs an [smtp] section")
                 })?;
-                Delivery::Smtp(SmtpOutbox::new(smtp)?)
+                Delivery::Smtp(Box::new(SmtpOutbox::new(smtp)?))
             }
         })
     }
