@@ -247,17 +247,53 @@ fn replies_wait_while_smtp_is_down_and_leave_when_it_is_back() {
     let mut s = stack(&[A]);
     let place = Place::new("down");
     let cfg = place.config(&s, false);
-    s.stop_smtp();
     place.drop(
         "a.eml",
         &email(A, "申报", "", &[("说明.txt", b"x".to_vec())]),
         0,
     );
-    let stats = run_once(&cfg);
+    // The throw-away CA is not among the system roots: without ca_file nothing is sent.
+    let mut untrusted = cfg.clone();
+    if let Some(smtp) = untrusted.smtp.as_mut() {
+        smtp.ca_file = None;
+    }
+    let stats = run_once(&untrusted);
     assert_eq!((stats.judged, stats.replies, stats.errors), (1, 0, 0));
     let rows = outbox(&cfg);
     assert_eq!(rows[0].3, "queued", "{rows:?}");
-    assert!(rows[0].6.is_some(), "the error is kept: {rows:?}");
+    let error = rows[0].6.clone().unwrap_or_default().to_lowercase();
+    assert!(error.contains("certificate"), "{rows:?}");
+    // A wrong password (535) is the operator's to fix: the reply waits, it is not failed.
+    let wrong = place.0.join("wrong.pw");
+    fs::write(&wrong, "nope\n").unwrap();
+    let mut bad_login = cfg.clone();
+    if let Some(smtp) = bad_login.smtp.as_mut() {
+        smtp.password_file = Some(wrong);
+    }
+    assert_eq!(run_once(&bad_login).replies, 0);
+    let rows = outbox(&cfg);
+    assert_eq!(rows[0].3, "queued", "{rows:?}");
+    assert!(
+        rows[0].6.as_deref().is_some_and(|e| e.contains("535")),
+        "{rows:?}"
+    );
+    // Postfix down: still waiting, nothing lost.
+    s.stop_smtp();
+    assert_eq!(run_once(&cfg).replies, 0);
+    let rows = outbox(&cfg);
+    assert_eq!(rows[0].3, "queued", "{rows:?}");
+    let (attempts,): (i64,) = rt().block_on(async {
+        let store = shenbao::store::Store::open(&cfg.storage.data_dir)
+            .await
+            .unwrap();
+        let n = sqlx::query_as("SELECT attempts FROM outbox")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+        n
+    });
+    assert_eq!(attempts, 3);
     s.start_smtp().unwrap();
     let stats = run_once(&cfg);
     assert_eq!(stats.replies, 1);

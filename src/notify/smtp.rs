@@ -24,6 +24,28 @@ pub enum SendError {
     Transient(String),
     /// Will never work: the server refused with 5xx, or the address is unusable.
     Permanent(String),
+    /// The server as a whole is unusable now (down, TLS, login refused): every other reply
+    /// would fail the same way, so the round stops and the outbox pauses. Never `Permanent`,
+    /// even for 535: a wrong password is fixed by the operator, and no reply may be lost to it.
+    Server(String),
+}
+
+/// Replies about the session rather than one recipient: busy, login refused or unavailable.
+const SERVER_CODES: &[&str] = &["421", "454", "530", "534", "535", "538"];
+
+/// Classifies a lettre error.
+fn classify(e: &lettre::transport::smtp::Error) -> SendError {
+    let code = e.status().map(|c| c.to_string());
+    let text = e.to_string();
+    if !(e.is_transient() || e.is_permanent())
+        || code.as_deref().is_some_and(|c| SERVER_CODES.contains(&c))
+    {
+        SendError::Server(text)
+    } else if e.is_permanent() {
+        SendError::Permanent(text)
+    } else {
+        SendError::Transient(text)
+    }
 }
 
 /// The SMTP outbox: one transport (lettre pools its connections) and the retry schedule.
@@ -39,6 +61,10 @@ pub struct SmtpOutbox {
     min_backoff: Duration,
     /// Longest retry delay.
     max_backoff: Duration,
+    /// Server-level failures in a row, for the pause after them.
+    server_failures: i64,
+    /// No attempt before this, after a server-level failure.
+    paused_until: Option<Instant>,
 }
 
 impl std::fmt::Debug for SmtpOutbox {
@@ -100,6 +126,8 @@ impl SmtpOutbox {
             next_try: HashMap::new(),
             min_backoff: Duration::from_secs(60),
             max_backoff: Duration::from_secs(3600),
+            server_failures: 0,
+            paused_until: None,
         })
     }
 
@@ -123,8 +151,7 @@ impl SmtpOutbox {
             .map_err(|e| SendError::Permanent(format!("信封无效: {e}")))?;
         match self.transport.send_raw(&envelope, raw).await {
             Ok(_) => Ok(()),
-            Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
-            Err(e) => Err(SendError::Transient(e.to_string())),
+            Err(e) => Err(classify(&e)),
         }
     }
 
@@ -132,6 +159,9 @@ impl SmtpOutbox {
     pub async fn deliver(&mut self, store: &Store) -> anyhow::Result<usize> {
         let mut sent = 0;
         let now = Instant::now();
+        if self.paused_until.is_some_and(|t| t > now) {
+            return Ok(0);
+        }
         for q in store.queued().await? {
             if self.next_try.get(&q.id).is_some_and(|t| *t > now) {
                 continue;
@@ -140,7 +170,22 @@ impl SmtpOutbox {
                 Ok(()) => {
                     store.mark_sent(q.id).await?;
                     self.next_try.remove(&q.id);
+                    self.server_failures = 0;
+                    self.paused_until = None;
                     sent += 1;
+                }
+                Err(SendError::Server(why)) => {
+                    self.server_failures = self.server_failures.saturating_add(1);
+                    let wait = backoff(self.server_failures, self.min_backoff, self.max_backoff);
+                    tracing::warn!(
+                        reply = q.id,
+                        server = %self.server,
+                        retry_in = ?wait,
+                        "SMTP server unusable, replies wait: {why}"
+                    );
+                    store.mark_attempt_failed(q.id, &why, MAX_ATTEMPTS).await?;
+                    self.paused_until = Some(now + wait);
+                    break;
                 }
                 Err(SendError::Permanent(why)) => {
                     tracing::warn!(reply = q.id, server = %self.server, "reply refused: {why}");
@@ -177,6 +222,43 @@ mod tests {
         assert_eq!(backoff(4, min, max), Duration::from_secs(480));
         assert_eq!(backoff(7, min, max), max);
         assert_eq!(backoff(i64::MAX, min, max), max);
+    }
+
+    #[test]
+    fn a_closed_port_is_a_server_failure_not_a_lost_reply() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let cfg = SmtpServer {
+            host: "127.0.0.1".into(),
+            port: Some(port),
+            tls: TlsMode::None,
+            allow_insecure: true,
+            timeout_seconds: 5,
+            ..SmtpServer::default()
+        };
+        let q = Queued {
+            id: 1,
+            message_id: 1,
+            recipient: "a@example.test".into(),
+            kind: "notice".into(),
+            outcome: "{}".into(),
+            in_reply_to: None,
+            attempts: 0,
+            raw: Some(b"Subject: x\r\n\r\nx\r\n".to_vec()),
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let out = rt.block_on(async { SmtpOutbox::new(&cfg).unwrap().send(&q).await });
+        assert!(matches!(out, Err(SendError::Server(_))), "{out:?}");
+        let bad = Queued {
+            recipient: "not an address".into(),
+            ..q.clone()
+        };
+        let out = rt.block_on(async { SmtpOutbox::new(&cfg).unwrap().send(&bad).await });
+        assert!(matches!(out, Err(SendError::Permanent(_))), "{out:?}");
     }
 
     #[test]
