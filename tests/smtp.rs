@@ -185,7 +185,9 @@ fn each_sender_gets_one_reply_and_bounces_mark_it_undelivered() {
         "Auto-Submitted: auto-replied\r\n",
     );
     place.drop("c.eml", &auto, 2);
+    let t = std::time::Instant::now();
     let stats = run_once(&cfg);
+    let ran = t.elapsed();
     assert_eq!((stats.judged, stats.replies, stats.errors), (3, 2, 0));
     let rows = outbox(&cfg);
     assert_eq!(rows.len(), 2, "{rows:?}");
@@ -201,6 +203,10 @@ fn each_sender_gets_one_reply_and_bounces_mark_it_undelivered() {
     let wait = Duration::from_secs(10);
     let got_a = s.wait_for_messages(A, "INBOX", 1, wait).unwrap();
     let got_b = s.wait_for_messages(B, "INBOX", 1, wait).unwrap();
+    eprintln!(
+        "run --once (3 messages, 2 replies over STARTTLS) {ran:?}; both replies in their mailboxes {:?} after start",
+        t.elapsed()
+    );
     check_reply(&got_a[0], ra, "受理回执");
     check_reply(&got_b[0], rb, "补正通知");
     // A second run sends nothing again; automatic mail never got anything.

@@ -89,3 +89,80 @@ impl Store {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block<F: Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    /// A store holding one message and, per recipient, a sent reply (ids 1, 2, …).
+    async fn store_with(tag: &str, recipients: &[&str]) -> Store {
+        let d = std::env::temp_dir().join(format!("shenbao-bounce-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        let store = Store::open(&d).await.unwrap();
+        sqlx::query(
+            "INSERT INTO messages (id, arrival, size, source, state, recorded_at) \
+             VALUES (1, '2023-04-20T01:00:00Z', 1, 'maildir', 'judged', '2023-04-20T01:00:00Z')",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        for (i, r) in recipients.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO outbox (message_id, recipient, kind, state, outcome, created_at, \
+                 reply_message_id, sent_at) VALUES (1, ?, 'notice', 'sent', '{}', ?, ?, ?)",
+            )
+            .bind(r)
+            .bind(crate::store::now())
+            .bind(format!("shenbao-reply-{}@tj.gov.cn", i + 1))
+            .bind(crate::store::now())
+            .execute(store.pool())
+            .await
+            .unwrap();
+        }
+        store
+    }
+
+    async fn states(store: &Store) -> Vec<(String, Option<String>)> {
+        sqlx::query_as("SELECT state, last_error FROM outbox ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+    }
+
+    #[test]
+    fn message_id_first_then_the_latest_reply_to_the_recipient() {
+        block(async {
+            let s = store_with("ids", &["a@x.test", "b@x.test", "B@x.test"]).await;
+            let ids = ["shenbao-reply-1@tj.gov.cn".to_string()];
+            let others = ["b@x.test".to_string()];
+            // Named by Message-ID: only that row, the recipient list is not needed.
+            assert_eq!(s.mark_undelivered(&ids, &others, "550").await.unwrap(), 1);
+            // Named by recipient only: the latest reply to it.
+            assert_eq!(s.mark_undelivered(&[], &others, "552").await.unwrap(), 1);
+            let got = states(&s).await;
+            assert_eq!(got[0], ("undelivered".into(), Some("退信：550".into())));
+            assert_eq!(got[1].0, "sent");
+            assert_eq!(got[2], ("undelivered".into(), Some("退信：552".into())));
+            // Unknown ids and recipients change nothing.
+            let none = ["shenbao-reply-99@tj.gov.cn".to_string()];
+            assert_eq!(s.mark_undelivered(&none, &[], "x").await.unwrap(), 0);
+            s.hold(2, "dmarc=fail").await.unwrap();
+            assert_eq!(
+                states(&s).await[1].0,
+                "sent",
+                "only queued replies are held"
+            );
+            s.mark_failed(2, "550 no such user").await.unwrap();
+            assert_eq!(states(&s).await[1].0, "failed");
+            s.close().await;
+        });
+    }
+}
