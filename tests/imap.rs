@@ -354,3 +354,67 @@ fn messages_arriving_while_idling_are_processed() {
     assert!(s.fetch(OFFICE, "INBOX").unwrap().is_empty());
     assert_eq!(s.fetch(OFFICE, "已处理").unwrap().len(), N);
 }
+
+#[test]
+fn an_oversized_message_goes_to_the_failed_folder() {
+    crate::require_mailstack!();
+    let s = stack();
+    let place = Place::new("big");
+    let mut cfg = place.config(&s, TlsMode::Implicit, PASSWORD);
+    cfg.limits.max_message_bytes = 2000;
+    let big = email(SENDER, "申报材料", "请查收。", &refs(&submission(UNIT)));
+    let small = email(SENDER, "咨询", "请问？", &[]);
+    s.append(OFFICE, "INBOX", &big, at("2023-04-20T10:00:00+08:00"))
+        .unwrap();
+    s.append(OFFICE, "INBOX", &small, at("2023-04-20T11:00:00+08:00"))
+        .unwrap();
+    let stats = rt().block_on(run_once(&cfg)).unwrap();
+    assert_eq!((stats.judged, stats.failed, stats.errors), (1, 1, 0));
+    assert!(s.fetch(OFFICE, "INBOX").unwrap().is_empty());
+    let failed = s.fetch(OFFICE, "处理失败").unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].raw, big);
+    assert_eq!(s.fetch(OFFICE, "已处理").unwrap().len(), 1);
+}
+
+#[test]
+fn an_unreachable_server_is_retried_until_shutdown() {
+    // No stack needed: a port nothing listens on.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let place = Place::new("down");
+    let pw = place.0.join("imap.pw");
+    std::fs::write(&pw, "x\n").unwrap();
+    let mut cfg = Config::load(None).unwrap();
+    cfg.storage.data_dir = place.0.join("data");
+    cfg.mailbox.kind = MailboxKind::Imap;
+    cfg.mailbox.imap = Some(ImapServer {
+        host: "127.0.0.1".into(),
+        port: Some(port),
+        user: OFFICE.into(),
+        password_file: Some(pw),
+        timeout_seconds: 5,
+        ..ImapServer::default()
+    });
+    rt().block_on(async {
+        let once = run_once(&cfg).await.unwrap_err();
+        assert!(format!("{once:#}").contains("无法连接"), "{once:#}");
+        let (trigger, shutdown) = shutdown::channel();
+        let mut d = Daemon::open(cfg.clone()).await.unwrap();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(2500)).await;
+            trigger.trigger();
+        });
+        let started = Instant::now();
+        // Errors are logged and retried on the backoff (1 s, 2 s, …), never returned.
+        let stats = d.run(false, shutdown).await.unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(stats, Stats::default());
+        d.close().await;
+    });
+}

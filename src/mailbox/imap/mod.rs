@@ -226,6 +226,11 @@ impl ImapSource {
     }
 
     async fn move_to(&mut self, w: &Waiting, folder: &str) -> anyhow::Result<()> {
+        if self.session.is_some() && w.uidvalidity != self.uidvalidity {
+            // Listed before a reconnect that found a rebuilt folder: the next round lists
+            // it again under the new UIDVALIDITY, and the content hash recognises it.
+            return Err(anyhow!("UIDVALIDITY 已改变，UID {} 不再有效", w.uid));
+        }
         let r = self.try_move(w, folder).await;
         r.map_err(|e| self.broken(e))?;
         state::save(&self.pool, &w.folder, w.uidvalidity, w.uid).await
@@ -233,9 +238,6 @@ impl ImapSource {
 
     async fn try_move(&mut self, w: &Waiting, folder: &str) -> anyhow::Result<()> {
         let limit = self.limit();
-        if w.uidvalidity != self.uidvalidity {
-            return Err(anyhow!("UIDVALIDITY 已改变，UID {} 不再有效", w.uid));
-        }
         let ready = self.folders_ready;
         let caps = self.caps;
         let names = [
