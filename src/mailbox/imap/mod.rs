@@ -61,7 +61,21 @@ pub struct ImapSource {
 
 impl ImapSource {
     /// Reads the password; connects lazily, on the first round.
-    pub fn new(cfg: ImapServer, pool: SqlitePool) -> anyhow::Result<ImapSource> {
+    pub fn new(mut cfg: ImapServer, pool: SqlitePool) -> anyhow::Result<ImapSource> {
+        // `ImapServer::default()` (built in code, not parsed) leaves the folders empty: an
+        // empty name is never meant, so it means the documented default.
+        for (name, default) in [
+            (&mut cfg.inbox, "INBOX"),
+            (&mut cfg.processed, "已处理"),
+            (&mut cfg.failed, "处理失败"),
+        ] {
+            if name.trim().is_empty() {
+                *name = default.to_string();
+            }
+        }
+        if cfg.timeout_seconds == 0 {
+            cfg.timeout_seconds = 60;
+        }
         let password = cfg
             .password()
             .read()
