@@ -11,7 +11,7 @@ pub mod shutdown;
 mod take;
 
 use crate::config::Config;
-use crate::mailbox::maildir::Maildir;
+use crate::mailbox::Source;
 use crate::notify::outbox::Delivery;
 use crate::store::Store;
 use crate::verdict::Judge;
@@ -56,7 +56,7 @@ pub struct Daemon {
     /// The judge, its state rebuilt from the record.
     judge: Judge,
     /// The mailbox read.
-    maildir: Maildir,
+    source: Source,
     /// Where replies go.
     outbox: Delivery,
 }
@@ -65,9 +65,7 @@ impl Daemon {
     /// Opens the store and the mailbox and rebuilds the judge's state from the record.
     pub async fn open(cfg: Config) -> anyhow::Result<Daemon> {
         let store = Store::open(&cfg.storage.data_dir).await?;
-        let maildir = Maildir::open(&cfg.mailbox.path).map_err(|e| {
-            anyhow::anyhow!("cannot open Maildir {}: {e}", cfg.mailbox.path.display())
-        })?;
+        let source = Source::open(&cfg.mailbox, store.pool())?;
         let mut judge = Judge::new(cfg.campaign.clone(), store.history().await?);
         replay(&store, &mut judge, &cfg).await?;
         let outbox = Delivery::new(&cfg, store.data_dir())?;
@@ -75,7 +73,7 @@ impl Daemon {
             cfg,
             store,
             judge,
-            maildir,
+            source,
             outbox,
         })
     }
@@ -94,14 +92,14 @@ impl Daemon {
     /// the outbox.
     pub async fn round(&mut self, shutdown: &Shutdown) -> anyhow::Result<Stats> {
         let mut stats = Stats::default();
-        for w in self.maildir.waiting()? {
+        for w in self.source.waiting().await? {
             if shutdown.requested() {
                 break;
             }
             match self.take(&w).await {
                 Ok(s) => stats.add(s),
                 Err(e) => {
-                    tracing::error!(file = %w.path.display(), "message left waiting: {e:#}");
+                    tracing::error!(message = %w.name(), "message left waiting: {e:#}");
                     stats.errors += 1;
                 }
             }
@@ -123,16 +121,17 @@ impl Daemon {
             if once || shutdown.requested() {
                 break;
             }
-            tokio::select! {
-                _ = tokio::time::sleep(poll) => {}
-                _ = shutdown.wait() => break,
+            self.source.wait(poll, &mut shutdown).await;
+            if shutdown.requested() {
+                break;
             }
         }
         Ok(total)
     }
 
     /// Closes the store cleanly.
-    pub async fn close(self) {
+    pub async fn close(mut self) {
+        self.source.close().await;
         self.store.close().await;
     }
 }

@@ -1,7 +1,8 @@
 //! Taking one message from the mailbox: archive, judge, record, then move it.
 
 use super::{Daemon, Stats};
-use crate::mailbox::maildir::{ReadFailure, Waiting};
+use crate::mailbox::Waiting;
+use crate::mailbox::maildir::ReadFailure;
 use crate::notify::{self, ReplyContext};
 use crate::pipeline;
 use crate::store::{Composed, Composer, Incoming, Reply, SourceRef, archive};
@@ -12,27 +13,25 @@ impl Daemon {
     /// Processes one waiting message. An `Err` leaves it waiting (retried next round) with
     /// the judge's state as it was.
     pub(super) async fn take(&mut self, w: &Waiting) -> anyhow::Result<Stats> {
-        let source = SourceRef {
-            kind: "maildir",
-            name: Some(w.name.clone()),
-            ..SourceRef::default()
-        };
-        let raw = match self.maildir.read(w, self.cfg.limits.max_message_bytes) {
+        let source: SourceRef = w.source_ref();
+        let name = w.name();
+        let arrival = w.arrival();
+        let raw = match self.source.read(w, self.cfg.limits.max_message_bytes).await {
             Ok(raw) => raw,
             Err(e @ ReadFailure::TooLarge(_)) => {
-                let size = std::fs::metadata(&w.path).map(|m| m.len()).unwrap_or(0);
+                let size = w.size();
                 let incoming = Incoming {
                     sha256: None,
                     raw_path: None,
                     size: usize::try_from(size).unwrap_or(usize::MAX),
-                    arrival: w.arrival,
+                    arrival,
                     source: &source,
                 };
                 self.store
                     .record_failed(&incoming, None, &e.to_string())
                     .await?;
-                self.maildir.failed(w)?;
-                tracing::warn!(file = %w.name, "{e}");
+                self.source.failed(w).await?;
+                tracing::warn!(message = %name, "{e}");
                 return Ok(Stats {
                     failed: 1,
                     ..Stats::default()
@@ -51,8 +50,8 @@ impl Daemon {
         )?;
         let rel = rel.to_string_lossy().into_owned();
         if self.store.seen(&hash).await? {
-            self.maildir.done(w)?;
-            tracing::info!(file = %w.name, "already recorded");
+            self.source.done(w).await?;
+            tracing::info!(mail = %name, "already recorded");
             return Ok(Stats {
                 duplicates: 1,
                 ..Stats::default()
@@ -62,14 +61,14 @@ impl Daemon {
             sha256: Some(&hash),
             raw_path: Some(&rel),
             size: raw.len(),
-            arrival: w.arrival,
+            arrival,
             source: &source,
         };
         let before = self.judge.state.clone();
         let limits = self.cfg.limits;
         let judge = &mut self.judge;
         let run = catch_unwind(AssertUnwindSafe(|| {
-            pipeline::process(judge, &raw, w.arrival, &limits)
+            pipeline::process(judge, &raw, arrival, &limits)
         }));
         let (email, outcome) = match run {
             Ok(r) => r,
@@ -78,8 +77,8 @@ impl Daemon {
                 self.store
                     .record_failed(&incoming, None, "处理邮件时发生内部错误")
                     .await?;
-                self.maildir.failed(w)?;
-                tracing::error!(file = %w.name, "the pipeline failed on this message");
+                self.source.failed(w).await?;
+                tracing::error!(message = %name, "the pipeline failed on this message");
                 return Ok(Stats {
                     failed: 1,
                     ..Stats::default()
@@ -98,7 +97,7 @@ impl Daemon {
                 .map(|(_, d)| d.to_string())
                 .unwrap_or_default(),
             row_id,
-            received: w.arrival,
+            received: arrival,
             now,
         };
         // The composer decides who gets a reply (automatic mail, our own address, no usable
@@ -118,7 +117,7 @@ impl Daemon {
                 }
             }
             Err(why) => {
-                tracing::debug!(file = %w.name, ?why, "no reply");
+                tracing::debug!(message = %name, ?why, "no reply");
                 None
             }
         };
@@ -162,10 +161,10 @@ impl Daemon {
         }
         self.after_record(&raw, &email, &recorded, held.as_deref())
             .await;
-        self.maildir.done(w)?;
+        self.source.done(w).await?;
         tracing::info!(
-            file = %w.name,
-            message = recorded.message,
+            mail = %name,
+            row = recorded.message,
             verdict = ?outcome.verdict,
             receipt = ?outcome.receipt,
             "recorded"

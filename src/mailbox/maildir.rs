@@ -34,6 +34,9 @@ pub enum ReadFailure {
     /// The file could not be read.
     #[error("无法读取邮件文件：{0}")]
     Io(#[from] io::Error),
+    /// The server could not deliver it (IMAP).
+    #[error("无法从服务器读取邮件：{0}")]
+    Server(String),
 }
 
 impl Maildir {

@@ -1,4 +1,162 @@
-//! Where submissions come from. The embedded default reads a local Maildir; the IMAP source
-//! will sit beside it.
+//! Where submissions come from: a local Maildir (the embedded default) or an IMAP server,
+//! behind one small [`Source`] the daemon loop uses without knowing which.
 
+pub mod imap;
 pub mod maildir;
+
+use crate::config::{Mailbox, MailboxKind};
+use crate::daemon::shutdown::Shutdown;
+use crate::store::SourceRef;
+use anyhow::anyhow;
+use chrono::{DateTime, FixedOffset};
+use maildir::{Maildir, ReadFailure};
+use sqlx::SqlitePool;
+use std::time::Duration;
+
+/// The mailbox read.
+pub enum Source {
+    /// A local Maildir.
+    Maildir(Maildir),
+    /// An IMAP server (boxed: the session is large).
+    Imap(Box<imap::ImapSource>),
+}
+
+/// A message waiting to be taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Waiting {
+    /// A file in the Maildir's `new/`.
+    Maildir(maildir::Waiting),
+    /// A message in the IMAP inbox folder.
+    Imap(imap::Waiting),
+}
+
+impl Waiting {
+    /// A name for logs.
+    pub fn name(&self) -> String {
+        match self {
+            Waiting::Maildir(w) => w.name.clone(),
+            Waiting::Imap(w) => format!("{} UID {}", w.folder, w.uid),
+        }
+    }
+
+    /// When it arrived: the deadline is checked against this.
+    pub fn arrival(&self) -> DateTime<FixedOffset> {
+        match self {
+            Waiting::Maildir(w) => w.arrival,
+            Waiting::Imap(w) => w.arrival,
+        }
+    }
+
+    /// Its size in bytes as far as known without reading it.
+    pub fn size(&self) -> u64 {
+        match self {
+            Waiting::Maildir(w) => std::fs::metadata(&w.path).map(|m| m.len()).unwrap_or(0),
+            Waiting::Imap(w) => w.size,
+        }
+    }
+
+    /// Where it came from, for the record.
+    pub fn source_ref(&self) -> SourceRef {
+        match self {
+            Waiting::Maildir(w) => SourceRef {
+                kind: "maildir",
+                name: Some(w.name.clone()),
+                ..SourceRef::default()
+            },
+            Waiting::Imap(w) => SourceRef {
+                kind: "imap",
+                name: Some(w.folder.clone()),
+                uid: Some(w.uid),
+                uidvalidity: Some(w.uidvalidity),
+            },
+        }
+    }
+}
+
+impl Source {
+    /// The source `[mailbox]` names.
+    pub fn open(cfg: &Mailbox, pool: &SqlitePool) -> anyhow::Result<Source> {
+        match cfg.kind {
+            MailboxKind::Maildir => Maildir::open(&cfg.path)
+                .map(Source::Maildir)
+                .map_err(|e| anyhow!("cannot open Maildir {}: {e}", cfg.path.display())),
+            MailboxKind::Imap => {
+                let imap = cfg
+                    .imap
+                    .clone()
+                    .ok_or_else(|| anyhow!("mailbox.kind = \"imap\" 需要 [mailbox.imap] 一节"))?;
+                Ok(Source::Imap(Box::new(imap::ImapSource::new(
+                    imap,
+                    pool.clone(),
+                )?)))
+            }
+        }
+    }
+
+    /// The messages waiting, in arrival order.
+    pub async fn waiting(&mut self) -> anyhow::Result<Vec<Waiting>> {
+        match self {
+            Source::Maildir(m) => Ok(m.waiting()?.into_iter().map(Waiting::Maildir).collect()),
+            Source::Imap(i) => Ok(i.waiting().await?.into_iter().map(Waiting::Imap).collect()),
+        }
+    }
+
+    /// Reads a waiting message, refusing one larger than `max_bytes`.
+    pub async fn read(&mut self, w: &Waiting, max_bytes: usize) -> Result<Vec<u8>, ReadFailure> {
+        match (self, w) {
+            (Source::Maildir(m), Waiting::Maildir(w)) => m.read(w, max_bytes),
+            (Source::Imap(i), Waiting::Imap(w)) => {
+                if w.size > max_bytes as u64 {
+                    return Err(ReadFailure::TooLarge(max_bytes));
+                }
+                let raw = i
+                    .read(w)
+                    .await
+                    .map_err(|e| ReadFailure::Server(format!("{e:#}")))?;
+                if raw.len() > max_bytes {
+                    return Err(ReadFailure::TooLarge(max_bytes));
+                }
+                Ok(raw)
+            }
+            _ => Err(ReadFailure::Server("来源不匹配".into())),
+        }
+    }
+
+    /// Marks a recorded message done (Maildir `cur/`, IMAP processed folder).
+    pub async fn done(&mut self, w: &Waiting) -> anyhow::Result<()> {
+        match (self, w) {
+            (Source::Maildir(m), Waiting::Maildir(w)) => Ok(m.done(w)?),
+            (Source::Imap(i), Waiting::Imap(w)) => i.done(w).await,
+            _ => Err(anyhow!("waiting message of another source")),
+        }
+    }
+
+    /// Puts aside a message that cannot be processed at all.
+    pub async fn failed(&mut self, w: &Waiting) -> anyhow::Result<()> {
+        match (self, w) {
+            (Source::Maildir(m), Waiting::Maildir(w)) => Ok(m.failed(w)?),
+            (Source::Imap(i), Waiting::Imap(w)) => i.failed(w).await,
+            _ => Err(anyhow!("waiting message of another source")),
+        }
+    }
+
+    /// Waits until new mail may be there (`poll`, or IDLE), returning early on shutdown.
+    pub async fn wait(&mut self, poll: Duration, shutdown: &mut Shutdown) {
+        match self {
+            Source::Maildir(_) => {
+                tokio::select! {
+                    _ = tokio::time::sleep(poll) => {}
+                    _ = shutdown.wait() => {}
+                }
+            }
+            Source::Imap(i) => i.wait(poll, shutdown).await,
+        }
+    }
+
+    /// Ends any session (IMAP LOGOUT).
+    pub async fn close(&mut self) {
+        if let Source::Imap(i) = self {
+            i.close().await;
+        }
+    }
+}

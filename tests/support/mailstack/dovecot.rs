@@ -75,6 +75,7 @@ auth_mechanisms = plain login
 auth_failure_delay = 0
 disable_plaintext_auth = no
 mail_max_userip_connections = 100
+imap_id_log = *
 mail_location = maildir:~/Maildir
 passdb {{
   driver = passwd-file
