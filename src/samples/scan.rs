@@ -91,6 +91,7 @@ impl Page {
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Best);
         let written = enc
             .write_header()
             .and_then(|mut wr| wr.write_image_data(&self.rgb));

@@ -12,7 +12,7 @@ const NANKAI: (&str, &str) = ("南开区市场监督管理局", "nkqscjgj@tj.gov
 const BINHAI: (&str, &str) = ("滨海新区市场监督管理局", "bhxqscjgj@tj.gov.cn");
 const HEXI: (&str, &str) = ("河西区市场监督管理局", "hxqscjgj@tj.gov.cn");
 
-fn projects() -> [Project; 5] {
+pub(super) fn projects() -> [Project; 5] {
     [
         Project {
             enterprise: "天津津安精密机械有限公司",
@@ -114,8 +114,14 @@ fn sample(name: &str, expected: Verdict, m: &Mail) -> Sample {
     }
 }
 
-/// Every sample, in arrival order.
+/// Every sample, in arrival order. Drawing and compressing the scans is the slow part and
+/// the output is deterministic, so the set is built once per process.
 pub fn all() -> Vec<Sample> {
+    static SET: std::sync::OnceLock<Vec<Sample>> = std::sync::OnceLock::new();
+    SET.get_or_init(build).clone()
+}
+
+pub(super) fn build() -> Vec<Sample> {
     let [p0, p1, p2, p3, p4] = projects();
     let complete = Mail {
         from: HEPING,
