@@ -212,7 +212,11 @@ pub fn summary(unit: &str, projects: &[Project]) -> Vec<u8> {
     ];
     let mut rows = vec![row(&header.map(|h| cell(h, 1)))];
     for (i, p) in projects.iter().enumerate() {
-        let lead = format!("{} {}", p.contact.split('，').next().unwrap_or(""), p.mobile);
+        let lead = format!(
+            "{} {}",
+            p.contact.split('，').next().unwrap_or(""),
+            p.mobile
+        );
         let vals = [
             (i + 1).to_string(),
             p.enterprise.to_string(),

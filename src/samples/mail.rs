@@ -117,9 +117,7 @@ pub fn build(m: &Mail) -> Vec<u8> {
 
 fn mime_type(name: &str) -> &'static str {
     match name.rsplit('.').next() {
-        Some("docx") => {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        }
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         Some("png") => "image/png",
         Some("zip") => "application/x-zip-compressed",
         _ => "application/octet-stream",

@@ -106,10 +106,7 @@ pub fn seed_configured(config: Option<&Path>) -> anyhow::Result<()> {
     let n = seed_maildir(path)
         .map_err(|e| anyhow::anyhow!("cannot write samples into {}: {e}", path.display()))?;
     if n == 0 {
-        eprintln!(
-            "shenbao: {} 中已有邮件，未写入示例邮件",
-            path.display()
-        );
+        eprintln!("shenbao: {} 中已有邮件，未写入示例邮件", path.display());
     } else {
         eprintln!(
             "shenbao: 已向 {} 写入 {n} 封示例申报邮件",

@@ -137,7 +137,7 @@ pub fn stamped_png(landscape: bool, rows: usize) -> Vec<u8> {
         let mut k = 0usize;
         while x < right - 6.0 * mm {
             // A deterministic pattern of gaps, so lines look like words, not a solid bar.
-            if (k * 7 + n * 3 + rows) % 9 != 0 {
+            if !(k * 7 + n * 3 + rows).is_multiple_of(9) {
                 p.rect(x, y + 3.0 * mm, 3.2 * mm, 3.6 * mm, BLACK);
             }
             x += 4.2 * mm;

@@ -1,9 +1,9 @@
 //! The sample set: four district bureaus (推荐单位) writing to the call's mailbox in April 2023.
 
+use super::Sample;
 use super::docx::{self, Project};
 use super::mail::{self, Charset, Mail};
 use super::scan::stamped_png;
-use super::Sample;
 use crate::verdict::Verdict;
 use chrono::DateTime;
 
@@ -89,7 +89,10 @@ fn unit_files(unit: &str, ps: &[Project], stamped_summary: bool) -> Vec<(String,
         docx::summary(unit, ps),
     )];
     if stamped_summary {
-        files.push(("附件2：汇总表（盖章版）.png".to_string(), stamped_png(true, 0)));
+        files.push((
+            "附件2：汇总表（盖章版）.png".to_string(),
+            stamped_png(true, 0),
+        ));
     }
     for (i, p) in ps.iter().enumerate() {
         files.push((
@@ -189,11 +192,18 @@ pub(super) fn build() -> Vec<Sample> {
         id: "sample-06-nankai",
         charset: Charset::Gbk,
         extra: "X-Mailer: Foxmail 7.2.25.228[cn]\r\n",
-        attachments: vec![("附件2：汇总表（盖章版）.png".to_string(), stamped_png(true, 0))],
+        attachments: vec![(
+            "附件2：汇总表（盖章版）.png".to_string(),
+            stamped_png(true, 0),
+        )],
     };
     vec![
         sample("01-heping-complete.eml", Verdict::Accepted, &complete),
-        sample("02-nankai-missing-stamped-summary.eml", Verdict::Rejected, &missing),
+        sample(
+            "02-nankai-missing-stamped-summary.eml",
+            Verdict::Rejected,
+            &missing,
+        ),
         sample("03-hexi-question.eml", Verdict::Ignored, &question),
         sample("04-binhai-zip.eml", Verdict::Accepted, &archive),
         sample("05-hexi-autoreply.eml", Verdict::Ignored, &auto),
