@@ -39,6 +39,16 @@ pub enum Command {
         /// Process what is waiting, deliver the outbox and exit.
         #[arg(long)]
         once: bool,
+        /// When the Maildir has no messages yet, first deliver the generated sample
+        /// submissions into it (a first look at the whole job).
+        #[arg(long)]
+        samples: bool,
+    },
+    /// Write the generated sample submission emails (.eml) into a folder.
+    Samples {
+        /// The folder.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
     /// Past years' projects, for the duplicate check.
     History {

@@ -14,7 +14,8 @@
 //! Around them: [`config`] (the TOML file), [`history`] (past years' projects), [`cli`] and
 //! [`commands`] (the command line), [`report`] (how outcomes print), [`acceptance`] (the corpus
 //! run), and the daemon: [`daemon`] (`shenbao run`), [`mailbox`] (where mail comes from),
-//! [`store`] (SQLite record and archive), [`notify`] (replies).
+//! [`store`] (SQLite record and archive), [`notify`] (replies), [`samples`] (generated sample
+//! submissions for a first run).
 pub mod acceptance;
 pub mod cli;
 pub mod commands;
@@ -28,5 +29,6 @@ pub mod notify;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
+pub mod samples;
 pub mod store;
 pub mod verdict;

@@ -26,7 +26,15 @@ fn main() -> ExitCode {
             json,
             &files,
         ),
-        Command::Run { once } => shenbao::daemon::command(cli.config.as_deref(), once),
+        Command::Run { once, samples } => {
+            if samples {
+                shenbao::samples::seed_configured(cli.config.as_deref())
+                    .and_then(|()| shenbao::daemon::command(cli.config.as_deref(), once))
+            } else {
+                shenbao::daemon::command(cli.config.as_deref(), once)
+            }
+        }
+        Command::Samples { out } => shenbao::samples::command(&out),
         Command::History {
             action: HistoryAction::Import { file },
         } => shenbao::daemon::history_import(cli.config.as_deref(), &file),
