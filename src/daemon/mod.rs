@@ -99,7 +99,7 @@ impl Daemon {
             match self.take(&w).await {
                 Ok(s) => stats.add(s),
                 Err(e) => {
-                    tracing::error!(message = %w.name(), "message left waiting: {e:#}");
+                    tracing::error!(mail = %w.name(), "message left waiting: {e:#}");
                     stats.errors += 1;
                 }
             }

@@ -31,7 +31,7 @@ impl Daemon {
                     .record_failed(&incoming, None, &e.to_string())
                     .await?;
                 self.source.failed(w).await?;
-                tracing::warn!(message = %name, "{e}");
+                tracing::warn!(mail = %name, "{e}");
                 return Ok(Stats {
                     failed: 1,
                     ..Stats::default()
@@ -78,7 +78,7 @@ impl Daemon {
                     .record_failed(&incoming, None, "处理邮件时发生内部错误")
                     .await?;
                 self.source.failed(w).await?;
-                tracing::error!(message = %name, "the pipeline failed on this message");
+                tracing::error!(mail = %name, "the pipeline failed on this message");
                 return Ok(Stats {
                     failed: 1,
                     ..Stats::default()
@@ -117,7 +117,7 @@ impl Daemon {
                 }
             }
             Err(why) => {
-                tracing::debug!(message = %name, ?why, "no reply");
+                tracing::debug!(mail = %name, ?why, "no reply");
                 None
             }
         };
