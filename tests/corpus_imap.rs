@@ -108,7 +108,17 @@ fn corpus_over_imap_and_smtp() {
         .enable_all()
         .build()
         .unwrap();
+    let history = dir.join("history/历年质量攻关项目.xlsx");
     let stored: BTreeMap<String, Value> = rt.block_on(async {
+        // `shenbao history import`, as the division would before opening the mailbox.
+        if history.exists() {
+            let past = shenbao::history::load(&history, &cfg.limits).unwrap();
+            let store = shenbao::store::Store::open(&cfg.storage.data_dir)
+                .await
+                .unwrap();
+            store.import_history(&past, "corpus").await.unwrap();
+            store.close().await;
+        }
         let mut d = Daemon::open(cfg.clone()).await.unwrap();
         d.run(true, Shutdown::never()).await.unwrap();
         let rows: Vec<(String, String)> = sqlx::query_as(

@@ -156,7 +156,10 @@ impl Store {
         since: DateTime<Utc>,
     ) -> anyhow::Result<i64> {
         let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM outbox WHERE recipient = ? COLLATE NOCASE AND created_at >= ?",
+            // Held replies (failed sender check) never left: a forger must not use up the
+            // real sender's cap.
+            "SELECT COUNT(*) FROM outbox WHERE recipient = ? COLLATE NOCASE AND created_at >= ? \
+             AND state <> 'held'",
         )
         .bind(recipient)
         .bind(stamp(since))
