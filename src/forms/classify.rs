@@ -3,7 +3,9 @@
 
 use super::application::{self, Application};
 use super::summary::{self, Summary};
-use super::{FormKind, ReadError, ScanInfo, SealCheck, Version, doc, docx, scan, seal, sheet};
+use super::{
+    FormKind, PageInfo, ReadError, ScanInfo, SealCheck, Version, doc, docx, scan, seal, sheet,
+};
 use crate::message::{Attachment, FileKind, FileProblem, Limits};
 
 /// What one attachment turned out to be.
@@ -69,11 +71,9 @@ pub fn read(att: &Attachment, limits: &Limits) -> Reading {
         FileKind::Doc => word(doc::read(&att.data, limits), &att.name),
         FileKind::Xlsx | FileKind::Xls => word(sheet::read(&att.data, att.kind, limits), &att.name),
         FileKind::EncryptedOffice => unreadable(ReadError::Encrypted),
-        FileKind::Pdf | FileKind::Jpeg | FileKind::Png => stamped(
-            scan::inspect(&att.data, att.kind).map(|info| with_seals(info, att)),
-            att.kind,
-            &att.name,
-        ),
+        FileKind::Pdf | FileKind::Jpeg | FileKind::Png => {
+            stamped(scan_info(att), att.kind, &att.name)
+        }
         FileKind::Rar | FileKind::SevenZip => Reading {
             form: None,
             version: None,
@@ -162,29 +162,33 @@ fn stamped(info: Result<ScanInfo, ReadError>, kind: FileKind, name: &str) -> Rea
     }
 }
 
-/// Looks at every page for the red seal. Pages the analysis cannot reach stay
-/// `NotChecked`: the verdict then says the seal could not be verified, never that it is there.
-fn with_seals(mut info: ScanInfo, att: &Attachment) -> ScanInfo {
+/// The pages of a scan with what the seal check saw on each. The seal analysis reads the
+/// pages itself, so the file is parsed once; only when it cannot, the header-level reader gives
+/// the pages' shapes and they stay `NotChecked`: the verdict then says the seal could not be
+/// verified, never that it is there.
+fn scan_info(att: &Attachment) -> Result<ScanInfo, ReadError> {
     let Ok(analysis) = seal::analyse(&att.data, att.kind, &seal::Limits::default()) else {
-        return info;
+        return scan::inspect(&att.data, att.kind);
     };
-    if analysis.pages.len() != info.pages.len() {
-        // The two readers disagree on the pages; trust neither for counting forms by seal.
-        return info;
-    }
     // A page without colour in a colour scan is just a page without a seal; only a file with
     // no colour anywhere is a black-and-white scan.
     let gray_file = analysis.pages.iter().all(|p| p.grayscale);
-    for (page, seen) in info.pages.iter_mut().zip(&analysis.pages) {
-        page.seal = match seal_check(seen) {
-            SealCheck::Grayscale if !gray_file => SealCheck::Absent,
-            other => other,
-        };
-    }
-    if info.text.is_empty() {
-        info.text = analysis.text;
-    }
-    info
+    let pages = analysis
+        .pages
+        .iter()
+        .map(|seen| PageInfo {
+            width: seen.width,
+            height: seen.height,
+            seal: match seal_check(seen) {
+                SealCheck::Grayscale if !gray_file => SealCheck::Absent,
+                other => other,
+            },
+        })
+        .collect();
+    Ok(ScanInfo {
+        pages,
+        text: analysis.text,
+    })
 }
 
 fn seal_check(page: &seal::PageAnalysis) -> SealCheck {
