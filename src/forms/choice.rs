@@ -201,61 +201,46 @@ fn other_text(chars: &[char]) -> String {
 mod tests {
     use super::*;
 
-    const SIZES: [&str; 4] = ["大型", "中型", "小型", "微型"];
-    const INDUSTRIES: [&str; 13] = [
-        "信创",
-        "高端装备",
-        "集成电路",
-        "车联网",
-        "新能源",
-        "航空航天",
-        "新材料",
-        "汽车及新能源汽车",
-        "生物医药",
-        "中医药",
-        "绿色石化",
-        "轻纺",
-        "其他",
-    ];
+    use crate::forms::application::{INDUSTRIES, SIZES};
 
     #[test]
     fn replaced_glyphs_tick() {
         assert_eq!(
-            parse("☐大型  ☑中型  ☐小型  ☐微型", &SIZES),
+            parse("☐大型  ☑中型  ☐小型  ☐微型", SIZES),
             Choice::One("中型".into())
         );
         assert_eq!(
-            parse("□大型  ■中型  □小型", &SIZES),
+            parse("□大型  ■中型  □小型", SIZES),
             Choice::One("中型".into())
         );
-        assert_eq!(parse("□大型  ☒中型", &SIZES), Choice::One("中型".into()));
+        assert_eq!(parse("□大型  ☒中型", SIZES), Choice::One("中型".into()));
     }
 
     #[test]
     fn typed_tick_before_or_after_the_box() {
         assert_eq!(
-            parse("□大型  √□中型  □小型", &SIZES),
+            parse("□大型  √□中型  □小型", SIZES),
             Choice::One("中型".into())
         );
         assert_eq!(
-            parse("□大型  □√中型  □小型", &SIZES),
+            parse("□大型  □√中型  □小型", SIZES),
             Choice::One("中型".into())
         );
         assert_eq!(
-            parse("□大型  √ □中型  □小型", &SIZES),
+            parse("□大型  √ □中型  □小型", SIZES),
             Choice::One("中型".into())
         );
         assert_eq!(
-            parse("□大型  □中型√  □小型", &SIZES),
+            parse("□大型  □中型√  □小型", SIZES),
             Choice::One("中型".into())
         );
     }
 
     #[test]
     fn none_and_several() {
-        assert_eq!(parse("□大型  □中型  □小型  □微型", &SIZES), Choice::None);
+        assert_eq!(parse("□大型  □中型  □小型  □微型", SIZES), Choice::None);
         assert_eq!(
-            parse("☑大型  ☑中型  □小型  □微型", &SIZES),
+            parse("☑大型  ☑中型  □小型  □微型", SIZES),
             Choice::Several(vec!["大型".into(), "中型".into()])
         );
     }
@@ -264,31 +249,31 @@ mod tests {
     fn longest_option_wins() {
         let row = "□新能源  ☑汽车及新能源汽车  □生物医药";
         assert_eq!(
-            parse(row, &INDUSTRIES),
+            parse(row, INDUSTRIES),
             Choice::One("汽车及新能源汽车".into())
         );
         let row = "☑新能源  □汽车及新能源汽车";
-        assert_eq!(parse(row, &INDUSTRIES), Choice::One("新能源".into()));
+        assert_eq!(parse(row, INDUSTRIES), Choice::One("新能源".into()));
     }
 
     #[test]
     fn other_with_free_text() {
         let row = "□信创 □高端装备\n□轻纺\n☑其他＿＿节能环保＿＿＿";
-        assert_eq!(parse(row, &INDUSTRIES), Choice::One("其他:节能环保".into()));
+        assert_eq!(parse(row, INDUSTRIES), Choice::One("其他:节能环保".into()));
         assert_eq!(
-            parse("☑其他（现代物流）", &INDUSTRIES),
+            parse("☑其他（现代物流）", INDUSTRIES),
             Choice::One("其他:现代物流".into())
         );
         assert_eq!(
-            parse("☑其他：数字经济", &INDUSTRIES),
+            parse("☑其他：数字经济", INDUSTRIES),
             Choice::One("其他:数字经济".into())
         );
-        assert_eq!(parse("□其他＿＿＿＿", &INDUSTRIES), Choice::None);
+        assert_eq!(parse("□其他＿＿＿＿", INDUSTRIES), Choice::None);
     }
 
     #[test]
     fn a_lone_option_without_boxes_is_the_answer() {
-        assert_eq!(parse("中型", &SIZES), Choice::One("中型".into()));
-        assert_eq!(parse("大型 中型", &SIZES), Choice::None);
+        assert_eq!(parse("中型", SIZES), Choice::One("中型".into()));
+        assert_eq!(parse("大型 中型", SIZES), Choice::None);
     }
 }

@@ -34,6 +34,23 @@ pub const COLUMNS: &[(&str, &str, &[&str])] = &[
     ("remarks", "备注", &["备注"]),
 ];
 
+/// The header row of the official template as printed (line breaks included), for the
+/// documents the project writes itself (samples, test fixtures).
+pub const TEMPLATE_HEADER: [&str; 12] = [
+    "序号",
+    "申报单位名称",
+    "统一社会信用代码",
+    "所属\n行业",
+    "所在区",
+    "企业规模",
+    "企业\n性质",
+    "项目名称",
+    "课题类型\n（问题解决型、创新型）",
+    "项目\n负责人及联系方式",
+    "电子邮箱",
+    "备注",
+];
+
 /// Columns that must be filled on every row.
 pub const REQUIRED: &[&str] = &["enterprise_name", "credit_code", "project_name"];
 
@@ -268,20 +285,7 @@ mod tests {
 
     #[test]
     fn reads_rows_under_the_header_and_the_unit_above() {
-        let header = [
-            "序号",
-            "申报单位名称",
-            "统一社会信用代码",
-            "所属\n行业",
-            "所在区",
-            "企业规模",
-            "企业\n性质",
-            "项目名称",
-            "课题类型\n（问题解决型、创新型）",
-            "项目\n负责人及联系方式",
-            "电子邮箱",
-            "备注",
-        ];
+        let header = TEMPLATE_HEADER;
         let data = [
             "1",
             "天津海宏液压机械科技有限公司",

@@ -2,6 +2,8 @@
 //! two-by-two label/value table, 附件2 立项申报汇总表 as one row per project), and the zip
 //! writer they and the archive sample share.
 
+use crate::forms::application::INDUSTRIES;
+use crate::forms::summary::TEMPLATE_HEADER;
 use std::io::Write;
 
 /// One project as a company fills it in on its application form.
@@ -64,7 +66,7 @@ fn xml_escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-fn para(text: &str) -> String {
+pub fn para(text: &str) -> String {
     format!(
         "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
         xml_escape(text)
@@ -72,7 +74,7 @@ fn para(text: &str) -> String {
 }
 
 /// A table cell; `\n` starts a new paragraph as Word users type it.
-fn cell(text: &str, span: usize) -> String {
+pub fn cell(text: &str, span: usize) -> String {
     let paras: String = text.split('\n').map(para).collect();
     let span = if span > 1 {
         format!("<w:gridSpan w:val=\"{span}\"/>")
@@ -82,12 +84,12 @@ fn cell(text: &str, span: usize) -> String {
     format!("<w:tc><w:tcPr>{span}</w:tcPr>{paras}</w:tc>")
 }
 
-fn row(cells: &[String]) -> String {
+pub fn row(cells: &[String]) -> String {
     format!("<w:tr>{}</w:tr>", cells.concat())
 }
 
 /// Options with the chosen one ticked, as the template's ☐ boxes filled in.
-fn boxes(options: &[&str], ticked: &str) -> String {
+pub fn boxes(options: &[&str], ticked: &str) -> String {
     options
         .iter()
         .map(|o| format!("{}{o}", if *o == ticked { '☑' } else { '☐' }))
@@ -96,7 +98,7 @@ fn boxes(options: &[&str], ticked: &str) -> String {
 }
 
 /// Wraps body XML into a minimal .docx.
-fn docx(body: &str) -> Vec<u8> {
+pub fn docx(body: &str) -> Vec<u8> {
     let doc = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
 <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
@@ -108,20 +110,14 @@ fn docx(body: &str) -> Vec<u8> {
     ])
 }
 
-const INDUSTRIES: [&str; 12] = [
-    "信创",
-    "高端装备",
-    "集成电路",
-    "车联网",
-    "新能源",
-    "航空航天",
-    "新材料",
-    "汽车及新能源汽车",
-    "生物医药",
-    "中医药",
-    "绿色石化",
-    "轻纺",
-];
+/// The industries of the form with a box each; 其他 follows on its own line with its blank.
+pub fn named_industries() -> Vec<&'static str> {
+    INDUSTRIES
+        .iter()
+        .copied()
+        .filter(|o| *o != "其他")
+        .collect()
+}
 
 /// 附件1 立项申报表 for one project.
 pub fn application(p: &Project, unit: &str) -> Vec<u8> {
@@ -157,7 +153,7 @@ pub fn application(p: &Project, unit: &str) -> Vec<u8> {
         row(&[
             cell("企业所属产业\n（划√）", 1),
             cell(
-                &format!("{}\n☐其他＿＿＿＿", boxes(&INDUSTRIES, p.industry)),
+                &format!("{}\n☐其他＿＿＿＿", boxes(&named_industries(), p.industry)),
                 3,
             ),
         ]),
@@ -196,21 +192,7 @@ pub fn application(p: &Project, unit: &str) -> Vec<u8> {
 
 /// 附件2 立项申报汇总表 of a unit, one row per project.
 pub fn summary(unit: &str, projects: &[Project]) -> Vec<u8> {
-    let header = [
-        "序号",
-        "申报单位名称",
-        "统一社会信用代码",
-        "所属\n行业",
-        "所在区",
-        "企业规模",
-        "企业\n性质",
-        "项目名称",
-        "课题类型\n（问题解决型、创新型）",
-        "项目\n负责人及联系方式",
-        "电子邮箱",
-        "备注",
-    ];
-    let mut rows = vec![row(&header.map(|h| cell(h, 1)))];
+    let mut rows = vec![row(&TEMPLATE_HEADER.map(|h| cell(h, 1)))];
     for (i, p) in projects.iter().enumerate() {
         let lead = format!(
             "{} {}",

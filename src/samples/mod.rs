@@ -4,7 +4,7 @@
 //! sends), one missing the stamped summary and its later completion, a zip archive, a question
 //! and an automatic reply. Everything is built in code and deterministic.
 
-mod docx;
+pub mod docx;
 mod mail;
 mod scan;
 mod set;

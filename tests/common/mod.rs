@@ -2,8 +2,6 @@
 //! emails that carry them. Nothing here reads files from outside the test.
 #![allow(dead_code)]
 
-use std::io::Write;
-
 /// The fields of one application form, as a sender would type them.
 #[derive(Clone)]
 pub struct Form {
@@ -58,73 +56,11 @@ impl Form {
     }
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn para(text: &str) -> String {
-    format!(
-        "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
-        xml_escape(text)
-    )
-}
-
-fn cell(text: &str, span: usize) -> String {
-    let paras: String = text.split('\n').map(para).collect();
-    let span = if span > 1 {
-        format!("<w:gridSpan w:val=\"{span}\"/>")
-    } else {
-        String::new()
-    };
-    format!("<w:tc><w:tcPr>{span}</w:tcPr>{paras}</w:tc>")
-}
-
-fn boxes(options: &[&str], ticked: &str) -> String {
-    options
-        .iter()
-        .map(|o| format!("{}{o}", if *o == ticked { '☑' } else { '☐' }))
-        .collect::<Vec<_>>()
-        .join("  ")
-}
-
-/// Wraps body XML into a minimal .docx.
-pub fn docx_from_body(body: &str) -> Vec<u8> {
-    let doc = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
-<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
-    );
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut z = zip::ZipWriter::new(&mut buf);
-        let opts = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        z.start_file("[Content_Types].xml", opts).unwrap();
-        z.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>").unwrap();
-        z.start_file("word/document.xml", opts).unwrap();
-        z.write_all(doc.as_bytes()).unwrap();
-        z.finish().unwrap();
-    }
-    buf.into_inner()
-}
+// Word XML pieces are the ones the sample generator writes: one implementation of each.
+pub use shenbao::samples::docx::{boxes, cell, docx as docx_from_body, named_industries, para};
 
 /// Attachment 1 as a .docx, laid out like the official template.
 pub fn application_docx(f: &Form) -> Vec<u8> {
-    let industries = [
-        "信创",
-        "高端装备",
-        "集成电路",
-        "车联网",
-        "新能源",
-        "航空航天",
-        "新材料",
-        "汽车及新能源汽车",
-        "生物医药",
-        "中医药",
-        "绿色石化",
-        "轻纺",
-    ];
     let row = |cells: &[String]| format!("<w:tr>{}</w:tr>", cells.concat());
     let rows = [
         row(&[cell("企业名称", 1), cell(&f.enterprise, 3)]),
@@ -158,7 +94,7 @@ pub fn application_docx(f: &Form) -> Vec<u8> {
         row(&[
             cell("企业所属产业\n（划√）", 1),
             cell(
-                &format!("{}\n☐其他＿＿＿＿", boxes(&industries, f.industry)),
+                &format!("{}\n☐其他＿＿＿＿", boxes(&named_industries(), f.industry)),
                 3,
             ),
         ]),
@@ -199,20 +135,7 @@ pub fn summary_xlsx(unit: &str, forms: &[Form]) -> Vec<u8> {
         .unwrap();
     ws.merge_range(1, 0, 1, 4, &format!("推荐单位(公章)：{unit}"), &fmt)
         .unwrap();
-    let header = [
-        "序号",
-        "申报单位名称",
-        "统一社会信用代码",
-        "所属\n行业",
-        "所在区",
-        "企业规模",
-        "企业\n性质",
-        "项目名称",
-        "课题类型\n（问题解决型、创新型）",
-        "项目\n负责人及联系方式",
-        "电子邮箱",
-        "备注",
-    ];
+    let header = shenbao::forms::summary::TEMPLATE_HEADER;
     for (c, h) in header.iter().enumerate() {
         ws.write_string(2, c as u16, *h).unwrap();
     }
