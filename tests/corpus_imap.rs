@@ -9,10 +9,11 @@
 
 #[path = "support/mailstack/mod.rs"]
 mod mailstack;
+#[path = "support/servers.rs"]
+mod servers;
 
 use serde_json::Value;
 use shenbao::acceptance::{Tally, compare_value};
-use shenbao::config::{Config, ImapServer, MailboxKind, OutboxKind, SmtpServer, TlsMode};
 use shenbao::daemon::Daemon;
 use shenbao::daemon::shutdown::Shutdown;
 use shenbao::message::{Limits, parse_email};
@@ -80,29 +81,7 @@ fn corpus_over_imap_and_smtp() {
     std::fs::create_dir_all(&work).unwrap();
     let pw = work.join("password");
     std::fs::write(&pw, PASSWORD).unwrap();
-    let mut cfg = Config::load(None).unwrap();
-    cfg.storage.data_dir = work.join("data");
-    cfg.mailbox.kind = MailboxKind::Imap;
-    cfg.mailbox.imap = Some(ImapServer {
-        host: "localhost".into(),
-        port: Some(stack.imap_port()),
-        tls: TlsMode::Implicit,
-        user: DIVISION.into(),
-        password_file: Some(pw.clone()),
-        ca_file: Some(stack.ca_file().to_path_buf()),
-        ..ImapServer::default()
-    });
-    cfg.outbox.kind = OutboxKind::Smtp;
-    cfg.smtp = Some(SmtpServer {
-        host: "localhost".into(),
-        port: Some(stack.smtp_port()),
-        tls: TlsMode::Starttls,
-        user: Some(DIVISION.into()),
-        password_file: Some(pw),
-        ca_file: Some(stack.ca_file().to_path_buf()),
-        timeout_seconds: 30,
-        ..SmtpServer::default()
-    });
+    let cfg = servers::config(&stack, DIVISION, &pw, &work.join("data"));
     let started = std::time::Instant::now();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

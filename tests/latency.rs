@@ -6,8 +6,9 @@
 mod common;
 #[path = "support/mailstack/mod.rs"]
 mod mailstack;
+#[path = "support/servers.rs"]
+mod servers;
 
-use shenbao::config::{Config, ImapServer, MailboxKind, OutboxKind, SmtpServer, TlsMode};
 use shenbao::daemon::{Daemon, shutdown};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -31,29 +32,8 @@ fn append_to_reply_under_idle() {
     std::fs::create_dir_all(&work).unwrap();
     let pw = work.join("password");
     std::fs::write(&pw, PASSWORD).unwrap();
-    let mut cfg = Config::load(None).unwrap();
-    cfg.storage.data_dir = work.join("data");
+    let mut cfg = servers::config(&stack, DIVISION, &pw, &work.join("data"));
     cfg.replies.per_sender_daily_cap = 10_000;
-    cfg.mailbox.kind = MailboxKind::Imap;
-    cfg.mailbox.imap = Some(ImapServer {
-        host: "localhost".into(),
-        port: Some(stack.imap_port()),
-        user: DIVISION.into(),
-        password_file: Some(pw.clone()),
-        ca_file: Some(stack.ca_file().to_path_buf()),
-        ..ImapServer::default()
-    });
-    cfg.outbox.kind = OutboxKind::Smtp;
-    cfg.smtp = Some(SmtpServer {
-        host: "localhost".into(),
-        port: Some(stack.smtp_port()),
-        tls: TlsMode::Starttls,
-        user: Some(DIVISION.into()),
-        password_file: Some(pw),
-        ca_file: Some(stack.ca_file().to_path_buf()),
-        timeout_seconds: 30,
-        ..SmtpServer::default()
-    });
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
