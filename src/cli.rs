@@ -65,6 +65,69 @@ pub enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// The division's overview: messages by verdict, units not yet submitted or incomplete,
+    /// what needs a person, the outbox, the last contact with the mailbox.
+    Status {
+        /// JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The messages received, with verdict, receipt, problems and replies.
+    List(ListArgs),
+    /// Everything about one unit's submission: emails, files, forms, problems, replies,
+    /// version history.
+    Show {
+        /// Receipt number, unit name, or #message id.
+        #[arg(value_name = "RECEIPT|UNIT|#ID")]
+        what: String,
+        /// JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write 全市汇总表.xlsx and each unit's current files under DIR (replacing an earlier
+    /// export atomically).
+    Export {
+        /// The export folder.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// JSON summary instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Judge the archived messages again after a rule or configuration change (the daemon
+    /// must be stopped). No reply is sent unless --reply.
+    Reprocess {
+        /// The message whose new verdict is reported (and answered with --reply).
+        #[arg(
+            value_name = "MESSAGE",
+            required_unless_present = "all",
+            conflicts_with = "all"
+        )]
+        message: Option<String>,
+        /// Report every message whose verdict changed.
+        #[arg(long)]
+        all: bool,
+        /// Send a new reply where the verdict changed (with --all: to each such unit's
+        /// latest email).
+        #[arg(long)]
+        reply: bool,
+        /// Judge and report, but change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remind expected units that have not submitted, and units whose materials are
+    /// incomplete (at most once per unit per day).
+    Remind {
+        /// Show who would be reminded of what, send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show what the seal check sees on a stamped scan (PDF, JPEG, PNG): per page the
     /// orientation and the seal found, and a PNG of one page with the seal boxed.
     Seal {
@@ -78,6 +141,24 @@ pub enum Command {
         #[arg(long, value_name = "FILE.png")]
         out: Option<PathBuf>,
     },
+}
+
+/// `shenbao list`'s filters.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only this unit (name, part of it, or receipt number).
+    #[arg(long, value_name = "UNIT")]
+    pub unit: Option<String>,
+    /// Only this verdict: accepted, rejected, ignored, failed (or 已受理, 需补正, …).
+    #[arg(long, value_name = "VERDICT")]
+    pub verdict: Option<String>,
+    /// Only messages that arrived at or after this time (2023-06-01, "2023-06-01 09:00" in the
+    /// campaign's time zone, or RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `shenbao history …`.

@@ -15,12 +15,14 @@
 //! [`commands`] (the command line), [`report`] (how outcomes print), [`acceptance`] (the corpus
 //! run), and the daemon: [`daemon`] (`shenbao run`), [`mailbox`] (where mail comes from),
 //! [`store`] (SQLite record and archive), [`notify`] (replies), [`samples`] (generated sample
-//! submissions for a first run).
+//! submissions for a first run), and [`division`] (the division's commands: status, list,
+//! show, export, reprocess, remind).
 pub mod acceptance;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod daemon;
+pub mod division;
 pub mod forms;
 pub mod history;
 pub mod mailbox;

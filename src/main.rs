@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    let config = cli.config.as_deref();
     let result = match cli.command {
         Command::Check {
             history,
@@ -40,6 +41,34 @@ fn main() -> ExitCode {
         } => shenbao::daemon::history_import(cli.config.as_deref(), &file),
         Command::Acceptance { dir, verbose } => shenbao::acceptance::run(&dir, verbose),
         Command::Seal { file, page, out } => shenbao::commands::seal(&file, page, out.as_deref()),
+        Command::Status { json } => shenbao::division::status::command(config, json),
+        Command::List(a) => {
+            let filter = shenbao::division::list::Filter {
+                unit: a.unit,
+                verdict: a.verdict,
+                since: a.since,
+            };
+            shenbao::division::list::command(config, &filter, a.json)
+        }
+        Command::Show { what, json } => shenbao::division::show::command(config, &what, json),
+        Command::Export { out, json } => todo_export(config, &out, json),
+        Command::Reprocess {
+            message,
+            all: _,
+            reply,
+            dry_run,
+            json,
+        } => shenbao::division::reprocess::parse_message(message.as_deref()).and_then(|message| {
+            let opts = shenbao::division::reprocess::Options {
+                message,
+                reply,
+                dry_run,
+            };
+            shenbao::division::reprocess::command(config, opts, json)
+        }),
+        Command::Remind { dry_run, json } => {
+            shenbao::division::remind::command(config, dry_run, json)
+        }
     };
     match result {
         Ok(code) => code,
@@ -48,4 +77,12 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn todo_export(
+    _: Option<&std::path::Path>,
+    _: &std::path::Path,
+    _: bool,
+) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("export: being merged")
 }

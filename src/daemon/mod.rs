@@ -13,7 +13,7 @@ mod take;
 use crate::config::Config;
 use crate::mailbox::Source;
 use crate::notify::outbox::Delivery;
-use crate::store::Store;
+use crate::store::{DataLock, Store};
 use crate::verdict::Judge;
 use crate::{history, pipeline};
 use shutdown::Shutdown;
@@ -59,14 +59,23 @@ pub struct Daemon {
     source: Source,
     /// Where replies go.
     outbox: Delivery,
+    /// Held while running: `reprocess` must not rewrite the record under a running judge.
+    _lock: DataLock,
 }
 
 impl Daemon {
     /// Opens the store and the mailbox and rebuilds the judge's state from the record.
     pub async fn open(cfg: Config) -> anyhow::Result<Daemon> {
+        let Some(lock) = DataLock::try_acquire(&cfg.storage.data_dir)? else {
+            anyhow::bail!(
+                "another shenbao process is using {} (shenbao.lock is held)",
+                cfg.storage.data_dir.display()
+            );
+        };
         let store = Store::open(&cfg.storage.data_dir).await?;
         let source = Source::open(&cfg.mailbox, store.pool())?;
         let mut judge = Judge::new(cfg.campaign.clone(), store.history().await?);
+        judge.seed_receipts(store.issued_receipts().await?);
         replay(&store, &mut judge, &cfg).await?;
         let outbox = Delivery::new(&cfg, store.data_dir())?;
         Ok(Daemon {
@@ -75,6 +84,7 @@ impl Daemon {
             judge,
             source,
             outbox,
+            _lock: lock,
         })
     }
 
@@ -92,7 +102,12 @@ impl Daemon {
     /// the outbox.
     pub async fn round(&mut self, shutdown: &Shutdown) -> anyhow::Result<Stats> {
         let mut stats = Stats::default();
-        for w in self.source.waiting().await? {
+        let waiting = self.source.waiting().await?;
+        // For `shenbao status`, which runs in another process.
+        if let Err(e) = self.store.set_daemon_fact("last_contact", None).await {
+            tracing::warn!("cannot record the mailbox contact: {e:#}");
+        }
+        for w in waiting {
             if shutdown.requested() {
                 break;
             }

@@ -4,7 +4,7 @@ use super::choice::{self, Choice};
 use super::grid::{Document, clean_text};
 use super::labels::{self, label_key};
 use super::value;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Sizes an enterprise can tick (企业规模).
 pub const SIZES: &[&str] = &["大型", "中型", "小型", "微型"];
@@ -162,7 +162,7 @@ const OTHER_LABELS: &[&str] = &["申报单位意见"];
 
 /// The application form's values, normalised. Text fields are "" when empty or absent;
 /// checkbox fields are `None` unless exactly one option is ticked.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Application {
     pub enterprise_name: String,
     pub credit_code: String,

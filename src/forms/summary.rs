@@ -3,7 +3,7 @@
 use super::grid::{Document, Table};
 use super::labels::label_key;
 use super::value;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Columns of the summary: JSON key, Chinese name, header variants (compared by prefix after
 /// [`label_key`], since headers carry hints such as 课题类型（问题解决型、创新型）).
@@ -55,7 +55,7 @@ pub const TEMPLATE_HEADER: [&str; 12] = [
 pub const REQUIRED: &[&str] = &["enterprise_name", "credit_code", "project_name"];
 
 /// One project row of the summary, normalised.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRow {
     pub seq: String,
     pub enterprise_name: String,
@@ -125,7 +125,7 @@ impl SummaryRow {
 }
 
 /// The summary as read: who recommends, and the rows.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// 推荐单位 written above the table (after 推荐单位(公章)：), if filled in.
     pub recommender: Option<String>,

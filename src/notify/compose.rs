@@ -2,7 +2,7 @@
 
 use super::body::Facts;
 use super::mime;
-use crate::config::Campaign;
+use crate::config::{Campaign, Config};
 use crate::forms::{FormKind, Version};
 use crate::message::Email;
 use crate::rules::Severity;
@@ -69,6 +69,25 @@ pub struct ReplyContext {
     pub now: DateTime<FixedOffset>,
 }
 
+impl ReplyContext {
+    /// The context of replies sent as the configured office, for reply row `row_id`.
+    pub fn of(cfg: &Config, row_id: i64, received: DateTime<FixedOffset>) -> ReplyContext {
+        let mailbox = &cfg.campaign.mailbox;
+        ReplyContext {
+            from_address: mailbox.clone(),
+            from_name: cfg.replies.from_name.clone(),
+            reply_to: None,
+            domain: mailbox
+                .rsplit_once('@')
+                .map(|(_, d)| d.to_string())
+                .unwrap_or_default(),
+            row_id,
+            received,
+            now: chrono::Local::now().fixed_offset(),
+        }
+    }
+}
+
 /// A composed reply.
 #[derive(Debug, Clone)]
 pub struct Reply {
@@ -103,7 +122,7 @@ pub fn reply_message_id(row_id: i64, domain: &str) -> String {
 }
 
 /// An address we can put in a header without letting the sender inject anything.
-fn usable_address(a: &str) -> bool {
+pub(crate) fn usable_address(a: &str) -> bool {
     a.len() <= 254
         && a.split_once('@')
             .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty())
@@ -121,7 +140,7 @@ fn usable_id(id: &str) -> bool {
 }
 
 /// Collapses whitespace and control characters, so names from mail stay on one line.
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split(|c: char| c.is_whitespace() || c.is_control())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -152,7 +171,7 @@ fn file_label(f: &FileReport, all: &[FileReport]) -> String {
     }
 }
 
-fn cn_time(t: DateTime<FixedOffset>) -> String {
+pub(crate) fn cn_time(t: DateTime<FixedOffset>) -> String {
     t.format("%Y年%-m月%-d日 %H:%M").to_string()
 }
 

@@ -9,6 +9,7 @@ pub mod bounce;
 pub mod compose;
 pub mod mime;
 pub mod outbox;
+pub mod reminder;
 pub mod smtp;
 
 pub use compose::{NoReply, Reply, ReplyContext, ReplyKind, compose, reply_message_id};

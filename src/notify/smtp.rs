@@ -239,7 +239,7 @@ mod tests {
         };
         let q = Queued {
             id: 1,
-            message_id: 1,
+            message_id: Some(1),
             recipient: "a@example.test".into(),
             kind: "notice".into(),
             outcome: "{}".into(),

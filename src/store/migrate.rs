@@ -11,8 +11,14 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// The migrations in order: (version, description, SQL). Add new files here and in `migrations/`.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (
+        2,
+        "operations",
+        include_str!("../../migrations/0002_operations.sql"),
+    ),
+];
 
 /// The embedded migrations as a source for sqlx's [`Migrator`].
 #[derive(Debug)]

@@ -4,12 +4,18 @@
 
 pub mod archive;
 mod bounce;
+mod judgement;
+mod lock;
 mod materials;
 mod migrate;
+mod rebuild;
 mod record;
+mod reminders;
 #[cfg(test)]
 mod tests;
 
+pub use lock::DataLock;
+pub use rebuild::{Archived, Rebuild};
 pub(crate) use record::label;
 pub use record::{Composed, Composer, Incoming, Recorded, Reply, SourceRef};
 
@@ -49,8 +55,8 @@ pub struct Judged {
 pub struct Queued {
     /// Row id (the reply's identity: file name, Message-ID).
     pub id: i64,
-    /// The message answered.
-    pub message_id: i64,
+    /// The message answered (None for a reminder, which answers none).
+    pub message_id: Option<i64>,
     /// Address the reply goes to.
     pub recipient: String,
     /// `receipt` or `notice`.
@@ -149,6 +155,39 @@ impl Store {
             .collect()
     }
 
+    /// A fact the daemon left for other processes (`last_contact`, …), when set.
+    pub async fn daemon_fact(&self, key: &str) -> anyhow::Result<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM daemon_state WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(v,)| v))
+    }
+
+    /// Sets a fact for other processes; `now` when `value` is None.
+    pub async fn set_daemon_fact(&self, key: &str, value: Option<&str>) -> anyhow::Result<()> {
+        let at = now();
+        sqlx::query(
+            "INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(value.unwrap_or(&at))
+        .bind(&at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Receipt numbers issued so far (unit key, number), to seed the judge.
+    pub async fn issued_receipts(&self) -> anyhow::Result<Vec<(String, String)>> {
+        Ok(
+            sqlx::query_as("SELECT unit_key, receipt FROM receipts ORDER BY receipt")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
     /// Replies queued or sent to `recipient` since `since`, for the per-sender daily cap.
     pub async fn replies_since(
         &self,
@@ -172,7 +211,7 @@ impl Store {
     pub async fn queued(&self) -> anyhow::Result<Vec<Queued>> {
         type Row = (
             i64,
-            i64,
+            Option<i64>,
             String,
             String,
             String,
@@ -183,7 +222,7 @@ impl Store {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT o.id, o.message_id, o.recipient, o.kind, o.outcome, \
              m.message_id AS in_reply_to, o.attempts, o.raw FROM outbox o \
-             JOIN messages m ON m.id = o.message_id WHERE o.state = 'queued' ORDER BY o.id",
+             LEFT JOIN messages m ON m.id = o.message_id WHERE o.state = 'queued' ORDER BY o.id",
         )
         .fetch_all(&self.pool)
         .await?;

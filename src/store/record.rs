@@ -2,7 +2,7 @@
 //! transaction records the message, attachments, unit, materials, forms, problems, verdict and
 //! the reply to send. A message whose bytes were recorded before changes nothing.
 
-use super::{Store, archive, materials, now};
+use super::{Store, judgement, now};
 use crate::message::Email;
 use crate::verdict::{Outcome, Unit};
 use chrono::{DateTime, FixedOffset};
@@ -89,15 +89,7 @@ impl Store {
         unit: Option<&Unit>,
         reply: Option<(&Reply, Composer<'_>)>,
     ) -> anyhow::Result<Recorded> {
-        // Attachment files first: content-addressed, so a rolled-back transaction leaves only
-        // files that a later success would write identically.
-        let mut files = Vec::with_capacity(email.attachments.len());
-        for a in &email.attachments {
-            let hash = archive::sha256_hex(&a.data);
-            let rel = archive::relative_path("files", &hash, "");
-            archive::write(&self.data_dir, &rel, &a.data, archive::Durability::Cached)?;
-            files.push((hash, rel.to_string_lossy().into_owned()));
-        }
+        let files = self.archive_files(email)?;
         let mut tx = self.pool.begin().await?;
         let Some(message) = insert_message(&mut tx, incoming, Some(email), "judged", None).await?
         else {
@@ -105,122 +97,11 @@ impl Store {
                 .duplicate(tx, incoming.sha256.unwrap_or_default())
                 .await;
         };
-        let unit_id = match (outcome.unit_key.as_deref(), unit) {
-            (Some(key), Some(u)) => Some(upsert_unit(&mut tx, key, u).await?),
-            _ => None,
-        };
-        if unit_id.is_some() {
-            sqlx::query("UPDATE messages SET unit_id = ? WHERE id = ?")
-                .bind(unit_id)
-                .bind(message)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let mut attachment_ids = Vec::with_capacity(files.len());
-        for (seq, ((a, report), (hash, path))) in email
-            .attachments
-            .iter()
-            .zip(&outcome.attachments)
-            .zip(&files)
-            .enumerate()
-        {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO attachments (message_id, seq, name, container, kind, form, version, \
-                 sha256, path, size, problem) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            )
-            .bind(message)
-            .bind(seq as i64)
-            .bind(&a.name)
-            .bind(&a.container)
-            .bind(label(&a.kind).unwrap_or_default())
-            .bind(report.form.as_ref().and_then(label))
-            .bind(report.version.as_ref().and_then(label))
-            .bind(hash)
-            .bind(path)
-            .bind(a.data.len() as i64)
-            .bind(a.problem.as_ref().map(|p| format!("{p:?}")))
-            .fetch_one(&mut *tx)
-            .await?;
-            attachment_ids.push((a.name.as_str(), a.container.as_deref(), id));
-        }
-        if let (Some(unit_id), Some(u)) = (unit_id, unit) {
-            materials::update(&mut tx, unit_id, message, u, &attachment_ids).await?;
-        }
-        for app in &outcome.applications {
-            insert_form(
-                &mut tx,
-                "applications",
-                message,
-                unit_id,
-                [&app.enterprise_name, &app.credit_code, &app.project_name],
-                serde_json::to_string(app)?,
-            )
-            .await?;
-        }
-        for row in &outcome.summary_rows {
-            insert_form(
-                &mut tx,
-                "summary_rows",
-                message,
-                unit_id,
-                [&row.enterprise_name, &row.credit_code, &row.project_name],
-                serde_json::to_string(row)?,
-            )
-            .await?;
-        }
-        for p in &outcome.problems {
-            sqlx::query(
-                "INSERT INTO problems (message_id, code, severity, file, field, message) \
-                 VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(message)
-            .bind(p.code.as_str())
-            .bind(label(&p.severity).unwrap_or_default())
-            .bind(&p.file)
-            .bind(&p.field)
-            .bind(&p.message)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let outcome_json = serde_json::to_string(outcome)?;
-        sqlx::query(
-            "INSERT INTO verdicts (message_id, unit_id, verdict, receipt, ignored_reason, outcome) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(message)
-        .bind(unit_id)
-        .bind(label(&outcome.verdict).unwrap_or_default())
-        .bind(&outcome.receipt)
-        .bind(&outcome.ignored_reason)
-        .bind(&outcome_json)
-        .execute(&mut *tx)
-        .await?;
+        let outcome_json = judgement::write(&mut tx, message, email, outcome, unit, &files).await?;
         let outbox = match reply {
-            Some((r, composer)) => {
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO outbox (message_id, recipient, kind, state, outcome, created_at) \
-                     VALUES (?, ?, ?, 'queued', ?, ?) RETURNING id",
-                )
-                .bind(message)
-                .bind(&r.recipient)
-                .bind(r.kind)
-                .bind(&outcome_json)
-                .bind(now())
-                .fetch_one(&mut *tx)
-                .await?;
-                if let Some(c) = composer(id) {
-                    sqlx::query(
-                        "UPDATE outbox SET subject = ?, reply_message_id = ?, raw = ? WHERE id = ?",
-                    )
-                    .bind(c.subject)
-                    .bind(c.message_id)
-                    .bind(c.raw)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                Some(id)
-            }
+            Some((r, composer)) => Some(
+                judgement::queue_reply(&mut tx, Some(message), r, composer, &outcome_json).await?,
+            ),
             None => None,
         };
         tx.commit().await?;
@@ -307,47 +188,4 @@ async fn insert_message(
     .fetch_optional(&mut **tx)
     .await?;
     Ok(row.map(|(id,)| id))
-}
-
-async fn upsert_unit(
-    tx: &mut Transaction<'static, Sqlite>,
-    key: &str,
-    unit: &Unit,
-) -> anyhow::Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO units (key, name, receipt, emails, updated_at) VALUES (?, ?, ?, ?, ?) \
-         ON CONFLICT (key) DO UPDATE SET name = excluded.name, receipt = excluded.receipt, \
-         emails = excluded.emails, updated_at = excluded.updated_at RETURNING id",
-    )
-    .bind(key)
-    .bind(&unit.name)
-    .bind(&unit.receipt)
-    .bind(i64::from(unit.emails))
-    .bind(now())
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(id)
-}
-
-async fn insert_form(
-    tx: &mut Transaction<'static, Sqlite>,
-    table: &'static str,
-    message: i64,
-    unit_id: Option<i64>,
-    [enterprise, code, project]: [&String; 3],
-    json: String,
-) -> anyhow::Result<()> {
-    sqlx::query(&format!(
-        "INSERT INTO {table} (message_id, unit_id, enterprise_name, credit_code, project_name, \
-         json) VALUES (?, ?, ?, ?, ?, ?)"
-    ))
-    .bind(message)
-    .bind(unit_id)
-    .bind(enterprise)
-    .bind(code)
-    .bind(project)
-    .bind(json)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

@@ -5,10 +5,10 @@ use crate::forms::application::Application;
 use crate::forms::summary::Summary;
 use crate::forms::value::name_key;
 use chrono::{DateTime, FixedOffset};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A file as the unit sent it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileRef {
     /// Name as sent (display only).
     pub name: String,
@@ -21,7 +21,7 @@ pub struct FileRef {
 }
 
 /// One enterprise project: its Word application form and, once known, its stamped scan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Project {
     /// The Word (or Excel) version the fields came from.
     pub word: FileRef,
@@ -65,7 +65,7 @@ impl Project {
 }
 
 /// Everything a unit has sent that still counts.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Materials {
     /// The Word/Excel summary and its rows.
     pub summary: Option<(FileRef, Summary)>,

@@ -45,6 +45,9 @@ pub struct State {
     pub sender_unit: HashMap<String, String>,
     /// Receipts issued so far, for numbering.
     pub receipts: u32,
+    /// Receipt numbers issued in earlier runs, by unit key: a unit that completes again gets
+    /// the number it was told, and new numbers never collide with one told to another unit.
+    pub issued: BTreeMap<String, String>,
 }
 
 /// Judges emails in arrival order.
@@ -65,6 +68,12 @@ impl Judge {
             history,
             state: State::default(),
         }
+    }
+
+    /// Seeds the receipt numbers issued in earlier runs (unit key → number), before the first
+    /// email is judged.
+    pub fn seed_receipts(&mut self, issued: impl IntoIterator<Item = (String, String)>) {
+        self.state.issued = issued.into_iter().collect();
     }
 
     /// The configured name and key of a unit written as `name`.
@@ -315,11 +324,16 @@ impl Judge {
             Verdict::Accepted
         };
         if outcome.verdict == Verdict::Accepted && unit.receipt.is_none() {
-            self.state.receipts += 1;
-            unit.receipt = Some(format!(
-                "{}{:03}",
-                self.campaign.receipt_prefix, self.state.receipts
-            ));
+            unit.receipt = Some(match self.state.issued.get(&key) {
+                Some(r) => r.clone(),
+                None => loop {
+                    self.state.receipts += 1;
+                    let r = format!("{}{:03}", self.campaign.receipt_prefix, self.state.receipts);
+                    if !self.state.issued.values().any(|i| *i == r) {
+                        break r;
+                    }
+                },
+            });
         }
         outcome.receipt = unit.receipt.clone();
         outcome.problems = problems;

@@ -1,0 +1,90 @@
+//! The division's own commands (质量发展处): what has come in, from whom, what is missing, the
+//! city-wide export, judging archived mail again after a rule change, and reminders. Output is
+//! Chinese for the staff; every listing also has `--json`.
+//!
+//! - [`units`]: each unit's current state, read from the record (and the expected units of
+//!   the campaign that have sent nothing).
+//! - [`status`], [`list`], [`show`]: the views.
+//! - [`reprocess`]: the pipeline again over the archived raw messages.
+//! - [`remind`]: polite reminders to units not yet complete.
+
+pub mod list;
+pub mod progress;
+pub mod remind;
+pub mod reprocess;
+pub mod show;
+mod show_materials;
+pub mod status;
+pub mod units;
+
+use crate::config::Config;
+use crate::store::Store;
+use std::future::Future;
+use std::path::Path;
+
+/// Runs `f` with the configuration and the store of `config`, on a runtime of its own.
+pub(crate) fn with_store<T, F>(
+    config: Option<&Path>,
+    f: impl FnOnce(Config, Store) -> F,
+) -> anyhow::Result<T>
+where
+    F: Future<Output = anyhow::Result<T>>,
+{
+    let cfg = Config::load(config)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let store = Store::open(&cfg.storage.data_dir).await?;
+        let out = f(cfg, store.clone()).await;
+        store.close().await;
+        out
+    })
+}
+
+/// Prints a value as pretty JSON on stdout.
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// A verdict as the division reads it.
+pub fn verdict_zh(verdict: &str) -> &'static str {
+    match verdict {
+        "accepted" => "已受理",
+        "rejected" => "需补正",
+        "ignored" => "未自动答复",
+        "failed" => "无法处理",
+        _ => "未知",
+    }
+}
+
+/// A reply's kind and state as the division reads them.
+pub fn reply_zh(kind: &str, state: &str) -> String {
+    let kind = match kind {
+        "receipt" => "受理回执",
+        "notice" => "补正通知",
+        "reminder" => "催报提醒",
+        _ => "回复",
+    };
+    let state = match state {
+        "queued" => "待发送",
+        "sent" => "已发送",
+        "failed" => "发送失败",
+        "undelivered" => "被退信",
+        "held" => "已扣留（发件人核验未通过）",
+        _ => "未知",
+    };
+    format!("{kind}（{state}）")
+}
+
+/// A stored UTC time (RFC 3339) in the campaign's offset, as `YYYY-MM-DD HH:MM`.
+pub fn local_time(stamp: &str, cfg: &Config) -> String {
+    match chrono::DateTime::parse_from_rfc3339(stamp) {
+        Ok(t) => t
+            .with_timezone(cfg.campaign.deadline.offset())
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        Err(_) => stamp.to_string(),
+    }
+}

@@ -1,0 +1,159 @@
+//! `shenbao remind [--dry-run]`: a polite reminder to every expected unit that has sent
+//! nothing, and every unit whose materials are still incomplete, listing what is missing; at
+//! most once per unit per day (the campaign's time zone).
+//!
+//! Reminders go through the outbox like replies. When the daemon runs it delivers them on its
+//! next tick; otherwise this command delivers them itself.
+
+use super::units::{self, Standing, UnitView};
+use super::{print_json, with_store};
+use crate::config::Config;
+use crate::notify::ReplyContext;
+use crate::notify::outbox::Delivery;
+use crate::notify::reminder::{self, Reminder};
+use crate::store::{Composed, DataLock, Store};
+use chrono::Utc;
+use serde::Serialize;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// What happened for one unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Planned {
+    /// The unit.
+    pub unit: String,
+    /// Where it stands.
+    pub standing: Standing,
+    /// Addresses written to (or that would be).
+    pub recipients: Vec<String>,
+    /// What is missing, as told.
+    pub missing: Vec<String>,
+    /// `queued`, `dry_run`, `already_today` or `no_address`.
+    pub outcome: &'static str,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Day the reminders count for (YYYY-MM-DD).
+    pub day: String,
+    /// One entry per unit that needed a reminder.
+    pub units: Vec<Planned>,
+    /// Reminders delivered by this command (0 when the daemon delivers them).
+    pub delivered: usize,
+}
+
+/// Whether a unit gets a reminder.
+fn needs_reminder(u: &UnitView) -> bool {
+    match u.standing {
+        Standing::NotSubmitted => u.expected,
+        Standing::Incomplete => true,
+        Standing::Accepted | Standing::AcceptedWithProblems => false,
+    }
+}
+
+/// Plans and (unless `dry_run`) queues the reminders.
+pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<Report> {
+    let now = Utc::now();
+    let deadline = cfg.campaign.deadline;
+    if now > deadline {
+        anyhow::bail!(
+            "申报已于 {} 截止，不再发送催报提醒",
+            deadline.format("%Y-%m-%d %H:%M")
+        );
+    }
+    let day = now
+        .with_timezone(deadline.offset())
+        .format("%Y-%m-%d")
+        .to_string();
+    let mut planned = Vec::new();
+    for u in units::load(store, cfg)
+        .await?
+        .iter()
+        .filter(|u| needs_reminder(u))
+    {
+        let missing: Vec<String> = u.missing.iter().map(|m| m.message.clone()).collect();
+        let recipients = u.addresses.clone();
+        let outcome = if recipients.is_empty() {
+            "no_address"
+        } else if store.reminded(&u.key, &day).await? {
+            "already_today"
+        } else if dry_run {
+            "dry_run"
+        } else {
+            let r = Reminder {
+                unit: &u.name,
+                not_submitted: u.standing == Standing::NotSubmitted,
+                missing: &missing,
+            };
+            let composer = |to: &str, row: i64| {
+                let ctx = ReplyContext::of(cfg, row, now.fixed_offset());
+                reminder::compose(&r, to, &cfg.campaign, &ctx).map(|c| Composed {
+                    subject: c.subject,
+                    message_id: c.message_id,
+                    raw: c.raw,
+                })
+            };
+            store
+                .queue_reminders((&u.key, &u.name), &day, &recipients, &missing, &composer)
+                .await?;
+            "queued"
+        };
+        planned.push(Planned {
+            unit: u.name.clone(),
+            standing: u.standing,
+            recipients,
+            missing,
+            outcome,
+        });
+    }
+    Ok(Report {
+        day,
+        units: planned,
+        delivered: 0,
+    })
+}
+
+/// `shenbao remind [--dry-run] [--json]`.
+pub fn command(config: Option<&Path>, dry_run: bool, json: bool) -> anyhow::Result<ExitCode> {
+    with_store(config, |cfg, store| async move {
+        let mut report = run(&store, &cfg, dry_run).await?;
+        let queued = report.units.iter().any(|p| p.outcome == "queued");
+        // With the daemon stopped nobody else would deliver them.
+        if queued && let Some(_lock) = DataLock::try_acquire(store.data_dir())? {
+            report.delivered = Delivery::new(&cfg, store.data_dir())?
+                .deliver(&store)
+                .await?;
+        }
+        if json {
+            print_json(&report)?;
+        } else {
+            print!("{}", render(&report));
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// The report as the division reads it.
+pub fn render(r: &Report) -> String {
+    if r.units.is_empty() {
+        return "所有应报单位的材料均已齐全，无需提醒。\n".into();
+    }
+    let mut out = format!("催报提醒（{}）：\n", r.day);
+    for p in &r.units {
+        let what = match p.outcome {
+            "queued" => format!("已发往 {}", p.recipients.join("、")),
+            "dry_run" => format!("将发送至 {}（试运行，未发送）", p.recipients.join("、")),
+            "already_today" => "今天已提醒过，不再重复".into(),
+            _ => "没有联系邮箱，无法提醒（请在配置的 [[campaign.units]] 中填写 addresses）".into(),
+        };
+        out += &format!("  {}（{}）：{what}\n", p.unit, p.standing.zh());
+        for m in &p.missing {
+            out += &format!("      - {m}\n");
+        }
+    }
+    if r.delivered > 0 {
+        out += &format!("本次直接投递 {} 封。\n", r.delivered);
+    }
+    out
+}

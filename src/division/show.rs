@@ -1,0 +1,290 @@
+//! `shenbao show RECEIPT|UNIT|#MESSAGE`: everything about one unit's submission — its emails
+//! in order, the files in each with form and version, the forms read, the problems that still
+//! stand, the replies, and which file replaced which.
+
+use super::list::{self, Entry, Filter};
+use super::units::{self, UnitView};
+use super::{local_time, print_json, reply_zh, verdict_zh, with_store};
+use crate::config::Config;
+use crate::store::Store;
+use serde::Serialize;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// A file of one of the unit's emails.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRow {
+    /// The email's row.
+    pub message: i64,
+    /// Name as sent.
+    pub name: String,
+    /// Archive or forwarded message it was inside.
+    pub container: Option<String>,
+    /// Form read (`application`, `summary`) and version (`word`, `stamped`), when known.
+    pub form: Option<String>,
+    /// See `form`.
+    pub version: Option<String>,
+}
+
+/// A reply or reminder sent to the unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplyRow {
+    /// The email answered (None for a reminder).
+    pub message: Option<i64>,
+    /// receipt / notice / reminder.
+    pub kind: String,
+    /// queued / sent / failed / undelivered / held.
+    pub state: String,
+    /// Where it went.
+    pub recipient: String,
+    /// Its subject.
+    pub subject: Option<String>,
+    /// When it was queued.
+    pub created_at: String,
+}
+
+/// One slot's file over time.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryRow {
+    /// `summary/word`, `application/stamped/<project>`, …
+    pub slot: String,
+    /// The file.
+    pub file: String,
+    /// The email that brought it.
+    pub message: i64,
+    /// Whether it still counts.
+    pub current: bool,
+    /// The email that replaced it, once replaced.
+    pub ended_by: Option<i64>,
+}
+
+/// Everything about one unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
+    /// The unit and its standing.
+    pub unit: UnitView,
+    /// Its current materials (forms read and the files that count).
+    pub materials: crate::verdict::materials::Materials,
+    /// Its emails in order.
+    pub emails: Vec<Entry>,
+    /// The files of those emails.
+    pub files: Vec<FileRow>,
+    /// Replies and reminders.
+    pub replies: Vec<ReplyRow>,
+    /// Which file counted for which slot, and what replaced it.
+    pub history: Vec<HistoryRow>,
+}
+
+type FileTuple = (i64, String, Option<String>, Option<String>, Option<String>);
+type ReplyTuple = (Option<i64>, String, String, String, Option<String>, String);
+
+/// Loads what `show` prints for `what`: a receipt number, a unit name, or `#id` of a message
+/// (its unit).
+pub async fn load(store: &Store, cfg: &Config, what: &str) -> anyhow::Result<Shown> {
+    let all = units::load(store, cfg).await?;
+    let by_message = match what.trim().trim_start_matches('#').parse::<i64>() {
+        Ok(id) => {
+            let row: Option<(Option<String>,)> = sqlx::query_as(
+                "SELECT u.key FROM messages m LEFT JOIN units u ON u.id = m.unit_id WHERE m.id = ?",
+            )
+            .bind(id)
+            .fetch_optional(store.pool())
+            .await?;
+            match row {
+                Some((Some(key),)) => Some(key),
+                Some((None,)) => {
+                    anyhow::bail!("邮件 #{id} 未归入任何推荐单位（用 shenbao list 查看）")
+                }
+                None => None,
+            }
+        }
+        Err(_) => None,
+    };
+    let unit = match &by_message {
+        Some(key) => all.iter().find(|u| &u.key == key),
+        None => units::find(&all, what),
+    };
+    let Some(unit) = unit.cloned() else {
+        anyhow::bail!("找不到“{what}”：请写回执编号、推荐单位名称或邮件编号（#编号）");
+    };
+    let emails: Vec<Entry> = list::load(store, cfg, &Filter::default())
+        .await?
+        .into_iter()
+        .filter(|e| e.unit_key.as_deref() == Some(unit.key.as_str()))
+        .collect();
+    let id = unit.id.unwrap_or(-1);
+    let files: Vec<FileTuple> = sqlx::query_as(
+        "SELECT a.message_id, a.name, a.container, a.form, a.version FROM attachments a \
+         JOIN messages m ON m.id = a.message_id WHERE m.unit_id = ? ORDER BY a.message_id, a.seq",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?;
+    let replies: Vec<ReplyTuple> = sqlx::query_as(
+        "SELECT o.message_id, o.kind, o.state, o.recipient, o.subject, o.created_at \
+             FROM outbox o LEFT JOIN messages m ON m.id = o.message_id \
+             WHERE m.unit_id = ? OR o.id IN (SELECT outbox_id FROM reminders WHERE unit_key = ?) \
+             ORDER BY o.id",
+    )
+    .bind(id)
+    .bind(&unit.key)
+    .fetch_all(store.pool())
+    .await?;
+    let history: Vec<(String, String, i64, bool, Option<i64>)> = sqlx::query_as(
+        "SELECT slot, file_name, message_id, current, ended_by FROM unit_materials \
+         WHERE unit_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(Shown {
+        materials: unit.materials.clone(),
+        unit,
+        emails,
+        files: files
+            .into_iter()
+            .map(|(message, name, container, form, version)| FileRow {
+                message,
+                name,
+                container,
+                form,
+                version,
+            })
+            .collect(),
+        replies: replies
+            .into_iter()
+            .map(
+                |(message, kind, state, recipient, subject, created_at)| ReplyRow {
+                    message,
+                    kind,
+                    state,
+                    recipient,
+                    subject,
+                    created_at,
+                },
+            )
+            .collect(),
+        history: history
+            .into_iter()
+            .map(|(slot, file, message, current, ended_by)| HistoryRow {
+                slot,
+                file,
+                message,
+                current,
+                ended_by,
+            })
+            .collect(),
+    })
+}
+
+/// `shenbao show WHAT [--json]`.
+pub fn command(config: Option<&Path>, what: &str, json: bool) -> anyhow::Result<ExitCode> {
+    with_store(config, |cfg, store| async move {
+        let shown = load(&store, &cfg, what).await?;
+        if json {
+            print_json(&shown)?;
+        } else {
+            print!("{}", render(&shown, &cfg));
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// What `show` prints.
+pub fn render(s: &Shown, cfg: &Config) -> String {
+    let u = &s.unit;
+    let mut out = format!("{}：{}", u.name, u.standing.zh());
+    if let Some(r) = &u.receipt {
+        out += &format!("  回执编号：{r}");
+    }
+    out += &format!("\n联系邮箱：{}\n", or_none(&u.addresses.join("、")));
+    out += &format!("\n邮件（{} 封）：\n", s.emails.len());
+    for e in &s.emails {
+        out += &format!(
+            "  #{} {} {} “{}” → {}{}\n",
+            e.id,
+            local_time(&e.arrival, cfg),
+            e.sender.as_deref().unwrap_or(""),
+            e.subject,
+            verdict_zh(&e.verdict),
+            e.receipt
+                .as_deref()
+                .map(|r| format!("（{r}）"))
+                .unwrap_or_default()
+        );
+        for f in s.files.iter().filter(|f| f.message == e.id) {
+            let inside = f.container.as_deref().map(|c| format!("（在 {c} 中）"));
+            out += &format!(
+                "      {}{} — {}\n",
+                f.name,
+                inside.unwrap_or_default(),
+                form_zh(f.form.as_deref(), f.version.as_deref())
+            );
+        }
+    }
+    out += &super::show_materials::render(&s.materials);
+    out += &format!("\n尚待解决的问题（{} 项）：\n", u.missing.len());
+    for m in &u.missing {
+        out += &format!("  [{}] {}\n", m.code, m.message);
+    }
+    out += &format!("\n回复（{} 封）：\n", s.replies.len());
+    for r in &s.replies {
+        out += &format!(
+            "  {} {} → {} “{}”\n",
+            local_time(&r.created_at, cfg),
+            reply_zh(&r.kind, &r.state),
+            r.recipient,
+            r.subject.as_deref().unwrap_or("")
+        );
+    }
+    out += "\n版本记录：\n";
+    for h in &s.history {
+        let state = match (h.current, h.ended_by) {
+            (true, _) => "现行".to_string(),
+            (false, Some(m)) => format!("已被 #{m} 替换"),
+            (false, None) => "已失效".to_string(),
+        };
+        out += &format!(
+            "  {} {}（来自 #{}，{state}）\n",
+            slot_zh(&h.slot),
+            h.file,
+            h.message
+        );
+    }
+    out
+}
+
+fn or_none(s: &str) -> &str {
+    if s.is_empty() { "无" } else { s }
+}
+
+/// A form/version pair in the division's words.
+pub fn form_zh(form: Option<&str>, version: Option<&str>) -> String {
+    let form = match form {
+        Some("application") => "立项申报表（附件1）",
+        Some("summary") => "立项申报汇总表（附件2）",
+        _ => return "未识别为申报材料".into(),
+    };
+    let version = match version {
+        Some("word") => "Word版",
+        Some("stamped") => "盖章版",
+        _ => "版本未识别",
+    };
+    format!("{form} {version}")
+}
+
+fn slot_zh(slot: &str) -> String {
+    let mut parts = slot.splitn(3, '/');
+    let form = match parts.next() {
+        Some("summary") => "汇总表",
+        _ => "申报表",
+    };
+    let version = match parts.next() {
+        Some("stamped") => "盖章版",
+        _ => "Word版",
+    };
+    match parts.next() {
+        Some(p) => format!("{form}{version}[{p}]"),
+        None => format!("{form}{version}"),
+    }
+}

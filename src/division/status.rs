@@ -1,0 +1,230 @@
+//! `shenbao status`: where the call stands today, in one screen.
+
+use super::units::{self, Standing, UnitView};
+use super::{local_time, print_json, verdict_zh, with_store};
+use crate::config::Config;
+use crate::store::Store;
+use chrono::Utc;
+use serde::Serialize;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// A message that needs a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attention {
+    /// The message's row (for `shenbao show`).
+    pub message: Option<i64>,
+    /// Arrival or creation time (stored form).
+    pub at: String,
+    /// Who wrote or who the reply was for.
+    pub who: String,
+    /// Subject, when known.
+    pub subject: String,
+    /// Why it needs a person.
+    pub why: String,
+}
+
+/// The whole status.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    /// The call's deadline (RFC 3339).
+    pub deadline: String,
+    /// Whole days left until the deadline (negative once past).
+    pub days_left: i64,
+    /// Judged messages by verdict, plus `failed` for messages that could not be processed.
+    pub messages: Vec<(String, i64)>,
+    /// Every unit with its standing.
+    pub units: Vec<UnitView>,
+    /// Messages failed, replies held, failed or bounced.
+    pub problems: Vec<Attention>,
+    /// Human messages that got no automatic reply (questions): staff answer them.
+    pub questions: Vec<Attention>,
+    /// Replies waiting to be sent.
+    pub outbox_queued: i64,
+    /// When the oldest of them was queued.
+    pub outbox_oldest: Option<String>,
+    /// When the daemon last reached the mailbox.
+    pub last_contact: Option<String>,
+}
+
+type AttentionRow = (Option<i64>, String, Option<String>, String, String);
+
+/// Reads the status from the record.
+pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
+    let pool = store.pool();
+    let mut messages: Vec<(String, i64)> =
+        sqlx::query_as("SELECT verdict, COUNT(*) FROM verdicts GROUP BY verdict ORDER BY verdict")
+            .fetch_all(pool)
+            .await?;
+    let (failed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM messages WHERE state = 'failed'")
+        .fetch_one(pool)
+        .await?;
+    if failed > 0 {
+        messages.push(("failed".into(), failed));
+    }
+    let attention = |rows: Vec<AttentionRow>| {
+        rows.into_iter()
+            .map(|(message, at, who, subject, why)| Attention {
+                message,
+                at,
+                who: who.unwrap_or_default(),
+                subject,
+                why,
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut problems = attention(
+        sqlx::query_as(
+            "SELECT id, arrival, sender, subject, '无法处理：' || COALESCE(failure, '') \
+             FROM messages WHERE state = 'failed' ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await?,
+    );
+    problems.extend(attention(
+        sqlx::query_as(
+            "SELECT message_id, created_at, recipient, COALESCE(subject, ''), \
+             CASE state WHEN 'held' THEN '回复已扣留：' WHEN 'failed' THEN '回复发送失败：' \
+             ELSE '回复被退信：' END || COALESCE(last_error, '') \
+             FROM outbox WHERE state IN ('held', 'failed', 'undelivered') ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await?,
+    ));
+    let questions = attention(
+        sqlx::query_as(
+            "SELECT m.id, m.arrival, m.sender, m.subject, COALESCE(v.ignored_reason, '') \
+             FROM verdicts v JOIN messages m ON m.id = v.message_id \
+             WHERE v.verdict = 'ignored' AND v.ignored_reason NOT LIKE '自动邮件%' \
+             AND v.ignored_reason <> '本邮箱自身发出的邮件' \
+             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id) ORDER BY m.id",
+        )
+        .fetch_all(pool)
+        .await?,
+    );
+    let (outbox_queued, outbox_oldest): (i64, Option<String>) =
+        sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state = 'queued'")
+            .fetch_one(pool)
+            .await?;
+    let deadline = cfg.campaign.deadline;
+    let left = deadline.signed_duration_since(Utc::now());
+    // Whole days, rounded up while time remains: "1 day left" until the last day is over.
+    let days_left = (left.num_seconds() as f64 / 86_400.0).ceil() as i64;
+    Ok(Status {
+        deadline: deadline.to_rfc3339(),
+        days_left,
+        messages,
+        units: units::load(store, cfg).await?,
+        problems,
+        questions,
+        outbox_queued,
+        outbox_oldest,
+        last_contact: store.daemon_fact("last_contact").await?,
+    })
+}
+
+/// `shenbao status [--json]`.
+pub fn command(config: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
+    with_store(config, |cfg, store| async move {
+        let s = load(&store, &cfg).await?;
+        if json {
+            print_json(&s)?;
+        } else {
+            print!("{}", render(&s, &cfg));
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// The status as the division reads it.
+pub fn render(s: &Status, cfg: &Config) -> String {
+    let mut out = format!("{} 申报情况\n", cfg.campaign.name);
+    let deadline = local_time(&s.deadline, cfg);
+    if s.days_left > 0 {
+        out += &format!("截止时间：{deadline}（剩余 {} 天）\n", s.days_left);
+    } else {
+        out += &format!("截止时间：{deadline}（已截止）\n");
+    }
+    out += "\n邮件：";
+    if s.messages.is_empty() {
+        out += "尚未收到邮件";
+    }
+    let counts: Vec<String> = s
+        .messages
+        .iter()
+        .map(|(v, n)| format!("{} {n} 封", verdict_zh(v)))
+        .collect();
+    out += &counts.join("，");
+    out += "\n";
+    let of = |st: Standing| s.units.iter().filter(move |u| u.standing == st);
+    let expected = s.units.iter().filter(|u| u.expected).count();
+    out += &format!(
+        "\n推荐单位：应报 {expected} 家，已受理 {} 家，材料不全 {} 家，未提交 {} 家\n",
+        of(Standing::Accepted).count() + of(Standing::AcceptedWithProblems).count(),
+        of(Standing::Incomplete).count(),
+        of(Standing::NotSubmitted).count()
+    );
+    let incomplete: Vec<&UnitView> = s
+        .units
+        .iter()
+        .filter(|u| {
+            matches!(
+                u.standing,
+                Standing::Incomplete | Standing::AcceptedWithProblems
+            )
+        })
+        .collect();
+    if !incomplete.is_empty() {
+        out += "  材料不全或需补正：\n";
+        for u in incomplete {
+            let codes: Vec<&str> = u.missing.iter().map(|m| m.code.as_str()).collect();
+            out += &format!(
+                "    {}（{}，{} 个问题：{}）\n",
+                u.name,
+                u.standing.zh(),
+                u.missing.len(),
+                codes.join("、")
+            );
+        }
+    }
+    let absent: Vec<&str> = of(Standing::NotSubmitted)
+        .map(|u| u.name.as_str())
+        .collect();
+    if !absent.is_empty() {
+        out += &format!("  未提交：{}\n", absent.join("、"));
+    }
+    section(&mut out, "需人工处理", &s.problems, cfg);
+    section(
+        &mut out,
+        "未自动答复的咨询邮件（请工作人员答复）",
+        &s.questions,
+        cfg,
+    );
+    out += &format!("\n发件箱：待发送 {} 封", s.outbox_queued);
+    if let Some(t) = &s.outbox_oldest {
+        out += &format!("，最早 {}", local_time(t, cfg));
+    }
+    out += "\n";
+    match &s.last_contact {
+        Some(t) => out += &format!("最近一次连上邮箱：{}\n", local_time(t, cfg)),
+        None => out += "最近一次连上邮箱：无记录（守护进程尚未运行）\n",
+    }
+    out
+}
+
+fn section(out: &mut String, title: &str, items: &[Attention], cfg: &Config) {
+    if items.is_empty() {
+        return;
+    }
+    *out += &format!("\n{title}：{} 项\n", items.len());
+    for a in items {
+        let id = a.message.map(|m| format!("#{m} ")).unwrap_or_default();
+        *out += &format!(
+            "  {id}{} {} “{}”：{}\n",
+            local_time(&a.at, cfg),
+            a.who,
+            a.subject,
+            a.why
+        );
+    }
+}

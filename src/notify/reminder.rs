@@ -1,0 +1,88 @@
+//! The reminder (催报提醒) to a unit that has not submitted, or whose materials are not yet
+//! complete: what is still missing and the deadline, politely, as one RFC 5322 message.
+
+use super::compose::{ReplyContext, cn_time, one_line, reply_message_id, usable_address};
+use super::mime;
+use crate::config::Campaign;
+
+/// What the reminder says.
+#[derive(Debug, Clone)]
+pub struct Reminder<'a> {
+    /// The unit's name.
+    pub unit: &'a str,
+    /// Nothing received yet (else: received, not complete).
+    pub not_submitted: bool,
+    /// What it still has to send or fix, one item per line (the problems' own words).
+    pub missing: &'a [String],
+}
+
+/// A composed reminder.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    /// Decoded subject.
+    pub subject: String,
+    /// `Message-ID` without brackets (the reply format, so bounces find the row).
+    pub message_id: String,
+    /// The whole message.
+    pub raw: Vec<u8>,
+}
+
+/// The reminder to `to`; None when the address cannot be used in a header.
+pub fn compose(
+    r: &Reminder<'_>,
+    to: &str,
+    campaign: &Campaign,
+    ctx: &ReplyContext,
+) -> Option<Composed> {
+    if !usable_address(to) {
+        return None;
+    }
+    let unit = one_line(r.unit);
+    let name = one_line(&campaign.name);
+    let subject = format!("【催报提醒】{name} — {unit}");
+    let tz = campaign.deadline.timezone();
+    let today = ctx.now.with_timezone(&tz);
+    let days = ((campaign.deadline - ctx.now).num_hours().max(0) as u64).div_ceil(24);
+    let mut text = format!(
+        "{unit}：\n\n您好！{name}的申报截止时间为{}（还有约 {days} 天）。\n\n",
+        cn_time(campaign.deadline)
+    );
+    if r.not_submitted {
+        text += &format!(
+            "截至{}，本邮箱尚未收到贵单位的申报材料。请按通知要求，将每个项目的《立项申报表》（附件1）和本单位的《立项申报汇总表》（附件2），各附盖章扫描版和Word版，发送至 {}。\n",
+            today.format("%Y年%-m月%-d日 %H:%M"),
+            campaign.mailbox
+        );
+    } else {
+        text += "贵单位已报送的申报材料尚不完整，还需：\n";
+        for (i, m) in r.missing.iter().enumerate() {
+            text += &format!("  {}. {}\n", i + 1, one_line(m));
+        }
+        text += "\n请补齐后回复本邮箱，补充的材料会与此前报送的材料合并审核。\n";
+    }
+    text += "\n如已在近期报送，请忽略本提醒。本邮件由系统自动发送，每个单位每天至多一封。\n\n";
+    let office = one_line(&ctx.from_name);
+    text += &format!("{office}\n{}\n", today.format("%Y年%-m月%-d日"));
+    let html = format!(
+        "<html><body><pre style=\"font-family:sans-serif;white-space:pre-wrap\">{}</pre></body></html>",
+        mime::escape_html(&text)
+    );
+    let message_id = reply_message_id(ctx.row_id, &ctx.domain);
+    let mut from = mime::header_words(&office);
+    from.push(format!("<{}>", ctx.from_address));
+    let mut h = mime::header("From", &from);
+    h += &mime::header("To", &[format!("<{to}>")]);
+    h += &mime::header("Subject", &mime::header_words(&subject));
+    h += &mime::header("Date", &[ctx.now.to_rfc2822()]);
+    h += &mime::header("Message-ID", &[format!("<{message_id}>")]);
+    // Sent on the division's initiative, not in answer: RFC 3834's auto-generated.
+    h += "Auto-Submitted: auto-generated\r\n";
+    h += "X-Auto-Response-Suppress: All\r\n";
+    let boundary = format!("=_shenbao_{}_alt", ctx.row_id);
+    let raw = mime::alternative(&h, &boundary, &text, &html);
+    Some(Composed {
+        subject,
+        message_id,
+        raw,
+    })
+}

@@ -1,0 +1,36 @@
+//! One writer per data directory: the daemon holds `shenbao.lock` while it runs, and commands
+//! that rewrite the record (`reprocess`) refuse to run beside it, since the daemon's judge
+//! state would no longer match the record.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::Path;
+
+/// The held lock; released when dropped (or when the process ends, however it ends).
+#[derive(Debug)]
+pub struct DataLock {
+    /// The open lock file: the OS lock lives as long as the handle.
+    _file: File,
+}
+
+impl DataLock {
+    /// Takes the lock of `data_dir`; `Ok(None)` when another process holds it.
+    pub fn try_acquire(data_dir: &Path) -> anyhow::Result<Option<DataLock>> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            anyhow::anyhow!("cannot create data directory {}: {e}", data_dir.display())
+        })?;
+        let path = data_dir.join("shenbao.lock");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(DataLock { _file: file })),
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(e)) => {
+                Err(anyhow::anyhow!("cannot lock {}: {e}", path.display()))
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Rewriting the record from the archived raw messages (`shenbao reprocess`): one transaction
+//! clears everything derived from judging (attachments, units, materials, forms, problems,
+//! verdicts) and writes each message's judgement again. Messages, replies sent, receipt numbers
+//! issued, reminders and the mailbox position stay. A dry run rolls the transaction back.
+
+use super::Store;
+use super::judgement::{self, queue_reply};
+use super::record::{Composer, Reply};
+use crate::message::Email;
+use crate::verdict::{Outcome, Unit};
+use chrono::{DateTime, FixedOffset};
+use sqlx::{Sqlite, Transaction};
+
+/// A recorded message and what was recorded of it, to judge it again and compare.
+#[derive(Debug, Clone)]
+pub struct Archived {
+    /// Row id: the order of processing.
+    pub id: i64,
+    /// Archived raw message, relative to the data directory (None when never archived, e.g.
+    /// over the size limit: such a message stays as it is).
+    pub raw_path: Option<String>,
+    /// Arrival time the deadline is checked against.
+    pub arrival: DateTime<FixedOffset>,
+    /// `judged` or `failed`.
+    pub state: String,
+    /// Verdict recorded (None when failed).
+    pub verdict: Option<String>,
+    /// Receipt recorded.
+    pub receipt: Option<String>,
+    /// Problem codes recorded, sorted.
+    pub codes: Vec<String>,
+    /// Key of the unit it was counted for.
+    pub unit_key: Option<String>,
+}
+
+type Row = (
+    i64,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+impl Store {
+    /// Every recorded message, in processing order.
+    pub async fn archived(&self) -> anyhow::Result<Vec<Archived>> {
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT m.id, m.raw_path, m.arrival, m.state, v.verdict, v.receipt, u.key, \
+             (SELECT group_concat(code, ',') FROM problems p WHERE p.message_id = m.id) \
+             FROM messages m LEFT JOIN verdicts v ON v.message_id = m.id \
+             LEFT JOIN units u ON u.id = m.unit_id ORDER BY m.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(id, raw_path, arrival, state, verdict, receipt, unit_key, codes)| {
+                    let arrival = DateTime::parse_from_rfc3339(&arrival)
+                        .map_err(|e| anyhow::anyhow!("message {id}: bad arrival {arrival}: {e}"))?;
+                    let mut codes: Vec<String> = codes
+                        .map(|c| c.split(',').map(str::to_string).collect())
+                        .unwrap_or_default();
+                    codes.sort();
+                    Ok(Archived {
+                        id,
+                        raw_path,
+                        arrival,
+                        state,
+                        verdict,
+                        receipt,
+                        codes,
+                        unit_key,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Starts a rebuild: the derived tables are cleared inside the returned transaction.
+    pub async fn rebuild(&self) -> anyhow::Result<Rebuild> {
+        let mut tx = self.pool.begin().await?;
+        for sql in [
+            "DELETE FROM unit_materials",
+            "DELETE FROM problems",
+            "DELETE FROM applications",
+            "DELETE FROM summary_rows",
+            "DELETE FROM verdicts",
+            "DELETE FROM attachments",
+            "UPDATE messages SET unit_id = NULL",
+            "DELETE FROM units",
+        ] {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
+        Ok(Rebuild {
+            store: self.clone(),
+            tx,
+        })
+    }
+}
+
+/// A rebuild in progress.
+pub struct Rebuild {
+    /// For the data directory (attachment copies).
+    store: Store,
+    /// Everything happens in it: all or nothing.
+    tx: Transaction<'static, Sqlite>,
+}
+
+impl Rebuild {
+    /// Records message `message` as judged now; returns the outcome as JSON.
+    pub async fn judged(
+        &mut self,
+        message: i64,
+        email: &Email,
+        outcome: &Outcome,
+        unit: Option<&Unit>,
+    ) -> anyhow::Result<String> {
+        let files = self.store.archive_files(email)?;
+        sqlx::query("UPDATE messages SET state = 'judged', failure = NULL WHERE id = ?")
+            .bind(message)
+            .execute(&mut *self.tx)
+            .await?;
+        judgement::write(&mut self.tx, message, email, outcome, unit, &files).await
+    }
+
+    /// Records that message `message` could not be processed this time.
+    pub async fn failed(&mut self, message: i64, failure: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE messages SET state = 'failed', failure = ? WHERE id = ?")
+            .bind(failure)
+            .bind(message)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Queues a reply to message `message` (asked for with `--reply`).
+    pub async fn queue_reply(
+        &mut self,
+        message: i64,
+        reply: &Reply,
+        composer: Composer<'_>,
+        outcome_json: &str,
+    ) -> anyhow::Result<i64> {
+        queue_reply(&mut self.tx, Some(message), reply, composer, outcome_json).await
+    }
+
+    /// Holds a reply whose sender failed the check, as the daemon does.
+    pub async fn hold(&mut self, reply: i64, why: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE outbox SET state = 'held', last_error = ? WHERE id = ?")
+            .bind(why)
+            .bind(reply)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Keeps everything written.
+    pub async fn commit(self) -> anyhow::Result<()> {
+        Ok(self.tx.commit().await?)
+    }
+
+    /// Leaves the record as it was (a dry run).
+    pub async fn rollback(self) -> anyhow::Result<()> {
+        Ok(self.tx.rollback().await?)
+    }
+}

@@ -1,0 +1,59 @@
+//! Reminders (`shenbao remind`): queued in the outbox like replies, but answering no message,
+//! and remembered per unit, day and address so that a unit hears at most once a day.
+
+use super::judgement::queue_reply;
+use super::record::{Composer, Reply};
+use super::{Store, now};
+
+impl Store {
+    /// Whether `unit_key` was reminded on `day` (YYYY-MM-DD in the campaign's time zone).
+    pub async fn reminded(&self, unit_key: &str, day: &str) -> anyhow::Result<bool> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM reminders WHERE unit_key = ? AND day = ? LIMIT 1")
+                .bind(unit_key)
+                .bind(day)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.is_some())
+    }
+
+    /// Queues one reminder per address of a unit, with the record that it was sent today, in
+    /// one transaction; returns the outbox rows.
+    pub async fn queue_reminders(
+        &self,
+        (unit_key, unit_name): (&str, &str),
+        day: &str,
+        recipients: &[String],
+        missing: &[String],
+        composer: &dyn Fn(&str, i64) -> Option<super::Composed>,
+    ) -> anyhow::Result<Vec<i64>> {
+        let mut tx = self.pool.begin().await?;
+        let missing_json = serde_json::to_string(missing)?;
+        let outcome = serde_json::json!({ "unit": unit_name, "missing": missing }).to_string();
+        let mut rows = Vec::with_capacity(recipients.len());
+        for to in recipients {
+            let reply = Reply {
+                recipient: to.clone(),
+                kind: "reminder",
+            };
+            let compose = |row: i64| composer(to, row);
+            let id = queue_reply(&mut tx, None, &reply, &compose as Composer<'_>, &outcome).await?;
+            sqlx::query(
+                "INSERT INTO reminders (unit_key, unit_name, day, recipient, missing, outbox_id, \
+                 created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(unit_key)
+            .bind(unit_name)
+            .bind(day)
+            .bind(to)
+            .bind(&missing_json)
+            .bind(id)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            rows.push(id);
+        }
+        tx.commit().await?;
+        Ok(rows)
+    }
+}
