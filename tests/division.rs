@@ -1,0 +1,383 @@
+//! The division's commands after a realistic sequence of submissions through the real mail
+//! stack: four expected units, submissions APPENDed to Dovecot, the daemon reading them over
+//! IMAPS and answering through Postfix; then `status`, `list`, `show`, `export`, `remind` and
+//! `reprocess` run as the binary, and the senders' mailboxes read back over IMAP.
+
+mod common;
+#[path = "support/mailstack/mod.rs"]
+mod mailstack;
+
+use common::*;
+use mailstack::MailStack;
+use serde_json::Value;
+use shenbao::config::Config;
+use shenbao::daemon::Daemon;
+use shenbao::daemon::shutdown::Shutdown;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+const OFFICE: &str = "scjgzlfzc@tj.gov.cn";
+const PW: &str = "Division-Pw-4821";
+const HP: (&str, &str) = ("和平区市场监管局", "hp@units.test");
+const HX: (&str, &str) = ("河西区市场监管局", "hx@units.test");
+const HD: (&str, &str) = ("河东区市场监管局", "hd@units.test");
+const NK: (&str, &str) = ("南开区市场监管局", "nk@units.test");
+
+/// The configuration file, as an admin would write it.
+fn toml(s: &MailStack, dir: &Path, deadline: &str, late: &str) -> String {
+    let units: String = [HP, HX, HD, NK]
+        .iter()
+        .map(|(n, a)| format!("[[campaign.units]]\nname = \"{n}\"\naddresses = [\"{a}\"]\n\n"))
+        .collect();
+    format!(
+        r#"[campaign]
+name = "2023年天津市质量攻关项目"
+mailbox = "{OFFICE}"
+deadline = "{deadline}"
+late_policy = "{late}"
+receipt_prefix = "ZLGG2023-"
+
+{units}[mailbox]
+kind = "imap"
+
+[mailbox.imap]
+host = "localhost"
+port = {imap}
+tls = "implicit"
+user = "{OFFICE}"
+password_file = "{pw}"
+ca_file = "{ca}"
+
+[storage]
+data_dir = "{data}"
+
+[outbox]
+kind = "smtp"
+
+[smtp]
+host = "localhost"
+port = {smtp}
+tls = "starttls"
+user = "{OFFICE}"
+password_file = "{pw}"
+ca_file = "{ca}"
+"#,
+        imap = s.imap_port(),
+        smtp = s.smtp_port(),
+        pw = dir.join("pw").display(),
+        ca = s.ca_file().display(),
+        data = dir.join("data").display(),
+    )
+}
+
+/// Runs the binary with `--config file`; returns (exit code, stdout, stderr).
+fn shenbao(config: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_shenbao"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(config: &Path, args: &[&str]) -> Value {
+    let (code, out, err) = shenbao(config, args);
+    assert_eq!(code, 0, "{args:?} failed: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}"))
+}
+
+fn at(minutes: i64) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339("2023-04-20T09:00:00+08:00").unwrap()
+        + chrono::Duration::minutes(minutes)
+}
+
+/// The submissions, in arrival order: 和平 complete at once; 河西 without its stamped summary,
+/// then the stamped summary; 河东 one Word form only; 和平 a question; 南开 nothing.
+fn submit(s: &MailStack) {
+    let hp_forms = [Form::new(0, HP.0), Form::new(1, HP.0)];
+    let hp = complete_submission(HP.0, &hp_forms);
+    let hx_forms = [Form::new(2, HX.0)];
+    let hx = complete_submission(HX.0, &hx_forms);
+    let (hx_stamped_summary, hx_rest): (Vec<_>, Vec<_>) = hx
+        .into_iter()
+        .partition(|(n, _)| n.contains("汇总表（盖章）"));
+    let hd_form = Form::new(3, HD.0);
+    let mails = [
+        email(HP.1, "和平区质量攻关项目申报", "请查收。", &refs(&hp)),
+        email(HX.1, "河西区申报材料", "请查收。", &refs(&hx_rest)),
+        email(
+            HD.1,
+            "河东区申报",
+            "附件为申报表。",
+            &[("附件1：申报表.docx", application_docx(&hd_form))],
+        ),
+        email(
+            HX.1,
+            "河西区补交汇总表盖章版",
+            "补交。",
+            &refs(&hx_stamped_summary),
+        ),
+        email(HP.1, "咨询", "请问项目类型可以选两个吗？", &[]),
+    ];
+    for (i, m) in mails.iter().enumerate() {
+        s.append(OFFICE, "INBOX", m, at(i as i64 * 10)).unwrap();
+    }
+}
+
+fn run_daemon(cfg: &Config) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut d = Daemon::open(cfg.clone()).await.unwrap();
+        let stats = d.run(true, Shutdown::never()).await.unwrap();
+        assert_eq!(stats.judged, 5, "{stats:?}");
+        d.close().await;
+    });
+}
+
+struct Work(PathBuf);
+
+impl Drop for Work {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn division_commands_after_a_realistic_sequence() {
+    require_mailstack!();
+    let users: Vec<(&str, &str)> = [(OFFICE, PW), (HP.1, PW), (HX.1, PW), (HD.1, PW), (NK.1, PW)]
+        .into_iter()
+        .collect();
+    let s = MailStack::start(&users).unwrap();
+    let work = Work(std::env::temp_dir().join(format!("shenbao-division-{}", std::process::id())));
+    let _ = std::fs::remove_dir_all(&work.0);
+    std::fs::create_dir_all(&work.0).unwrap();
+    std::fs::write(work.0.join("pw"), PW).unwrap();
+    let conf = work.0.join("shenbao.toml");
+    std::fs::write(
+        &conf,
+        toml(&s, &work.0, "2099-06-30T17:00:00+08:00", "warn"),
+    )
+    .unwrap();
+    let cfg = Config::load(Some(&conf)).unwrap();
+
+    submit(&s);
+    run_daemon(&cfg);
+    // 和平 and 河西 twice, 河东 once; the question gets no reply.
+    for (user, n) in [(HP.1, 1), (HX.1, 2), (HD.1, 1)] {
+        s.wait_for_messages(user, "INBOX", n, Duration::from_secs(30))
+            .unwrap();
+    }
+
+    // status: counts, who is missing, the question for staff.
+    let st = json(&conf, &["status", "--json"]);
+    let standing = |name: &str| {
+        st["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"] == name)
+            .map(|u| u["standing"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(standing(HP.0), "accepted");
+    assert_eq!(standing(HX.0), "accepted");
+    assert_eq!(standing(HD.0), "incomplete");
+    assert_eq!(standing(NK.0), "not_submitted");
+    assert_eq!(st["questions"].as_array().unwrap().len(), 1, "{st}");
+    assert_eq!(st["outbox_queued"], 0);
+    assert!(st["last_contact"].is_string());
+    let (code, text, _) = shenbao(&conf, &["status"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("未提交：南开区市场监管局"), "{text}");
+    assert!(
+        text.contains("应报 4 家，已受理 2 家，材料不全 1 家，未提交 1 家"),
+        "{text}"
+    );
+    assert!(text.contains("请问") || text.contains("咨询"), "{text}");
+
+    // list with filters.
+    let hx = json(&conf, &["list", "--unit", "河西", "--json"]);
+    assert_eq!(hx.as_array().unwrap().len(), 2);
+    assert_eq!(hx[0]["verdict"], "rejected");
+    assert_eq!(hx[1]["verdict"], "accepted");
+    let accepted = json(&conf, &["list", "--verdict", "已受理", "--json"]);
+    assert_eq!(accepted.as_array().unwrap().len(), 2);
+    let later = json(&conf, &["list", "--since", "2023-04-20 09:25", "--json"]);
+    assert_eq!(later.as_array().unwrap().len(), 2);
+    let (code, _, err) = shenbao(&conf, &["list", "--verdict", "maybe"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("不认识的结论"), "{err}");
+
+    // show by receipt number and by name.
+    let hp = json(&conf, &["show", "ZLGG2023-001", "--json"]);
+    assert_eq!(hp["unit"]["name"], HP.0);
+    assert_eq!(hp["emails"].as_array().unwrap().len(), 1);
+    assert_eq!(hp["materials"]["projects"].as_array().unwrap().len(), 2);
+    assert!(
+        hp["replies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "receipt" && r["state"] == "sent")
+    );
+    let hx_shown = json(&conf, &["show", "河西区", "--json"]);
+    let history = hx_shown["history"].as_array().unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|h| h["slot"] == "summary/stamped" && h["current"] == true)
+    );
+    let (_, text, _) = shenbao(&conf, &["show", "河东区市场监管局"]);
+    assert!(
+        text.contains("材料不全") && text.contains("版本记录"),
+        "{text}"
+    );
+
+    remind(&s, &conf);
+    reprocess(&s, &work.0, &conf);
+}
+
+/// `remind`: only 河东 (incomplete) and 南开 (nothing sent) hear from us, once a day.
+fn remind(s: &MailStack, conf: &Path) {
+    let dry = json(conf, &["remind", "--dry-run", "--json"]);
+    let names: Vec<&str> = dry["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [HD.0, NK.0]);
+    assert_eq!(s.messages(NK.1, "INBOX").unwrap().len(), 0);
+    let sent = json(conf, &["remind", "--json"]);
+    assert_eq!(sent["delivered"], 2, "{sent}");
+    let nk = s
+        .wait_for_messages(NK.1, "INBOX", 1, Duration::from_secs(30))
+        .unwrap();
+    let hd = s
+        .wait_for_messages(HD.1, "INBOX", 2, Duration::from_secs(30))
+        .unwrap();
+    let parsed = mail_parser::MessageParser::default().parse(&hd[1]).unwrap();
+    assert!(parsed.subject().unwrap().contains("催报提醒"));
+    let body = parsed.body_text(0).unwrap();
+    assert!(body.contains("尚不完整"), "{body}");
+    let parsed = mail_parser::MessageParser::default().parse(&nk[0]).unwrap();
+    assert!(
+        parsed
+            .body_text(0)
+            .unwrap()
+            .contains("尚未收到贵单位的申报材料")
+    );
+    assert_eq!(
+        parsed.header_raw("Auto-Submitted").map(str::trim),
+        Some("auto-generated")
+    );
+    // Again today: nothing more.
+    let again = json(conf, &["remind", "--json"]);
+    assert!(
+        again["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["outcome"] == "already_today")
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(s.messages(NK.1, "INBOX").unwrap().len(), 1);
+    assert_eq!(s.messages(HP.1, "INBOX").unwrap().len(), 1);
+    assert_eq!(s.messages(HX.1, "INBOX").unwrap().len(), 2);
+}
+
+/// `reprocess --all` after the rule change "late mail is rejected, deadline 20 April 09:15":
+/// the verdicts change, receipt numbers stay issued, nobody gets mail.
+fn reprocess(s: &MailStack, dir: &Path, conf: &Path) {
+    let outbox_before = json(conf, &["list", "--json"]);
+    let strict = dir.join("strict.toml");
+    std::fs::write(&strict, toml(s, dir, "2023-04-20T09:15:00+08:00", "reject")).unwrap();
+    // Refused while the daemon holds the data directory.
+    let cfg = Config::load(Some(&strict)).unwrap();
+    let lock = shenbao::store::DataLock::try_acquire(&cfg.storage.data_dir).unwrap();
+    let (code, _, err) = shenbao(&strict, &["reprocess", "--all"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("守护进程正在运行"), "{err}");
+    drop(lock);
+
+    let dry = json(&strict, &["reprocess", "--all", "--dry-run", "--json"]);
+    assert!(!dry["changes"].as_array().unwrap().is_empty());
+    assert_eq!(
+        json(conf, &["list", "--verdict", "accepted", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let r = json(&strict, &["reprocess", "--all", "--json"]);
+    assert_eq!(r["messages"], 5);
+    let changed: Vec<i64> = r["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["message"].as_i64().unwrap())
+        .collect();
+    // 河西's second email (09:30) is late now, and so is 河东's; 和平 (09:00) is not.
+    assert!(changed.contains(&4), "{r}");
+    assert!(!changed.contains(&1), "{r}");
+    assert!(r["replies"].as_array().unwrap().is_empty());
+    let hx = json(&strict, &["list", "--unit", HX.0, "--json"]);
+    assert_eq!(hx[1]["verdict"], "rejected");
+    assert!(
+        hx[1]["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "late_submission")
+    );
+    let st = json(&strict, &["status", "--json"]);
+    let hx_unit = st["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == HX.0)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        hx_unit["receipt"], "ZLGG2023-002",
+        "an issued number stays issued"
+    );
+    // No reply was sent, none queued.
+    assert_eq!(st["outbox_queued"], 0);
+    let after = json(&strict, &["list", "--json"]);
+    let replies = |v: &Value| -> usize {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["replies"].as_array().unwrap().len())
+            .sum()
+    };
+    assert_eq!(replies(&after), replies(&outbox_before));
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(s.messages(HX.1, "INBOX").unwrap().len(), 2);
+
+    // Back to the old rules, one message, with a reply: 河西 hears again.
+    let r = json(conf, &["reprocess", "4", "--reply", "--json"]);
+    assert_eq!(r["changes"].as_array().unwrap().len(), 1, "{r}");
+    assert_eq!(r["replies"].as_array().unwrap().len(), 1, "{r}");
+    s.wait_for_messages(HX.1, "INBOX", 3, Duration::from_secs(30))
+        .unwrap();
+    assert_eq!(
+        json(conf, &["list", "--verdict", "accepted", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
