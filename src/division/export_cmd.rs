@@ -1,0 +1,142 @@
+//! `shenbao export --out DIR`: the record's current state → [`export::ExportUnit`]s → the
+//! city-wide workbook and each unit's files ([`export::export`] does the writing).
+
+use super::export::{self, ExportFile, ExportProject, ExportUnit};
+use super::progress::Progress;
+use super::units::{self, UnitView};
+use super::{print_json, with_store};
+use crate::forms::summary::SummaryRow;
+use crate::forms::value::name_key;
+use crate::store::Store;
+use crate::verdict::materials::{FileRef, Project};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Current files of a unit: (file name, container, archived path relative to the data dir).
+type Current = Vec<(String, Option<String>, String)>;
+
+async fn current_files(store: &Store, unit: i64) -> anyhow::Result<Current> {
+    Ok(sqlx::query_as(
+        "SELECT um.file_name, um.container, a.path FROM unit_materials um \
+         JOIN attachments a ON a.id = um.attachment_id WHERE um.unit_id = ? AND um.current = 1",
+    )
+    .bind(unit)
+    .fetch_all(store.pool())
+    .await?)
+}
+
+fn file(store: &Store, current: &Current, f: &FileRef) -> Option<ExportFile> {
+    current
+        .iter()
+        .find(|(n, c, _)| *n == f.name && *c == f.container)
+        .map(|(_, _, path)| ExportFile {
+            path: store.data_dir().join(path),
+            name: f.name.clone(),
+        })
+}
+
+/// Whether a summary row is about this project: same enterprise (code or name), and the same
+/// project name when the enterprise has several.
+fn row_matches(row: &SummaryRow, p: &Project, strict: bool) -> bool {
+    let a = &p.app;
+    let enterprise = (!row.credit_code.is_empty() && row.credit_code == a.credit_code)
+        || (!row.enterprise_name.is_empty()
+            && name_key(&row.enterprise_name) == name_key(&a.enterprise_name));
+    enterprise && (!strict || name_key(&row.project_name) == name_key(&a.project_name))
+}
+
+/// A unit's projects in the order of its summary, then forms the summary does not list, then
+/// summary rows no form was received for.
+fn projects(store: &Store, u: &UnitView, current: &Current) -> Vec<ExportProject> {
+    let m = &u.materials;
+    let rows: Vec<SummaryRow> = m
+        .summary
+        .as_ref()
+        .map(|(_, s)| s.rows.clone())
+        .unwrap_or_default();
+    let mut used = vec![false; m.projects.len()];
+    let mut out = Vec::new();
+    let project = |p: &Project, row: Option<SummaryRow>| {
+        let received = [Some(&p.word), p.stamped.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|f| f.received)
+            .max();
+        ExportProject {
+            row,
+            app: Some(p.app.clone()),
+            word: file(store, current, &p.word),
+            stamped: p.stamped.as_ref().and_then(|s| file(store, current, s)),
+            received,
+        }
+    };
+    for row in rows {
+        let pick = [true, false].into_iter().find_map(|strict| {
+            m.projects
+                .iter()
+                .enumerate()
+                .position(|(i, p)| !used[i] && row_matches(&row, p, strict))
+        });
+        match pick {
+            Some(i) => {
+                used[i] = true;
+                out.push(project(&m.projects[i], Some(row)));
+            }
+            None => out.push(ExportProject {
+                row: Some(row),
+                app: None,
+                word: None,
+                stamped: None,
+                received: m.summary.as_ref().map(|(f, _)| f.received),
+            }),
+        }
+    }
+    for (i, p) in m.projects.iter().enumerate() {
+        if !used[i] {
+            out.push(project(p, None));
+        }
+    }
+    out
+}
+
+/// `shenbao export --out DIR [--json]`.
+pub fn command(config: Option<&Path>, out: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    with_store(config, |cfg, store| async move {
+        let mut units = Vec::new();
+        for u in units::load(&store, &cfg).await? {
+            let current = match u.id {
+                Some(id) => current_files(&store, id).await?,
+                None => Vec::new(),
+            };
+            let m = &u.materials;
+            units.push(ExportUnit {
+                name: u.name.clone(),
+                receipt: u.receipt.clone(),
+                status: u.standing.zh().to_string(),
+                projects: projects(&store, &u, &current),
+                summary_word: m.summary.as_ref().and_then(|(f, _)| file(&store, &current, f)),
+                summary_stamped: m
+                    .summary_stamped
+                    .as_ref()
+                    .and_then(|f| file(&store, &current, f)),
+            });
+        }
+        let title = format!("{}立项申报汇总表", cfg.campaign.name);
+        let progress = Progress::new();
+        progress.start(units.len() as u64, "导出");
+        let report = export::export(out, &title, &units, &|done, _| progress.set(done as u64))?;
+        progress.finish();
+        if json {
+            print_json(&report)?;
+        } else {
+            println!(
+                "已导出 {} 个单位、{} 个项目、{} 个文件：{}",
+                report.units,
+                report.projects,
+                report.files,
+                report.workbook.display()
+            );
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
