@@ -228,9 +228,18 @@ pub fn history_import(config: Option<&Path>, file: &Path) -> anyhow::Result<Exit
         .build()?;
     rt.block_on(async {
         let store = Store::open(&cfg.storage.data_dir).await?;
-        let added = store
-            .import_history(&projects, &file.display().to_string())
-            .await?;
+        // In batches, for the progress bar; each batch is idempotent (INSERT OR IGNORE).
+        let progress = crate::division::progress::Progress::new();
+        progress.start(projects.len() as u64, "导入历年项目");
+        let (mut added, mut done) = (0, 0);
+        for batch in projects.chunks(500) {
+            added += store
+                .import_history(batch, &file.display().to_string())
+                .await?;
+            done += batch.len() as u64;
+            progress.set(done);
+        }
+        progress.finish();
         store.close().await;
         eprintln!(
             "shenbao: {} past projects read, {added} new",
