@@ -222,7 +222,7 @@ pub fn render(s: &Shown, cfg: &Config) -> String {
             );
         }
     }
-    out += &super::show_materials::render(&s.materials);
+    out += &super::show_materials::render(&s.materials, *cfg.campaign.deadline.offset());
     out += &format!("\n尚待解决的问题（{} 项）：\n", u.missing.len());
     for m in &u.missing {
         out += &format!("  [{}] {}\n", m.code, m.message);

@@ -1,9 +1,11 @@
 //! A unit's current materials as `show` prints them: the forms read and the files that count.
 
 use crate::verdict::materials::{FileRef, Materials};
+use chrono::FixedOffset;
 
 /// The materials section of `show`.
-pub fn render(m: &Materials) -> String {
+pub fn render(m: &Materials, tz: FixedOffset) -> String {
+    let file = |f: &FileRef| describe(f, tz);
     let mut out = "\n现行材料：\n".to_string();
     match &m.summary {
         Some((f, s)) => {
@@ -47,13 +49,11 @@ pub fn render(m: &Materials) -> String {
     out
 }
 
-fn file(f: &FileRef) -> String {
+/// A file with where it was and when it came, in the campaign's time zone.
+fn describe(f: &FileRef, tz: FixedOffset) -> String {
+    let at = f.received.with_timezone(&tz).format("%m-%d %H:%M");
     match &f.container {
-        Some(c) => format!(
-            "{}（在 {c} 中，{}）",
-            f.name,
-            f.received.format("%m-%d %H:%M")
-        ),
-        None => format!("{}（{}）", f.name, f.received.format("%m-%d %H:%M")),
+        Some(c) => format!("{}（在 {c} 中，{at}）", f.name),
+        None => format!("{}（{at}）", f.name),
     }
 }

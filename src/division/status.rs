@@ -158,12 +158,18 @@ pub fn render(s: &Status, cfg: &Config) -> String {
     out += "\n";
     let of = |st: Standing| s.units.iter().filter(move |u| u.standing == st);
     let expected = s.units.iter().filter(|u| u.expected).count();
-    out += &format!(
-        "\n推荐单位：应报 {expected} 家，已受理 {} 家，材料不全 {} 家，未提交 {} 家\n",
-        of(Standing::Accepted).count() + of(Standing::AcceptedWithProblems).count(),
-        of(Standing::Incomplete).count(),
-        of(Standing::NotSubmitted).count()
-    );
+    let accepted = of(Standing::Accepted).count() + of(Standing::AcceptedWithProblems).count();
+    let incomplete = of(Standing::Incomplete).count();
+    if expected == 0 {
+        out += &format!(
+            "\n推荐单位（配置中未列出应报单位）：已受理 {accepted} 家，材料不全 {incomplete} 家\n"
+        );
+    } else {
+        out += &format!(
+            "\n推荐单位：应报 {expected} 家，已受理 {accepted} 家，材料不全 {incomplete} 家，未提交 {} 家\n",
+            of(Standing::NotSubmitted).count()
+        );
+    }
     let incomplete: Vec<&UnitView> = s
         .units
         .iter()
