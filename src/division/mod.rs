@@ -48,6 +48,20 @@ pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints `value` as JSON with `--json`, else as `text` renders it; a command's last step.
+pub(crate) fn emit<T: serde::Serialize>(
+    value: &T,
+    json: bool,
+    text: impl FnOnce(&T) -> String,
+) -> anyhow::Result<std::process::ExitCode> {
+    if json {
+        print_json(value)?;
+    } else {
+        print!("{}", text(value));
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
 /// A verdict as the division reads it.
 pub fn verdict_zh(verdict: &str) -> &'static str {
     match verdict {

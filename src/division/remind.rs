@@ -6,7 +6,7 @@
 //! next tick; otherwise this command delivers them itself.
 
 use super::units::{self, Standing, UnitView};
-use super::{print_json, with_store};
+use super::{emit, with_store};
 use crate::config::Config;
 use crate::notify::ReplyContext;
 use crate::notify::outbox::Delivery;
@@ -125,12 +125,7 @@ pub fn command(config: Option<&Path>, dry_run: bool, json: bool) -> anyhow::Resu
                 .deliver(&store)
                 .await?;
         }
-        if json {
-            print_json(&report)?;
-        } else {
-            print!("{}", render(&report));
-        }
-        Ok(ExitCode::SUCCESS)
+        emit(&report, json, |v| render(v))
     })
 }
 

@@ -9,7 +9,7 @@
 //! `--reply` nothing is sent: units were answered when their mail came.
 
 use super::progress::Progress;
-use super::{print_json, verdict_zh, with_store};
+use super::{emit, verdict_zh, with_store};
 use crate::config::Config;
 use crate::message::Email;
 use crate::notify::outbox::Delivery;
@@ -307,12 +307,7 @@ pub fn command(config: Option<&Path>, opts: Options, json: bool) -> anyhow::Resu
             let mut delivery = Delivery::new(&cfg, store.data_dir())?;
             report.delivered = delivery.deliver(&store).await?;
         }
-        if json {
-            print_json(&report)?;
-        } else {
-            print!("{}", render(&report));
-        }
-        Ok(ExitCode::SUCCESS)
+        emit(&report, json, |v| render(v))
     })
 }
 

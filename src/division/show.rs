@@ -4,7 +4,7 @@
 
 use super::list::{self, Entry, Filter};
 use super::units::{self, UnitView};
-use super::{local_time, print_json, reply_zh, verdict_zh, with_store};
+use super::{emit, local_time, reply_zh, verdict_zh, with_store};
 use crate::config::Config;
 use crate::store::Store;
 use serde::Serialize;
@@ -181,12 +181,7 @@ pub async fn load(store: &Store, cfg: &Config, what: &str) -> anyhow::Result<Sho
 pub fn command(config: Option<&Path>, what: &str, json: bool) -> anyhow::Result<ExitCode> {
     with_store(config, |cfg, store| async move {
         let shown = load(&store, &cfg, what).await?;
-        if json {
-            print_json(&shown)?;
-        } else {
-            print!("{}", render(&shown, &cfg));
-        }
-        Ok(ExitCode::SUCCESS)
+        emit(&shown, json, |v| render(v, &cfg))
     })
 }
 

@@ -1,7 +1,7 @@
 //! `shenbao status`: where the call stands today, in one screen.
 
 use super::units::{self, Standing, UnitView};
-use super::{local_time, print_json, verdict_zh, with_store};
+use super::{emit, local_time, verdict_zh, with_store};
 use crate::config::Config;
 use crate::store::Store;
 use chrono::Utc;
@@ -127,12 +127,7 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
 pub fn command(config: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
     with_store(config, |cfg, store| async move {
         let s = load(&store, &cfg).await?;
-        if json {
-            print_json(&s)?;
-        } else {
-            print!("{}", render(&s, &cfg));
-        }
-        Ok(ExitCode::SUCCESS)
+        emit(&s, json, |v| render(v, &cfg))
     })
 }
 

@@ -175,6 +175,21 @@ pub(crate) fn cn_time(t: DateTime<FixedOffset>) -> String {
     t.format("%Y年%-m月%-d日 %H:%M").to_string()
 }
 
+/// From, To, Reply-To, Subject, Date and Message-ID of a message we send as the office.
+pub(crate) fn headers(ctx: &ReplyContext, to: &str, subject: &str, message_id: &str) -> String {
+    let mut from = mime::header_words(&one_line(&ctx.from_name));
+    from.push(format!("<{}>", ctx.from_address));
+    let mut h = mime::header("From", &from);
+    h += &mime::header("To", &[format!("<{to}>")]);
+    if let Some(r) = ctx.reply_to.as_deref().filter(|r| usable_address(r)) {
+        h += &mime::header("Reply-To", &[format!("<{r}>")]);
+    }
+    h += &mime::header("Subject", &mime::header_words(subject));
+    h += &mime::header("Date", &[ctx.now.to_rfc2822()]);
+    h += &mime::header("Message-ID", &[format!("<{message_id}>")]);
+    h
+}
+
 /// The reply to `email` given its `outcome`, or why there is none.
 pub fn compose(
     outcome: &Outcome,
@@ -296,16 +311,7 @@ pub fn compose(
     let html = facts.html();
 
     let message_id = reply_message_id(ctx.row_id, &ctx.domain);
-    let mut from = mime::header_words(&one_line(&ctx.from_name));
-    from.push(format!("<{}>", ctx.from_address));
-    let mut h = mime::header("From", &from);
-    h += &mime::header("To", &[format!("<{to}>")]);
-    if let Some(r) = ctx.reply_to.as_deref().filter(|r| usable_address(r)) {
-        h += &mime::header("Reply-To", &[format!("<{r}>")]);
-    }
-    h += &mime::header("Subject", &mime::header_words(&subject));
-    h += &mime::header("Date", &[ctx.now.to_rfc2822()]);
-    h += &mime::header("Message-ID", &[format!("<{message_id}>")]);
+    let mut h = headers(ctx, &to, &subject, &message_id);
     if let Some(id) = email.message_id.as_deref().filter(|i| usable_id(i)) {
         h += &mime::header("In-Reply-To", &[format!("<{id}>")]);
         h += &mime::header("References", &[format!("<{id}>")]);

@@ -1,7 +1,7 @@
 //! The reminder (催报提醒) to a unit that has not submitted, or whose materials are not yet
 //! complete: what is still missing and the deadline, politely, as one RFC 5322 message.
 
-use super::compose::{ReplyContext, cn_time, one_line, reply_message_id, usable_address};
+use super::compose::{ReplyContext, cn_time, headers, one_line, reply_message_id, usable_address};
 use super::mime;
 use crate::config::Campaign;
 
@@ -68,13 +68,7 @@ pub fn compose(
         mime::escape_html(&text)
     );
     let message_id = reply_message_id(ctx.row_id, &ctx.domain);
-    let mut from = mime::header_words(&office);
-    from.push(format!("<{}>", ctx.from_address));
-    let mut h = mime::header("From", &from);
-    h += &mime::header("To", &[format!("<{to}>")]);
-    h += &mime::header("Subject", &mime::header_words(&subject));
-    h += &mime::header("Date", &[ctx.now.to_rfc2822()]);
-    h += &mime::header("Message-ID", &[format!("<{message_id}>")]);
+    let mut h = headers(ctx, to, &subject, &message_id);
     // Sent on the division's initiative, not in answer: RFC 3834's auto-generated.
     h += "Auto-Submitted: auto-generated\r\n";
     h += "X-Auto-Response-Suppress: All\r\n";
