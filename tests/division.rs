@@ -381,3 +381,32 @@ fn reprocess(s: &MailStack, dir: &Path, conf: &Path) {
         2
     );
 }
+
+/// A receipt number told to a unit in an earlier run is its number again, and a unit seen for
+/// the first time gets the next number after the issued ones, never a number told to another.
+#[test]
+fn receipt_numbers_stay_with_their_units() {
+    let cfg = Config::load(None).unwrap();
+    let mut judge = shenbao::verdict::Judge::new(cfg.campaign.clone(), Vec::new());
+    judge.seed_receipts([
+        ("河西区市场监管局".to_string(), "ZLGG2023-001".to_string()),
+        ("南开区市场监管局".to_string(), "ZLGG2023-002".to_string()),
+    ]);
+    let when = at(0);
+    let hp = complete_submission(HP.0, &[Form::new(0, HP.0)]);
+    let (_, o) = shenbao::pipeline::process(
+        &mut judge,
+        &email(HP.1, "申报", "", &refs(&hp)),
+        when,
+        &cfg.limits,
+    );
+    assert_eq!(o.receipt.as_deref(), Some("ZLGG2023-003"));
+    let hx = complete_submission(HX.0, &[Form::new(1, HX.0)]);
+    let (_, o) = shenbao::pipeline::process(
+        &mut judge,
+        &email(HX.1, "申报", "", &refs(&hx)),
+        when,
+        &cfg.limits,
+    );
+    assert_eq!(o.receipt.as_deref(), Some("ZLGG2023-001"));
+}

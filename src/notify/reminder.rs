@@ -80,3 +80,78 @@ pub fn compose(
         raw,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use mail_parser::MessageParser;
+
+    fn ctx(cfg: &Config) -> ReplyContext {
+        let mut c = ReplyContext::of(cfg, 41, cfg.campaign.deadline);
+        c.now = cfg.campaign.deadline - chrono::Duration::hours(50);
+        c
+    }
+
+    #[test]
+    fn lists_what_is_missing_and_marks_itself_automatic() {
+        let cfg = Config::load(None).unwrap();
+        let missing = vec![
+            "未收到汇总表盖章版。".to_string(),
+            "申报表缺少\n联系人。".to_string(),
+        ];
+        let r = Reminder {
+            unit: "河东区市场监管局",
+            not_submitted: false,
+            missing: &missing,
+        };
+        let c = compose(&r, "hd@example.test", &cfg.campaign, &ctx(&cfg)).unwrap();
+        let m = MessageParser::default().parse(&c.raw).unwrap();
+        assert_eq!(m.subject(), Some(c.subject.as_str()));
+        assert!(c.subject.contains("催报提醒") && c.subject.contains("河东区市场监管局"));
+        assert_eq!(
+            m.header_raw("Auto-Submitted").map(str::trim),
+            Some("auto-generated")
+        );
+        assert_eq!(
+            m.message_id(),
+            Some(reply_message_id(41, "tj.gov.cn").as_str())
+        );
+        let body = m.body_text(0).unwrap();
+        assert!(body.contains("1. 未收到汇总表盖章版。"), "{body}");
+        // A line break in a problem stays inside its item.
+        assert!(body.contains("2. 申报表缺少 联系人。"), "{body}");
+        assert!(body.contains("还有约 3 天"), "{body}");
+    }
+
+    #[test]
+    fn a_unit_that_sent_nothing_is_told_what_to_send() {
+        let cfg = Config::load(None).unwrap();
+        let r = Reminder {
+            unit: "南开区市场监管局",
+            not_submitted: true,
+            missing: &[],
+        };
+        let c = compose(&r, "nk@example.test", &cfg.campaign, &ctx(&cfg)).unwrap();
+        let m = MessageParser::default().parse(&c.raw).unwrap();
+        let body = m.body_text(0).unwrap();
+        assert!(body.contains("尚未收到贵单位的申报材料"), "{body}");
+        assert!(body.contains(&cfg.campaign.mailbox), "{body}");
+    }
+
+    #[test]
+    fn an_address_that_could_inject_headers_gets_nothing() {
+        let cfg = Config::load(None).unwrap();
+        let r = Reminder {
+            unit: "x",
+            not_submitted: true,
+            missing: &[],
+        };
+        for bad in ["a@b\r\nBcc: c@d", "no-at-sign", "<a@b>"] {
+            assert!(
+                compose(&r, bad, &cfg.campaign, &ctx(&cfg)).is_none(),
+                "{bad}"
+            );
+        }
+    }
+}
