@@ -125,7 +125,7 @@ pub fn command(config: Option<&Path>, dry_run: bool, json: bool) -> anyhow::Resu
                 .deliver(&store)
                 .await?;
         }
-        emit(&report, json, |v| render(v))
+        emit(&report, json, render)
     })
 }
 

@@ -307,7 +307,7 @@ pub fn command(config: Option<&Path>, opts: Options, json: bool) -> anyhow::Resu
             let mut delivery = Delivery::new(&cfg, store.data_dir())?;
             report.delivered = delivery.deliver(&store).await?;
         }
-        emit(&report, json, |v| render(v))
+        emit(&report, json, render)
     })
 }
 
