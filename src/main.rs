@@ -51,7 +51,7 @@ fn main() -> ExitCode {
             shenbao::division::list::command(config, &filter, a.json)
         }
         Command::Show { what, json } => shenbao::division::show::command(config, &what, json),
-        Command::Export { out, json } => todo_export(config, &out, json),
+        Command::Export { out, json } => shenbao::division::export_cmd::command(config, &out, json),
         Command::Reprocess {
             message,
             all: _,
@@ -77,12 +77,4 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-fn todo_export(
-    _: Option<&std::path::Path>,
-    _: &std::path::Path,
-    _: bool,
-) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("export: being merged")
 }

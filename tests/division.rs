@@ -243,8 +243,60 @@ fn division_commands_after_a_realistic_sequence() {
         "{text}"
     );
 
+    export(&work.0, &conf);
     remind(&s, &conf);
     reprocess(&s, &work.0, &conf);
+}
+
+/// `export`: the workbook re-read with calamine, and each unit's folder.
+fn export(dir: &Path, conf: &Path) {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let out = dir.join("导出");
+    for _ in 0..2 {
+        let r = json(conf, &["export", "--out", out.to_str().unwrap(), "--json"]);
+        assert_eq!(r["projects"], 4, "{r}");
+    }
+    let mut book: Xlsx<_> = open_workbook(out.join("全市汇总表.xlsx")).unwrap();
+    let sheet = book.worksheet_range("汇总表").unwrap();
+    let cell = |r: u32, c: u32| {
+        sheet
+            .get_value((r, c))
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(cell(0, 0), "2023年天津市质量攻关项目立项申报汇总表");
+    let merged = book.worksheet_merge_cells("汇总表").unwrap().unwrap();
+    assert_eq!((merged[0].start, merged[0].end), ((0, 0), (0, 15)));
+    assert_eq!(cell(1, 1), "申报单位名称");
+    assert_eq!(cell(1, 14), "状态");
+    assert_eq!(sheet.height(), 2 + 4);
+    let rows: Vec<(String, String, String, String)> = (2..6)
+        .map(|r| (cell(r, 1), cell(r, 12), cell(r, 14), cell(r, 15)))
+        .collect();
+    assert_eq!(rows[0].0, Form::new(0, HP.0).enterprise);
+    assert_eq!(rows[0].1, HP.0);
+    assert_eq!(rows[0].3, "ZLGG2023-001");
+    assert_eq!(rows[2].1, HX.0);
+    assert_eq!(rows[2].2, "已受理");
+    assert_eq!(
+        (rows[3].1.as_str(), rows[3].2.as_str(), rows[3].3.as_str()),
+        (HD.0, "材料不全", "")
+    );
+    assert_eq!(cell(2, 2), CODES[0]);
+    let hx = out.join(HX.0);
+    let enterprise = Form::new(2, HX.0).enterprise;
+    for f in [
+        format!("1-{enterprise}-申报表.docx"),
+        format!("1-{enterprise}-申报表-盖章.pdf"),
+        "汇总表.xlsx".into(),
+        "汇总表-盖章.pdf".into(),
+    ] {
+        assert!(hx.join(&f).is_file(), "{f} missing in {}", hx.display());
+    }
+    assert!(
+        !out.join(NK.0).exists(),
+        "a unit with no files gets no folder"
+    );
 }
 
 /// `remind`: only 河东 (incomplete) and 南开 (nothing sent) hear from us, once a day.

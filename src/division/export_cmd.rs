@@ -114,7 +114,10 @@ pub fn command(config: Option<&Path>, out: &Path, json: bool) -> anyhow::Result<
                 receipt: u.receipt.clone(),
                 status: u.standing.zh().to_string(),
                 projects: projects(&store, &u, &current),
-                summary_word: m.summary.as_ref().and_then(|(f, _)| file(&store, &current, f)),
+                summary_word: m
+                    .summary
+                    .as_ref()
+                    .and_then(|(f, _)| file(&store, &current, f)),
                 summary_stamped: m
                     .summary_stamped
                     .as_ref()

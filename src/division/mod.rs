@@ -5,9 +5,12 @@
 //! - [`units`]: each unit's current state, read from the record (and the expected units of
 //!   the campaign that have sent nothing).
 //! - [`status`], [`list`], [`show`]: the views.
+//! - [`export_cmd`] → [`export`]: the city-wide workbook and each unit's files.
 //! - [`reprocess`]: the pipeline again over the archived raw messages.
 //! - [`remind`]: polite reminders to units not yet complete.
 
+pub mod export;
+pub mod export_cmd;
 pub mod list;
 pub mod progress;
 pub mod remind;

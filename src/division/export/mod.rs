@@ -1,0 +1,171 @@
+//! The city-wide export: `全市汇总表.xlsx` in the layout of Attachment 2 and, per unit, a
+//! folder with its current files under consistent names. Pure over typed input: the caller
+//! (`export_cmd`) reads the record; this writes files.
+//!
+//! Re-running replaces the export at once: everything is built in a sibling temporary folder,
+//! then the old export is renamed away, the new one renamed in, and the old one removed. A
+//! folder that is not an earlier export (no marker file) is never replaced.
+
+pub mod files;
+#[cfg(test)]
+mod tests;
+mod xlsx;
+
+use crate::forms::application::Application;
+use crate::forms::summary::SummaryRow;
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The workbook's file name.
+pub const WORKBOOK: &str = "全市汇总表.xlsx";
+/// Marks a folder as written by `export`, so a re-run may replace it.
+pub const MARKER: &str = ".shenbao-export";
+
+/// One recommending unit as exported.
+#[derive(Debug, Clone, Default)]
+pub struct ExportUnit {
+    /// Its name: the 推荐单位 column and its folder's name.
+    pub name: String,
+    /// Receipt number issued to it (回执编号).
+    pub receipt: Option<String>,
+    /// Where it stands in the division's words (状态): 已受理, 材料不全, ….
+    pub status: String,
+    /// Its current projects, in the order of its summary.
+    pub projects: Vec<ExportProject>,
+    /// The current Word/Excel summary.
+    pub summary_word: Option<ExportFile>,
+    /// The current stamped summary.
+    pub summary_stamped: Option<ExportFile>,
+}
+
+/// One current project of a unit.
+#[derive(Debug, Clone, Default)]
+pub struct ExportProject {
+    /// Its row in the unit's summary (附件2), when the summary lists it.
+    pub row: Option<SummaryRow>,
+    /// Its application form's fields (附件1), when one was received.
+    pub app: Option<Application>,
+    /// The Word application form.
+    pub word: Option<ExportFile>,
+    /// The stamped application form.
+    pub stamped: Option<ExportFile>,
+    /// Arrival of its newest file (收件时间).
+    pub received: Option<DateTime<FixedOffset>>,
+}
+
+/// A file to copy into the export.
+#[derive(Debug, Clone)]
+pub struct ExportFile {
+    /// Where the bytes are (the content-addressed archive copy).
+    pub path: PathBuf,
+    /// The name it was sent under: only its extension is used, never the name itself.
+    pub name: String,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportReport {
+    /// Units with a folder.
+    pub units: usize,
+    /// Rows of the workbook.
+    pub projects: usize,
+    /// Files copied.
+    pub files: usize,
+    /// The workbook.
+    pub workbook: PathBuf,
+}
+
+/// Writes the export of `units` to `out`, replacing an earlier export there; `progress` is
+/// called with (units done, units) as the folders are written.
+pub fn export(
+    out: &Path,
+    title: &str,
+    units: &[ExportUnit],
+    progress: &dyn Fn(usize, usize),
+) -> anyhow::Result<ExportReport> {
+    if out.exists() && !out.join(MARKER).is_file() {
+        anyhow::bail!(
+            "{} 已存在且不是 shenbao 导出的目录，为免覆盖其中文件，请换一个目录或先清空它",
+            out.display()
+        );
+    }
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty() && n != "..")
+        .ok_or_else(|| anyhow::anyhow!("导出目录 {} 不能用：请给出一个目录名", out.display()))?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| anyhow::anyhow!("无法创建 {}：{e}", parent.display()))?;
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let built = build(&tmp, title, units, progress);
+    let report = match built {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    swap(&tmp, out, &parent.join(format!(".{name}.old-{pid}")))?;
+    Ok(ExportReport {
+        workbook: out.join(WORKBOOK),
+        ..report
+    })
+}
+
+/// Writes everything into the empty folder `dir`.
+fn build(
+    dir: &Path,
+    title: &str,
+    units: &[ExportUnit],
+    progress: &dyn Fn(usize, usize),
+) -> anyhow::Result<ExportReport> {
+    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("无法创建 {}：{e}", dir.display()))?;
+    std::fs::write(dir.join(MARKER), "shenbao export\n")?;
+    let projects = xlsx::write(&dir.join(WORKBOOK), title, units)?;
+    let mut copied = 0;
+    let mut folders = files::Names::default();
+    let mut with_folder = 0;
+    for (i, u) in units.iter().enumerate() {
+        let n = files::write_unit(dir, &mut folders, u)?;
+        if n > 0 {
+            with_folder += 1;
+        }
+        copied += n;
+        progress(i + 1, units.len());
+    }
+    Ok(ExportReport {
+        units: with_folder,
+        projects,
+        files: copied,
+        workbook: dir.join(WORKBOOK),
+    })
+}
+
+/// Puts `new` in the place of `out`: the old export moves aside first, and comes back if the
+/// new one cannot be moved in.
+fn swap(new: &Path, out: &Path, old: &Path) -> anyhow::Result<()> {
+    let _ = std::fs::remove_dir_all(old);
+    let had_old = out.exists();
+    if had_old {
+        std::fs::rename(out, old)
+            .map_err(|e| anyhow::anyhow!("无法替换 {}：{e}", out.display()))?;
+    }
+    if let Err(e) = std::fs::rename(new, out) {
+        if had_old {
+            let _ = std::fs::rename(old, out);
+        }
+        let _ = std::fs::remove_dir_all(new);
+        anyhow::bail!("无法写入 {}：{e}", out.display());
+    }
+    if had_old {
+        let _ = std::fs::remove_dir_all(old);
+    }
+    Ok(())
+}
