@@ -32,6 +32,24 @@ pub struct Caps {
     pub uidplus: bool,
 }
 
+/// A server that answered but said no, told apart for `config check`.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    /// LOGIN was refused (wrong user or password, account locked, client password needed).
+    #[error("IMAP 登录失败（{user} @ {server}）：{reason}")]
+    Login {
+        /// The user tried.
+        user: String,
+        /// host:port.
+        server: String,
+        /// The server's words.
+        reason: String,
+    },
+    /// ID (RFC 2971) failed after login; NetEase-style servers then refuse SELECT.
+    #[error("IMAP ID 命令失败：{0}")]
+    Id(String),
+}
+
 /// Runs one step under the per-command timeout.
 pub async fn timed<T, E: Into<anyhow::Error>>(
     limit: Duration,
@@ -151,7 +169,14 @@ pub async fn open(cfg: &ImapServer, password: &Secret) -> anyhow::Result<(ImapSe
     let mut session = match login {
         Ok(Ok(s)) => s,
         // The server's text names the reason; the password is never part of the message.
-        Ok(Err((e, _))) => bail!("IMAP 登录失败（{} @ {where_}）：{e}", cfg.user),
+        Ok(Err((e, _))) => {
+            return Err(Refused::Login {
+                user: cfg.user.clone(),
+                server: where_,
+                reason: e.to_string(),
+            }
+            .into());
+        }
         Err(_) => bail!("IMAP 登录超时（{} @ {where_}）", cfg.user),
     };
     let caps = timed(limit, "CAPABILITY", session.capabilities()).await?;
@@ -166,7 +191,9 @@ pub async fn open(cfg: &ImapServer, password: &Secret) -> anyhow::Result<(ImapSe
             ("version", Some(env!("CARGO_PKG_VERSION"))),
             ("vendor", Some("shenbao")),
         ];
-        timed(limit, "ID", session.id(id)).await?;
+        timed(limit, "ID", session.id(id))
+            .await
+            .map_err(|e| Refused::Id(format!("{e:#}")))?;
     }
     Ok((session, found))
 }

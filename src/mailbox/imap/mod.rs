@@ -4,7 +4,7 @@
 //! the next attempt waits on an exponential backoff.
 
 pub mod backoff;
-mod connect;
+pub mod connect;
 pub mod mutf7;
 mod state;
 
