@@ -15,7 +15,7 @@
 //! [`commands`] (the command line), [`report`] (how outcomes print), [`acceptance`] (the corpus
 //! run), and the daemon: [`daemon`] (`shenbao run`), [`mailbox`] (where mail comes from),
 //! [`store`] (SQLite record and archive), [`notify`] (replies), [`samples`] (generated sample
-//! submissions for a first run).
+//! submissions for a first run), [`ops`] (systemd notification, metrics, health, logging).
 pub mod acceptance;
 pub mod cli;
 pub mod commands;
@@ -26,6 +26,7 @@ pub mod history;
 pub mod mailbox;
 pub mod message;
 pub mod notify;
+pub mod ops;
 pub mod pipeline;
 pub mod report;
 pub mod rules;

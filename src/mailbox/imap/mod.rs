@@ -10,6 +10,7 @@ mod state;
 
 use crate::config::{ImapServer, Secret};
 use crate::daemon::shutdown::Shutdown;
+use crate::ops::telemetry::Telemetry;
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, FixedOffset, Local};
 use connect::{Caps, ImapSession, timed};
@@ -57,6 +58,11 @@ pub struct ImapSource {
     may_connect: bool,
     /// Whether the processed and failed folders were checked in this session.
     folders_ready: bool,
+    /// Whether a session was ever established: the next one is a reconnect.
+    connected_before: bool,
+    /// The daemon's counters: reconnects, and contact while IDLE (a quiet IDLE is a live
+    /// session; a silently dead one is found at the re-arm NOOP).
+    telemetry: Telemetry,
 }
 
 impl ImapSource {
@@ -90,7 +96,19 @@ impl ImapSource {
             failures: 0,
             may_connect: true,
             folders_ready: false,
+            connected_before: false,
+            telemetry: Telemetry::default(),
         })
+    }
+
+    /// Shares the daemon's counters.
+    pub fn set_telemetry(&mut self, t: Telemetry) {
+        self.telemetry = t;
+    }
+
+    /// Whether waiting uses IDLE (the server offers it and a session is up).
+    pub fn idles(&self) -> bool {
+        self.session.is_some() && self.caps.idle
     }
 
     fn limit(&self) -> Duration {
@@ -121,6 +139,10 @@ impl ImapSource {
         self.uidvalidity = mb.uid_validity.unwrap_or(0);
         self.caps = caps;
         self.session = Some(s);
+        if self.connected_before || self.failures > 0 {
+            self.telemetry.imap_reconnect();
+        }
+        self.connected_before = true;
         self.failures = 0;
         tracing::info!(
             host = %self.cfg.host,
@@ -298,14 +320,18 @@ impl ImapSource {
     }
 
     /// Waits for new mail: the backoff after a failure; IDLE when offered (re-armed with a
-    /// NOOP every 25 min); else `poll`. Returns early on shutdown.
-    pub async fn wait(&mut self, poll: Duration, shutdown: &mut Shutdown) {
+    /// NOOP every 25 min); else `poll`. `on_tick` runs every `tick` meanwhile. Returns early
+    /// on shutdown.
+    pub async fn wait(
+        &mut self,
+        poll: Duration,
+        tick: Duration,
+        shutdown: &mut Shutdown,
+        on_tick: &mut impl AsyncFnMut(),
+    ) {
         if self.failures > 0 || self.session.is_none() {
             let d = backoff::delay(self.failures).max(Duration::from_millis(100));
-            tokio::select! {
-                _ = tokio::time::sleep(d) => {}
-                _ = shutdown.wait() => {}
-            }
+            super::sleep_ticking(d, tick, shutdown, on_tick).await;
             return;
         }
         let Some(session) = self.session.take() else {
@@ -313,13 +339,14 @@ impl ImapSource {
         };
         if !self.caps.idle {
             self.session = Some(session);
-            tokio::select! {
-                _ = tokio::time::sleep(poll) => {}
-                _ = shutdown.wait() => {}
-            }
+            super::sleep_ticking(poll, tick, shutdown, on_tick).await;
             return;
         }
-        match idle(session, self.limit(), shutdown).await {
+        let ticks = Ticks {
+            every: tick,
+            telemetry: &self.telemetry,
+        };
+        match idle(session, self.limit(), shutdown, ticks, on_tick).await {
             Ok(s) => self.session = Some(s),
             Err(e) => {
                 self.broken(e);
@@ -336,25 +363,44 @@ impl ImapSource {
     }
 }
 
+/// What runs during an IDLE besides waiting.
+struct Ticks<'a> {
+    /// How often.
+    every: Duration,
+    /// Told at each tick that the session is alive.
+    telemetry: &'a Telemetry,
+}
+
 /// One IDLE: until the server reports something, the re-arm time, or shutdown; then DONE.
+/// Ticks run inside it, so the daemon's periodic work does not cost an IDLE re-arm.
 async fn idle(
     session: ImapSession,
     limit: Duration,
     shutdown: &mut Shutdown,
+    ticks: Ticks<'_>,
+    on_tick: &mut impl AsyncFnMut(),
 ) -> anyhow::Result<ImapSession> {
     let mut h = session.idle();
     timed(limit, "IDLE", h.init()).await?;
+    ticks.telemetry.mailbox_contact();
     let rearm = {
         let (fut, _stop) = h.wait_with_timeout(REARM);
-        tokio::select! {
-            r = tokio::time::timeout(REARM, fut) => match r {
-                Ok(r) => {
+        let mut fut = std::pin::pin!(fut);
+        let deadline = tokio::time::sleep(REARM);
+        let mut deadline = std::pin::pin!(deadline);
+        loop {
+            tokio::select! {
+                r = &mut fut => {
                     let r = r.context("IMAP IDLE 失败")?;
-                    matches!(r, async_imap::extensions::idle::IdleResponse::Timeout)
+                    break matches!(r, async_imap::extensions::idle::IdleResponse::Timeout);
                 }
-                Err(_) => true,
-            },
-            _ = shutdown.wait() => false,
+                _ = &mut deadline => break true,
+                _ = shutdown.wait() => break false,
+                _ = tokio::time::sleep(ticks.every) => {
+                    ticks.telemetry.mailbox_contact();
+                    on_tick().await;
+                }
+            }
         }
     };
     let mut s = timed(limit, "DONE", h.done()).await?;
@@ -362,6 +408,7 @@ async fn idle(
         // A quiet IDLE may be a dead one: prove the connection alive before trusting it.
         timed(limit, "NOOP", s.noop()).await?;
     }
+    ticks.telemetry.mailbox_contact();
     while s.unsolicited_responses.try_recv().is_ok() {}
     Ok(s)
 }
