@@ -26,7 +26,11 @@ fn unit_copy() -> (PathBuf, PathBuf) {
 }
 
 fn run(analyzer: &Path, args: &[&str], unit: &Path) -> (bool, String) {
-    let out = Command::new(analyzer).args(args).arg(unit).output().unwrap();
+    let out = Command::new(analyzer)
+        .args(args)
+        .arg(unit)
+        .output()
+        .unwrap();
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -53,7 +57,10 @@ fn unit_verifies_and_exposure_is_at_most_2() {
     assert!(ok, "exposure above 2.0:\n{text}");
     let level = text
         .lines()
-        .find_map(|l| l.split("Overall exposure level for shenbao.service: ").nth(1))
+        .find_map(|l| {
+            l.split("Overall exposure level for shenbao.service: ")
+                .nth(1)
+        })
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse::<f64>().ok());
     match level {
