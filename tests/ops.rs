@@ -138,7 +138,7 @@ fn sd_notify_ready_status_watchdog_stopping() {
     for field in [
         "INFO",
         "verdict=accepted",
-        "receipt=ZLGG2023-001",
+        "receipt=\"ZLGG2023-001\"",
         "ms=",
         "message_id=",
     ] {
