@@ -9,7 +9,10 @@ mod mailstack;
 mod process;
 
 use common::*;
-use process::{Running, campaign_toml, check_exposition, free_port, get, sample, wait_for};
+use process::{
+    Running, campaign_toml, check_exposition, free_port, get, python_parse, python_with_prometheus,
+    sample, wait_for,
+};
 use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -148,44 +151,6 @@ fn sd_notify_ready_status_watchdog_stopping() {
             recorded[0]
         );
     }
-}
-
-/// A python3 whose prometheus_client can parse the page, if there is one.
-fn python_with_prometheus() -> Option<&'static str> {
-    ["python3", "/usr/bin/python3"].into_iter().find(|p| {
-        std::process::Command::new(p)
-            .args(["-c", "import prometheus_client"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
-fn python_parse(python: &str, page: &str) -> String {
-    use std::io::Write;
-    let script = "import sys\nfrom prometheus_client.parser import text_string_to_metric_families\n\
-                  for f in text_string_to_metric_families(sys.stdin.read()):\n    \
-                  print(f.name, f.type, len(f.samples))\n";
-    let mut child = std::process::Command::new(python)
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(page.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "prometheus_client refuses the page: {}\n{page}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
 }
 
 #[test]

@@ -181,3 +181,43 @@ pub fn check_exposition(page: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// A python3 whose prometheus_client can parse the page, if there is one.
+pub fn python_with_prometheus() -> Option<&'static str> {
+    ["python3", "/usr/bin/python3"].into_iter().find(|p| {
+        std::process::Command::new(p)
+            .args(["-c", "import prometheus_client"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// The families prometheus_client reads from the page (name, type, samples per line); the
+/// test fails when it refuses the page.
+pub fn python_parse(python: &str, page: &str) -> String {
+    use std::io::Write;
+    let script = "import sys\nfrom prometheus_client.parser import text_string_to_metric_families\n\
+                  for f in text_string_to_metric_families(sys.stdin.read()):\n    \
+                  print(f.name, f.type, len(f.samples))\n";
+    let mut child = std::process::Command::new(python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(page.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "prometheus_client refuses the page: {}\n{page}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}

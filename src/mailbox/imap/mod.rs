@@ -5,6 +5,7 @@
 
 pub mod backoff;
 mod connect;
+mod idle;
 pub mod mutf7;
 mod state;
 
@@ -15,12 +16,9 @@ use anyhow::{Context, anyhow};
 use chrono::{DateTime, FixedOffset, Local};
 use connect::{Caps, ImapSession, timed};
 use futures_util::TryStreamExt;
+use idle::{Ticks, idle};
 use sqlx::SqlitePool;
 use std::time::Duration;
-
-/// How long one IDLE lasts before it is re-armed (RFC 2177 asks for under 29 min; Office 365
-/// drops a quiet IDLE silently, so a re-arm with NOOP also proves the connection alive).
-const REARM: Duration = Duration::from_secs(25 * 60);
 
 /// A message waiting in the inbox folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -361,54 +359,4 @@ impl ImapSource {
             let _ = timed(limit, "LOGOUT", s.logout()).await;
         }
     }
-}
-
-/// What runs during an IDLE besides waiting.
-struct Ticks<'a> {
-    /// How often.
-    every: Duration,
-    /// Told at each tick that the session is alive.
-    telemetry: &'a Telemetry,
-}
-
-/// One IDLE: until the server reports something, the re-arm time, or shutdown; then DONE.
-/// Ticks run inside it, so the daemon's periodic work does not cost an IDLE re-arm.
-async fn idle(
-    session: ImapSession,
-    limit: Duration,
-    shutdown: &mut Shutdown,
-    ticks: Ticks<'_>,
-    on_tick: &mut impl AsyncFnMut(),
-) -> anyhow::Result<ImapSession> {
-    let mut h = session.idle();
-    timed(limit, "IDLE", h.init()).await?;
-    ticks.telemetry.mailbox_contact();
-    let rearm = {
-        let (fut, _stop) = h.wait_with_timeout(REARM);
-        let mut fut = std::pin::pin!(fut);
-        let deadline = tokio::time::sleep(REARM);
-        let mut deadline = std::pin::pin!(deadline);
-        loop {
-            tokio::select! {
-                r = &mut fut => {
-                    let r = r.context("IMAP IDLE 失败")?;
-                    break matches!(r, async_imap::extensions::idle::IdleResponse::Timeout);
-                }
-                _ = &mut deadline => break true,
-                _ = shutdown.wait() => break false,
-                _ = tokio::time::sleep(ticks.every) => {
-                    ticks.telemetry.mailbox_contact();
-                    on_tick().await;
-                }
-            }
-        }
-    };
-    let mut s = timed(limit, "DONE", h.done()).await?;
-    if rearm {
-        // A quiet IDLE may be a dead one: prove the connection alive before trusting it.
-        timed(limit, "NOOP", s.noop()).await?;
-    }
-    ticks.telemetry.mailbox_contact();
-    while s.unsolicited_responses.try_recv().is_ok() {}
-    Ok(s)
 }
