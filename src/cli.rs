@@ -1,5 +1,6 @@
 //! The command line, defined in one place.
 
+use crate::ops::logging::LogFormat;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -10,6 +11,9 @@ pub struct Cli {
     /// Configuration file (TOML); the embedded default when absent.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Log lines on stderr as `text` or one JSON object per line (`json`).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -15,8 +15,8 @@
 //! [`commands`] (the command line), [`report`] (how outcomes print), [`acceptance`] (the corpus
 //! run), and the daemon: [`daemon`] (`shenbao run`), [`mailbox`] (where mail comes from),
 //! [`store`] (SQLite record and archive), [`notify`] (replies), [`samples`] (generated sample
-//! submissions for a first run), and [`division`] (the division's commands: status, list,
-//! show, export, reprocess, remind).
+//! submissions for a first run), [`ops`] (systemd notification, metrics, health, logging),
+//! and [`division`] (the division's commands: status, list, show, export, reprocess, remind).
 pub mod acceptance;
 pub mod cli;
 pub mod commands;
@@ -28,6 +28,7 @@ pub mod history;
 pub mod mailbox;
 pub mod message;
 pub mod notify;
+pub mod ops;
 pub mod pipeline;
 pub mod report;
 pub mod rules;

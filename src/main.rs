@@ -6,13 +6,12 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SHENBAO_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // The daemon reports each message at info; one-shot commands only what goes wrong.
+    let level = match cli.command {
+        Command::Run { .. } => "info",
+        _ => "warn",
+    };
+    shenbao::ops::logging::init(cli.log_format, level);
     let config = cli.config.as_deref();
     let result = match cli.command {
         Command::Check {

@@ -1,9 +1,11 @@
 //! The configuration file (TOML). `config/local.toml` is embedded as the default, so the
 //! program runs with no file at all; `config/shenbao.example.toml` documents every key.
 
+mod ops;
 mod secret;
 mod server;
 
+pub use ops::Ops;
 pub use secret::Secret;
 pub use server::{ImapServer, PasswordSource, SmtpServer, TlsMode};
 
@@ -39,6 +41,9 @@ pub struct Config {
     /// The SMTP server replies go through when `[outbox] kind = "smtp"`.
     #[serde(default)]
     pub smtp: Option<SmtpServer>,
+    /// Health page, metrics and their thresholds (`[ops]`).
+    #[serde(default)]
+    pub ops: Ops,
 }
 
 /// Which kind of mailbox is read.
@@ -268,6 +273,8 @@ mod tests {
         assert_eq!(c.storage.data_dir, PathBuf::from("data"));
         assert_eq!(c.outbox.kind, OutboxKind::File);
         assert_eq!(c.replies.per_sender_daily_cap, 20);
+        assert_eq!(c.ops.listen, None);
+        assert_eq!(c.ops.mailbox_stale_seconds, 900);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod take;
 use crate::config::Config;
 use crate::mailbox::Source;
 use crate::notify::outbox::Delivery;
+use crate::ops::{self, Ops};
 use crate::store::{DataLock, Store};
 use crate::verdict::Judge;
 use crate::{history, pipeline};
@@ -59,6 +60,8 @@ pub struct Daemon {
     source: Source,
     /// Where replies go.
     outbox: Delivery,
+    /// systemd notification, counters and the health listener.
+    ops: Ops,
     /// Held while running: `reprocess` must not rewrite the record under a running judge.
     _lock: DataLock,
 }
@@ -73,17 +76,21 @@ impl Daemon {
             );
         };
         let store = Store::open(&cfg.storage.data_dir).await?;
-        let source = Source::open(&cfg.mailbox, store.pool())?;
+        let mut source = Source::open(&cfg.mailbox, store.pool())?;
         let mut judge = Judge::new(cfg.campaign.clone(), store.history().await?);
         judge.seed_receipts(store.issued_receipts().await?);
         replay(&store, &mut judge, &cfg).await?;
         let outbox = Delivery::new(&cfg, store.data_dir())?;
+        let ops = Ops::start(&cfg.ops)?;
+        source.set_telemetry(ops.telemetry.clone());
+        ops.refresh(&store).await?;
         Ok(Daemon {
             cfg,
             store,
             judge,
             source,
             outbox,
+            ops,
             _lock: lock,
         })
     }
@@ -102,45 +109,90 @@ impl Daemon {
     /// the outbox.
     pub async fn round(&mut self, shutdown: &Shutdown) -> anyhow::Result<Stats> {
         let mut stats = Stats::default();
-        let waiting = self.source.waiting().await?;
-        // For `shenbao status`, which runs in another process.
-        if let Err(e) = self.store.set_daemon_fact("last_contact", None).await {
-            tracing::warn!("cannot record the mailbox contact: {e:#}");
-        }
-        for w in waiting {
+        self.ops.notifier.ping();
+        let waiting = match self.source.waiting().await {
+            Ok(w) => w,
+            Err(e) => {
+                let why = ops::short(&e);
+                self.ops
+                    .notifier
+                    .status(&format!("mailbox unreachable: {why}"));
+                return Err(e);
+            }
+        };
+        self.ops.mailbox_reached();
+        self.ops.save_contact(&self.store, true).await;
+        let n = waiting.len();
+        for (i, w) in waiting.iter().enumerate() {
             if shutdown.requested() {
                 break;
             }
-            match self.take(&w).await {
+            let status = format!("processing message {} of {n}", i + 1);
+            self.ops.notifier.status(&status);
+            match self.take(w).await {
                 Ok(s) => stats.add(s),
                 Err(e) => {
                     tracing::error!(mail = %w.name(), "message left waiting: {e:#}");
                     stats.errors += 1;
                 }
             }
+            self.ops.notifier.ping();
         }
-        stats.replies += self.outbox.deliver(&self.store).await?;
+        let queued = self.ops.refresh(&self.store).await?;
+        if queued > 0 {
+            let what = if queued == 1 { "reply" } else { "replies" };
+            self.ops
+                .notifier
+                .status(&format!("delivering {queued} {what}"));
+        }
+        stats.replies += self
+            .outbox
+            .deliver(&self.store, &self.ops.telemetry)
+            .await?;
+        self.ops.refresh(&self.store).await?;
         Ok(stats)
     }
 
-    /// Runs rounds every `poll_seconds` until shutdown; with `once`, one round.
+    /// Runs rounds every `poll_seconds` (or on IDLE news) until shutdown; with `once`, one
+    /// round. Between rounds a tick keeps the watchdog fed and retries due replies.
     pub async fn run(&mut self, once: bool, mut shutdown: Shutdown) -> anyhow::Result<Stats> {
         let mut total = Stats::default();
         let poll = Duration::from_secs(self.cfg.mailbox.poll_seconds.max(1));
+        let tick = self.ops.tick();
         loop {
-            match self.round(&shutdown).await {
-                Ok(s) => total.add(s),
-                Err(e) if !once => tracing::error!("round failed, retrying: {e:#}"),
-                Err(e) => return Err(e),
-            }
+            let status = match self.round(&shutdown).await {
+                Ok(s) => {
+                    total.add(s);
+                    if self.source.idles() {
+                        "waiting for mail (IDLE)".to_string()
+                    } else {
+                        format!("waiting for mail (polling every {} s)", poll.as_secs())
+                    }
+                }
+                Err(e) if !once => {
+                    tracing::error!("round failed, retrying: {e:#}");
+                    format!("mailbox unreachable: {}", ops::short(&e))
+                }
+                Err(e) => {
+                    self.ops.notifier.stopping();
+                    return Err(e);
+                }
+            };
             if once || shutdown.requested() {
                 break;
             }
-            self.source.wait(poll, &mut shutdown).await;
+            self.ops.notifier.status(&status);
+            let (ops, store, outbox) = (&self.ops, &self.store, &mut self.outbox);
+            let mut on_tick = async || ops.on_tick(store, outbox, &status).await;
+            self.source
+                .wait(poll, tick, &mut shutdown, &mut on_tick)
+                .await;
             if shutdown.requested() {
                 break;
             }
         }
+        self.ops.notifier.status("stopping");
+        self.ops.notifier.stopping();
         Ok(total)
     }
 

@@ -8,11 +8,13 @@ use crate::pipeline;
 use crate::store::{Composed, Composer, Incoming, Reply, SourceRef, archive};
 use chrono::{Local, Utc};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Instant;
 
 impl Daemon {
     /// Processes one waiting message. An `Err` leaves it waiting (retried next round) with
     /// the judge's state as it was.
     pub(super) async fn take(&mut self, w: &Waiting) -> anyhow::Result<Stats> {
+        let started = Instant::now();
         let source: SourceRef = w.source_ref();
         let name = w.name();
         let arrival = w.arrival();
@@ -31,6 +33,7 @@ impl Daemon {
                     .record_failed(&incoming, None, &e.to_string())
                     .await?;
                 self.source.failed(w).await?;
+                self.ops.telemetry.recorded("failed", started.elapsed());
                 tracing::warn!(mail = %name, "{e}");
                 return Ok(Stats {
                     failed: 1,
@@ -51,6 +54,7 @@ impl Daemon {
         let rel = rel.to_string_lossy().into_owned();
         if self.store.seen(&hash).await? {
             self.source.done(w).await?;
+            self.ops.telemetry.duplicate();
             tracing::info!(mail = %name, "already recorded");
             return Ok(Stats {
                 duplicates: 1,
@@ -78,6 +82,7 @@ impl Daemon {
                     .record_failed(&incoming, None, "处理邮件时发生内部错误")
                     .await?;
                 self.source.failed(w).await?;
+                self.ops.telemetry.recorded("failed", started.elapsed());
                 tracing::error!(mail = %name, "the pipeline failed on this message");
                 return Ok(Stats {
                     failed: 1,
@@ -162,11 +167,29 @@ impl Daemon {
         self.after_record(&raw, &email, &recorded, held.as_deref())
             .await;
         self.source.done(w).await?;
+        let took = started.elapsed();
+        let verdict = crate::store::label(&outcome.verdict).unwrap_or_default();
+        if recorded.duplicate {
+            self.ops.telemetry.duplicate();
+        } else {
+            self.ops.telemetry.recorded(&verdict, took);
+        }
+        // The one line per message an operator greps for; everything else is in the record.
+        let problems: Vec<String> = outcome
+            .problems
+            .iter()
+            .filter_map(|p| crate::store::label(&p.code))
+            .collect();
         tracing::info!(
             mail = %name,
             row = recorded.message,
-            verdict = ?outcome.verdict,
-            receipt = ?outcome.receipt,
+            receipt = outcome.receipt.as_deref().unwrap_or(""),
+            unit = outcome.unit.as_deref().unwrap_or(""),
+            verdict = %verdict,
+            problems = %problems.join(","),
+            ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
+            message_id = email.message_id.as_deref().unwrap_or(""),
+            duplicate = recorded.duplicate,
             "recorded"
         );
         Ok(if recorded.duplicate {

@@ -45,6 +45,15 @@ where
     })
 }
 
+/// Delivers the outbox from this process (the daemon is not running to do it); returns how
+/// many left.
+pub(crate) async fn deliver_now(cfg: &Config, store: &Store) -> anyhow::Result<usize> {
+    let mut delivery = crate::notify::outbox::Delivery::new(cfg, store.data_dir())?;
+    delivery
+        .deliver(store, &crate::ops::telemetry::Telemetry::default())
+        .await
+}
+
 /// Prints a value as pretty JSON on stdout.
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);

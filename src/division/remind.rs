@@ -6,10 +6,9 @@
 //! next tick; otherwise this command delivers them itself.
 
 use super::units::{self, Standing, UnitView};
-use super::{emit, with_store};
+use super::{deliver_now, emit, with_store};
 use crate::config::Config;
 use crate::notify::ReplyContext;
-use crate::notify::outbox::Delivery;
 use crate::notify::reminder::{self, Reminder};
 use crate::store::{Composed, DataLock, Store};
 use chrono::Utc;
@@ -121,9 +120,7 @@ pub fn command(config: Option<&Path>, dry_run: bool, json: bool) -> anyhow::Resu
         let queued = report.units.iter().any(|p| p.outcome == "queued");
         // With the daemon stopped nobody else would deliver them.
         if queued && let Some(_lock) = DataLock::try_acquire(store.data_dir())? {
-            report.delivered = Delivery::new(&cfg, store.data_dir())?
-                .deliver(&store)
-                .await?;
+            report.delivered = deliver_now(&cfg, &store).await?;
         }
         emit(&report, json, render)
     })

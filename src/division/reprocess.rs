@@ -9,10 +9,9 @@
 //! `--reply` nothing is sent: units were answered when their mail came.
 
 use super::progress::Progress;
-use super::{emit, verdict_zh, with_store};
+use super::{deliver_now, emit, verdict_zh, with_store};
 use crate::config::Config;
 use crate::message::Email;
-use crate::notify::outbox::Delivery;
 use crate::notify::{self, ReplyContext};
 use crate::pipeline;
 use crate::store::{Composed, DataLock, Reply, Store, label};
@@ -304,8 +303,7 @@ pub fn command(config: Option<&Path>, opts: Options, json: bool) -> anyhow::Resu
         };
         let mut report = run(&store, &cfg, opts, &Progress::new()).await?;
         if !report.replies.is_empty() && !report.dry_run {
-            let mut delivery = Delivery::new(&cfg, store.data_dir())?;
-            report.delivered = delivery.deliver(&store).await?;
+            report.delivered = deliver_now(&cfg, &store).await?;
         }
         emit(&report, json, render)
     })

@@ -141,15 +141,30 @@ impl Source {
     }
 
     /// Waits until new mail may be there (`poll`, or IDLE), returning early on shutdown.
-    pub async fn wait(&mut self, poll: Duration, shutdown: &mut Shutdown) {
+    /// `on_tick` runs every `tick` meanwhile (watchdog, gauges, due retries), without ending
+    /// an IDLE.
+    pub async fn wait(
+        &mut self,
+        poll: Duration,
+        tick: Duration,
+        shutdown: &mut Shutdown,
+        on_tick: &mut impl AsyncFnMut(),
+    ) {
         match self {
-            Source::Maildir(_) => {
-                tokio::select! {
-                    _ = tokio::time::sleep(poll) => {}
-                    _ = shutdown.wait() => {}
-                }
-            }
-            Source::Imap(i) => i.wait(poll, shutdown).await,
+            Source::Maildir(_) => sleep_ticking(poll, tick, shutdown, on_tick).await,
+            Source::Imap(i) => i.wait(poll, tick, shutdown, on_tick).await,
+        }
+    }
+
+    /// Whether waiting uses IMAP IDLE (for the status line).
+    pub fn idles(&self) -> bool {
+        matches!(self, Source::Imap(i) if i.idles())
+    }
+
+    /// Shares the daemon's counters with the source (IMAP reconnects and IDLE contact).
+    pub fn set_telemetry(&mut self, t: crate::ops::telemetry::Telemetry) {
+        if let Source::Imap(i) = self {
+            i.set_telemetry(t);
         }
     }
 
@@ -157,6 +172,31 @@ impl Source {
     pub async fn close(&mut self) {
         if let Source::Imap(i) = self {
             i.close().await;
+        }
+    }
+}
+
+/// Sleeps for `d`, running `on_tick` every `tick`; returns early on shutdown.
+pub async fn sleep_ticking(
+    d: Duration,
+    tick: Duration,
+    shutdown: &mut Shutdown,
+    on_tick: &mut impl AsyncFnMut(),
+) {
+    let end = tokio::time::Instant::now() + d;
+    loop {
+        let now = tokio::time::Instant::now();
+        if now >= end {
+            return;
+        }
+        let step = (end - now).min(tick);
+        tokio::select! {
+            _ = tokio::time::sleep(step) => {}
+            _ = shutdown.wait() => return,
+        }
+        // The last step ends the wait: the round that follows does the tick's work anyway.
+        if tokio::time::Instant::now() < end {
+            on_tick().await;
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::smtp::SmtpOutbox;
 use crate::config::{Config, OutboxKind};
+use crate::ops::telemetry::Telemetry;
 use crate::store::{Queued, Store, archive};
 use serde::Serialize;
 use serde_json::Value;
@@ -75,16 +76,22 @@ impl FileOutbox {
 
 /// Delivers every queued reply; a reply that cannot be written stays queued for the next
 /// round (failed after 5 attempts). Returns how many were delivered.
-pub async fn deliver(store: &Store, outbox: &FileOutbox) -> anyhow::Result<usize> {
+pub async fn deliver(
+    store: &Store,
+    outbox: &FileOutbox,
+    telemetry: &Telemetry,
+) -> anyhow::Result<usize> {
     let mut sent = 0;
     for q in store.queued().await? {
         match outbox.write(&q) {
             Ok(_) => {
                 store.mark_sent(q.id).await?;
+                telemetry.reply_sent();
                 sent += 1;
             }
             Err(e) => {
                 tracing::warn!(reply = q.id, "cannot write reply: {e:#}");
+                telemetry.reply_failed();
                 store
                     .mark_attempt_failed(q.id, &format!("{e:#}"), 5)
                     .await?;
@@ -117,11 +124,11 @@ impl Delivery {
         })
     }
 
-    /// Delivers what is due; returns how many replies left.
-    pub async fn deliver(&mut self, store: &Store) -> anyhow::Result<usize> {
+    /// Delivers what is due, counting successes and failures; returns how many replies left.
+    pub async fn deliver(&mut self, store: &Store, telemetry: &Telemetry) -> anyhow::Result<usize> {
         match self {
-            Delivery::File(f) => deliver(store, f).await,
-            Delivery::Smtp(s) => s.deliver(store).await,
+            Delivery::File(f) => deliver(store, f, telemetry).await,
+            Delivery::Smtp(s) => s.deliver(store, telemetry).await,
         }
     }
 }

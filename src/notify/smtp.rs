@@ -6,6 +6,7 @@
 //! failed with the server's words.
 
 use crate::config::{SmtpServer, TlsMode};
+use crate::ops::telemetry::Telemetry;
 use crate::store::{Queued, Store};
 use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::authentication::Credentials;
@@ -155,8 +156,9 @@ impl SmtpOutbox {
         }
     }
 
-    /// Sends every queued reply that is due. Returns how many were sent.
-    pub async fn deliver(&mut self, store: &Store) -> anyhow::Result<usize> {
+    /// Sends every queued reply that is due, counting successes and failures. Returns how
+    /// many were sent.
+    pub async fn deliver(&mut self, store: &Store, telemetry: &Telemetry) -> anyhow::Result<usize> {
         let mut sent = 0;
         let now = Instant::now();
         if self.paused_until.is_some_and(|t| t > now) {
@@ -166,9 +168,14 @@ impl SmtpOutbox {
             if self.next_try.get(&q.id).is_some_and(|t| *t > now) {
                 continue;
             }
-            match self.send(&q).await {
+            let result = self.send(&q).await;
+            if result.is_err() {
+                telemetry.reply_failed();
+            }
+            match result {
                 Ok(()) => {
                     store.mark_sent(q.id).await?;
+                    telemetry.reply_sent();
                     self.next_try.remove(&q.id);
                     self.server_failures = 0;
                     self.paused_until = None;

@@ -5,21 +5,20 @@
 
 pub mod backoff;
 pub mod connect;
+mod idle;
 pub mod mutf7;
 mod state;
 
 use crate::config::{ImapServer, Secret};
 use crate::daemon::shutdown::Shutdown;
+use crate::ops::telemetry::Telemetry;
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, FixedOffset, Local};
 use connect::{Caps, ImapSession, timed};
 use futures_util::TryStreamExt;
+use idle::{Ticks, idle};
 use sqlx::SqlitePool;
 use std::time::Duration;
-
-/// How long one IDLE lasts before it is re-armed (RFC 2177 asks for under 29 min; Office 365
-/// drops a quiet IDLE silently, so a re-arm with NOOP also proves the connection alive).
-const REARM: Duration = Duration::from_secs(25 * 60);
 
 /// A message waiting in the inbox folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +56,11 @@ pub struct ImapSource {
     may_connect: bool,
     /// Whether the processed and failed folders were checked in this session.
     folders_ready: bool,
+    /// Whether a session was ever established: the next one is a reconnect.
+    connected_before: bool,
+    /// The daemon's counters: reconnects, and contact while IDLE (a quiet IDLE is a live
+    /// session; a silently dead one is found at the re-arm NOOP).
+    telemetry: Telemetry,
 }
 
 impl ImapSource {
@@ -90,7 +94,19 @@ impl ImapSource {
             failures: 0,
             may_connect: true,
             folders_ready: false,
+            connected_before: false,
+            telemetry: Telemetry::default(),
         })
+    }
+
+    /// Shares the daemon's counters.
+    pub fn set_telemetry(&mut self, t: Telemetry) {
+        self.telemetry = t;
+    }
+
+    /// Whether waiting uses IDLE (the server offers it and a session is up).
+    pub fn idles(&self) -> bool {
+        self.session.is_some() && self.caps.idle
     }
 
     fn limit(&self) -> Duration {
@@ -121,6 +137,10 @@ impl ImapSource {
         self.uidvalidity = mb.uid_validity.unwrap_or(0);
         self.caps = caps;
         self.session = Some(s);
+        if self.connected_before || self.failures > 0 {
+            self.telemetry.imap_reconnect();
+        }
+        self.connected_before = true;
         self.failures = 0;
         tracing::info!(
             host = %self.cfg.host,
@@ -298,14 +318,18 @@ impl ImapSource {
     }
 
     /// Waits for new mail: the backoff after a failure; IDLE when offered (re-armed with a
-    /// NOOP every 25 min); else `poll`. Returns early on shutdown.
-    pub async fn wait(&mut self, poll: Duration, shutdown: &mut Shutdown) {
+    /// NOOP every 25 min); else `poll`. `on_tick` runs every `tick` meanwhile. Returns early
+    /// on shutdown.
+    pub async fn wait(
+        &mut self,
+        poll: Duration,
+        tick: Duration,
+        shutdown: &mut Shutdown,
+        on_tick: &mut impl AsyncFnMut(),
+    ) {
         if self.failures > 0 || self.session.is_none() {
             let d = backoff::delay(self.failures).max(Duration::from_millis(100));
-            tokio::select! {
-                _ = tokio::time::sleep(d) => {}
-                _ = shutdown.wait() => {}
-            }
+            super::sleep_ticking(d, tick, shutdown, on_tick).await;
             return;
         }
         let Some(session) = self.session.take() else {
@@ -313,13 +337,14 @@ impl ImapSource {
         };
         if !self.caps.idle {
             self.session = Some(session);
-            tokio::select! {
-                _ = tokio::time::sleep(poll) => {}
-                _ = shutdown.wait() => {}
-            }
+            super::sleep_ticking(poll, tick, shutdown, on_tick).await;
             return;
         }
-        match idle(session, self.limit(), shutdown).await {
+        let ticks = Ticks {
+            every: tick,
+            telemetry: &self.telemetry,
+        };
+        match idle(session, self.limit(), shutdown, ticks, on_tick).await {
             Ok(s) => self.session = Some(s),
             Err(e) => {
                 self.broken(e);
@@ -334,34 +359,4 @@ impl ImapSource {
             let _ = timed(limit, "LOGOUT", s.logout()).await;
         }
     }
-}
-
-/// One IDLE: until the server reports something, the re-arm time, or shutdown; then DONE.
-async fn idle(
-    session: ImapSession,
-    limit: Duration,
-    shutdown: &mut Shutdown,
-) -> anyhow::Result<ImapSession> {
-    let mut h = session.idle();
-    timed(limit, "IDLE", h.init()).await?;
-    let rearm = {
-        let (fut, _stop) = h.wait_with_timeout(REARM);
-        tokio::select! {
-            r = tokio::time::timeout(REARM, fut) => match r {
-                Ok(r) => {
-                    let r = r.context("IMAP IDLE 失败")?;
-                    matches!(r, async_imap::extensions::idle::IdleResponse::Timeout)
-                }
-                Err(_) => true,
-            },
-            _ = shutdown.wait() => false,
-        }
-    };
-    let mut s = timed(limit, "DONE", h.done()).await?;
-    if rearm {
-        // A quiet IDLE may be a dead one: prove the connection alive before trusting it.
-        timed(limit, "NOOP", s.noop()).await?;
-    }
-    while s.unsolicited_responses.try_recv().is_ok() {}
-    Ok(s)
 }

@@ -1,0 +1,62 @@
+//! One IMAP IDLE (RFC 2177) with the daemon's ticks running inside it, so periodic work
+//! (watchdog, gauges, due retries) does not cost a DONE/IDLE round trip every few seconds.
+
+use super::connect::{ImapSession, timed};
+use crate::daemon::shutdown::Shutdown;
+use crate::ops::telemetry::Telemetry;
+use anyhow::Context;
+use std::time::Duration;
+
+/// How long one IDLE lasts before it is re-armed (RFC 2177 asks for under 29 min; Office 365
+/// drops a quiet IDLE silently, so a re-arm with NOOP also proves the connection alive).
+const REARM: Duration = Duration::from_secs(25 * 60);
+
+/// What runs during an IDLE besides waiting.
+pub(super) struct Ticks<'a> {
+    /// How often.
+    pub(super) every: Duration,
+    /// Told at each tick that the session is alive.
+    pub(super) telemetry: &'a Telemetry,
+}
+
+/// One IDLE: until the server reports something, the re-arm time, or shutdown; then DONE.
+/// Ticks run inside it, so the daemon's periodic work does not cost an IDLE re-arm.
+pub(super) async fn idle(
+    session: ImapSession,
+    limit: Duration,
+    shutdown: &mut Shutdown,
+    ticks: Ticks<'_>,
+    on_tick: &mut impl AsyncFnMut(),
+) -> anyhow::Result<ImapSession> {
+    let mut h = session.idle();
+    timed(limit, "IDLE", h.init()).await?;
+    ticks.telemetry.mailbox_contact();
+    let rearm = {
+        let (fut, _stop) = h.wait_with_timeout(REARM);
+        let mut fut = std::pin::pin!(fut);
+        let deadline = tokio::time::sleep(REARM);
+        let mut deadline = std::pin::pin!(deadline);
+        loop {
+            tokio::select! {
+                r = &mut fut => {
+                    let r = r.context("IMAP IDLE 失败")?;
+                    break matches!(r, async_imap::extensions::idle::IdleResponse::Timeout);
+                }
+                _ = &mut deadline => break true,
+                _ = shutdown.wait() => break false,
+                _ = tokio::time::sleep(ticks.every) => {
+                    ticks.telemetry.mailbox_contact();
+                    on_tick().await;
+                }
+            }
+        }
+    };
+    let mut s = timed(limit, "DONE", h.done()).await?;
+    if rearm {
+        // A quiet IDLE may be a dead one: prove the connection alive before trusting it.
+        timed(limit, "NOOP", s.noop()).await?;
+    }
+    ticks.telemetry.mailbox_contact();
+    while s.unsolicited_responses.try_recv().is_ok() {}
+    Ok(s)
+}

@@ -1,0 +1,72 @@
+//! When the daemon counts as unhealthy: alive but not doing its job, which systemd's
+//! watchdog cannot see — the mailbox unreachable for too long, or replies stuck in the outbox.
+
+use super::telemetry::Telemetry;
+use std::time::Duration;
+
+/// The thresholds of `[ops]`.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Longest acceptable time without reaching the mailbox.
+    pub mailbox_stale: Duration,
+    /// Longest acceptable wait of the oldest queued reply.
+    pub outbox_stale: Duration,
+}
+
+impl Limits {
+    /// The thresholds of the configuration.
+    pub fn of(cfg: &crate::config::Ops) -> Limits {
+        Limits {
+            mailbox_stale: Duration::from_secs(cfg.mailbox_stale_seconds),
+            outbox_stale: Duration::from_secs(cfg.outbox_stale_seconds),
+        }
+    }
+}
+
+/// Why the daemon is unhealthy, one English line per reason; empty when healthy.
+pub fn problems(t: &Telemetry, limits: &Limits) -> Vec<String> {
+    let mut out = Vec::new();
+    let since = t.since_contact();
+    if since > limits.mailbox_stale {
+        out.push(format!(
+            "mailbox not reached for {} s (limit {} s)",
+            since.as_secs(),
+            limits.mailbox_stale.as_secs()
+        ));
+    }
+    let age = t.oldest_queued_age();
+    if age > limits.outbox_stale {
+        out.push(format!(
+            "oldest queued reply waiting for {} s (limit {} s)",
+            age.as_secs(),
+            limits.outbox_stale.as_secs()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::SystemTime;
+
+    #[test]
+    fn stale_outbox_and_mailbox_are_reported() {
+        let t = Telemetry::default();
+        let limits = Limits {
+            mailbox_stale: Duration::from_secs(60),
+            outbox_stale: Duration::from_secs(60),
+        };
+        assert!(problems(&t, &limits).is_empty());
+        t.outbox(1, Some(SystemTime::now() - Duration::from_secs(120)));
+        let p = problems(&t, &limits);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].starts_with("oldest queued reply"), "{p:?}");
+        let zero = Limits {
+            mailbox_stale: Duration::ZERO,
+            ..limits
+        };
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(problems(&t, &zero).len(), 2);
+    }
+}

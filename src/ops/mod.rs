@@ -1,0 +1,152 @@
+//! Running as a service the admin can trust: systemd readiness, status and watchdog
+//! ([`sdnotify`]), counters ([`telemetry`]) served as Prometheus text with a health page
+//! ([`http`], [`health`]), and the log set-up ([`logging`]).
+//!
+//! [`Ops`] is what the daemon loop holds: it turns the loop's events (mailbox reached,
+//! message processed, tick) into notifications and gauges.
+
+pub mod exposition;
+pub mod health;
+pub mod http;
+pub mod logging;
+pub mod sdnotify;
+pub mod telemetry;
+
+use crate::notify::outbox::Delivery;
+use crate::store::Store;
+use chrono::DateTime;
+use sdnotify::Notifier;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+use telemetry::Telemetry;
+
+/// Longest time between two ticks of the wait loop (watchdog, gauges, due retries).
+const MAX_TICK: Duration = Duration::from_secs(5);
+
+/// How often an idle daemon writes its last mailbox contact to the store.
+const CONTACT_SAVE: Duration = Duration::from_secs(60);
+
+/// The daemon's side of operations.
+#[derive(Debug)]
+pub struct Ops {
+    /// Shared with the IMAP source, the delivery and the HTTP thread.
+    pub telemetry: Telemetry,
+    /// systemd, when it runs us.
+    pub notifier: Notifier,
+    /// Whether READY=1 went out: it is sent once, at the first mailbox contact.
+    ready: AtomicBool,
+    /// When the last contact was written to the store for `shenbao status` (another
+    /// process): at most once a minute while idling, so waiting costs no disk writes.
+    contact_saved: Mutex<Option<Instant>>,
+}
+
+impl Ops {
+    /// Telemetry, the notifier from the environment, and the listener of `[ops] listen`.
+    pub fn start(cfg: &crate::config::Ops) -> anyhow::Result<Ops> {
+        let telemetry = Telemetry::default();
+        if let Some(listen) = &cfg.listen {
+            let addr = http::spawn(listen, telemetry.clone(), health::Limits::of(cfg))?;
+            tracing::info!(%addr, "serving /healthz and /metrics");
+        }
+        Ok(Ops {
+            telemetry,
+            notifier: Notifier::from_env(),
+            ready: AtomicBool::new(false),
+            contact_saved: Mutex::new(None),
+        })
+    }
+
+    /// Ops that tell nobody anything (library use without a service manager).
+    pub fn detached() -> Ops {
+        Ops {
+            telemetry: Telemetry::default(),
+            notifier: Notifier::none(),
+            ready: AtomicBool::new(false),
+            contact_saved: Mutex::new(None),
+        }
+    }
+
+    /// How often the wait loop wakes: at most [`MAX_TICK`], and twice per watchdog interval
+    /// so one late tick does not get us killed.
+    pub fn tick(&self) -> Duration {
+        let tick = match self.notifier.watchdog() {
+            Some(w) => MAX_TICK.min(w / 2),
+            None => MAX_TICK,
+        };
+        tick.max(Duration::from_millis(50))
+    }
+
+    /// The mailbox answered a listing: recorded, and the first time READY=1 (the database
+    /// is open and the mailbox reachable, so the service really works).
+    pub fn mailbox_reached(&self) {
+        self.telemetry.mailbox_contact();
+        if !self.ready.swap(true, Ordering::Relaxed) {
+            self.notifier.ready();
+        }
+    }
+
+    /// The periodic work while waiting for mail: watchdog, outbox gauges, and delivery of
+    /// replies whose retry became due. Failures are logged; the next tick tries again.
+    pub async fn on_tick(&self, store: &Store, outbox: &mut Delivery, waiting: &str) {
+        self.notifier.ping();
+        self.save_contact(store, false).await;
+        match self.refresh(store).await {
+            Ok(0) => {}
+            Ok(n) => {
+                let what = if n == 1 { "reply" } else { "replies" };
+                self.notifier.status(&format!("delivering {n} {what}"));
+                if let Err(e) = outbox.deliver(store, &self.telemetry).await {
+                    tracing::warn!("outbox delivery failed: {e:#}");
+                }
+                if let Err(e) = self.refresh(store).await {
+                    tracing::warn!("cannot read the outbox: {e:#}");
+                }
+                self.notifier.status(waiting);
+            }
+            Err(e) => tracing::warn!("cannot read the outbox: {e:#}"),
+        }
+    }
+
+    /// Leaves the time of the last mailbox contact in the store, where `shenbao status` reads
+    /// it; unless `now`, only when the last write is a minute old.
+    pub async fn save_contact(&self, store: &Store, now: bool) {
+        {
+            let Ok(mut saved) = self.contact_saved.lock() else {
+                return;
+            };
+            if !now && saved.is_some_and(|t| t.elapsed() < CONTACT_SAVE) {
+                return;
+            }
+            *saved = Some(Instant::now());
+        }
+        let at = chrono::Utc::now()
+            - chrono::Duration::from_std(self.telemetry.since_contact()).unwrap_or_default();
+        let at = at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        if let Err(e) = store.set_daemon_fact("last_contact", Some(&at)).await {
+            tracing::warn!("cannot record the mailbox contact: {e:#}");
+        }
+    }
+
+    /// Reads the outbox gauges from the store; returns how many replies are queued.
+    pub async fn refresh(&self, store: &Store) -> anyhow::Result<u64> {
+        let (n, oldest): (i64, Option<String>) =
+            sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state = 'queued'")
+                .fetch_one(store.pool())
+                .await?;
+        let oldest = oldest
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(SystemTime::from);
+        let n = u64::try_from(n).unwrap_or(0);
+        self.telemetry.outbox(n, oldest);
+        Ok(n)
+    }
+}
+
+/// An error as one short line for STATUS=: the first line, at most 150 characters. Errors
+/// never carry passwords ([`crate::config::Secret`] prints as `***`).
+pub fn short(e: &anyhow::Error) -> String {
+    let text = format!("{e:#}");
+    let line = text.lines().next().unwrap_or("");
+    line.chars().take(150).collect()
+}
