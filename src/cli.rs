@@ -69,6 +69,12 @@ pub enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// The configuration file: check it.
+    Config {
+        /// What to do with it.
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
     /// The division's overview: messages by verdict, units not yet submitted or incomplete,
     /// what needs a person, the outbox, the last contact with the mailbox.
     Status {
@@ -144,6 +150,21 @@ pub enum Command {
         /// Where to write the PNG; without it only the per-page results are printed.
         #[arg(long, value_name = "FILE.png")]
         out: Option<PathBuf>,
+    },
+}
+
+/// `shenbao config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Validate the file (keys, values, secrets, folders; errors point at the line), then
+    /// try the IMAP login and the SMTP connection step by step. Exit 1 when a check fails.
+    Check {
+        /// Only the file: no connection to the servers.
+        #[arg(long)]
+        no_connect: bool,
+        /// JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -1,7 +1,7 @@
 //! The `shenbao` binary: parses the command line and prints any error in one place.
 
 use clap::Parser;
-use shenbao::cli::{Cli, Command, HistoryAction};
+use shenbao::cli::{Cli, Command, ConfigAction, HistoryAction};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -40,6 +40,9 @@ fn main() -> ExitCode {
         } => shenbao::daemon::history_import(cli.config.as_deref(), &file),
         Command::Acceptance { dir, verbose } => shenbao::acceptance::run(&dir, verbose),
         Command::Seal { file, page, out } => shenbao::commands::seal(&file, page, out.as_deref()),
+        Command::Config {
+            action: ConfigAction::Check { no_connect, json },
+        } => shenbao::config::check::command(config, no_connect, json),
         Command::Status { json } => shenbao::division::status::command(config, json),
         Command::List(a) => {
             let filter = shenbao::division::list::Filter {

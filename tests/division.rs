@@ -6,6 +6,8 @@
 mod common;
 #[path = "support/mailstack/mod.rs"]
 mod mailstack;
+#[path = "support/servers.rs"]
+mod servers;
 
 use common::*;
 use mailstack::MailStack;
@@ -30,44 +32,12 @@ fn toml(s: &MailStack, dir: &Path, deadline: &str, late: &str) -> String {
         .iter()
         .map(|(n, a)| format!("[[campaign.units]]\nname = \"{n}\"\naddresses = [\"{a}\"]\n\n"))
         .collect();
-    format!(
-        r#"[campaign]
-name = "2023年天津市质量攻关项目"
-mailbox = "{OFFICE}"
-deadline = "{deadline}"
-late_policy = "{late}"
-receipt_prefix = "ZLGG2023-"
-
-{units}[mailbox]
-kind = "imap"
-
-[mailbox.imap]
-host = "localhost"
-port = {imap}
-tls = "implicit"
-user = "{OFFICE}"
-password_file = "{pw}"
-ca_file = "{ca}"
-
-[storage]
-data_dir = "{data}"
-
-[outbox]
-kind = "smtp"
-
-[smtp]
-host = "localhost"
-port = {smtp}
-tls = "starttls"
-user = "{OFFICE}"
-password_file = "{pw}"
-ca_file = "{ca}"
-"#,
-        imap = s.imap_port(),
-        smtp = s.smtp_port(),
-        pw = dir.join("pw").display(),
-        ca = s.ca_file().display(),
-        data = dir.join("data").display(),
+    servers::toml(
+        s,
+        OFFICE,
+        &dir.join("pw"),
+        &dir.join("data"),
+        &format!("deadline = \"{deadline}\"\nlate_policy = \"{late}\"\n\n{units}"),
     )
 }
 

@@ -132,6 +132,11 @@ impl SmtpOutbox {
         })
     }
 
+    /// Connects, negotiates TLS and logs in, then quits: `config check`'s SMTP probe.
+    pub async fn test_connection(&self) -> Result<bool, lettre::transport::smtp::Error> {
+        self.transport.test_connection().await
+    }
+
     /// Changes the retry delays (tests use short ones).
     pub fn with_backoff(mut self, min: Duration, max: Duration) -> SmtpOutbox {
         self.min_backoff = min;
