@@ -121,6 +121,14 @@ fn default_timeout() -> u64 {
 }
 
 impl ImapServer {
+    /// The port to connect to: the configured one, else 993 (implicit TLS) or 143.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            TlsMode::Implicit => 993,
+            _ => 143,
+        })
+    }
+
     /// Where the login password comes from.
     pub fn password(&self) -> PasswordSource {
         PasswordSource {
@@ -131,6 +139,14 @@ impl ImapServer {
 }
 
 impl SmtpServer {
+    /// The port to connect to: the configured one, else 465 (implicit TLS) or 587 (submission).
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            TlsMode::Implicit => 465,
+            _ => 587,
+        })
+    }
+
     /// Where the login password comes from.
     pub fn password(&self) -> PasswordSource {
         PasswordSource {

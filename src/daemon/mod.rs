@@ -258,10 +258,19 @@ pub fn command(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> {
         let stats = daemon.run(once, shutdown).await;
         daemon.close().await;
         let stats = stats?;
-        tracing::info!(?stats, "stopped");
-        eprintln!(
-            "shenbao: {} judged, {} already recorded, {} failed, {} replies written, {} left waiting",
-            stats.judged, stats.duplicates, stats.failed, stats.replies, stats.errors
+        // One event, so that `--log-format json` stays one JSON object per line to the end.
+        tracing::info!(
+            judged = stats.judged,
+            duplicates = stats.duplicates,
+            failed = stats.failed,
+            replies = stats.replies,
+            waiting = stats.errors,
+            "stopped: {} judged, {} already recorded, {} failed, {} replies written, {} left waiting",
+            stats.judged,
+            stats.duplicates,
+            stats.failed,
+            stats.replies,
+            stats.errors
         );
         Ok(if stats.errors > 0 {
             ExitCode::FAILURE

@@ -85,10 +85,7 @@ pub fn backoff(attempts: i64, min: Duration, max: Duration) -> Duration {
 impl SmtpOutbox {
     /// Builds the transport from `[smtp]`; refuses `tls = "none"` without `allow_insecure`.
     pub fn new(cfg: &SmtpServer) -> anyhow::Result<SmtpOutbox> {
-        let port = cfg.port.unwrap_or(match cfg.tls {
-            TlsMode::Implicit => 465,
-            _ => 587,
-        });
+        let port = cfg.port();
         let tls = match cfg.tls {
             TlsMode::None if !cfg.allow_insecure => anyhow::bail!(
                 "[smtp] tls = \"none\" sends the password in clear: set allow_insecure = true (test servers only)"

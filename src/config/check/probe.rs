@@ -105,11 +105,7 @@ pub async fn imap(cfg: &Config, report: &mut Report) {
         return;
     };
     let g = "IMAP";
-    let port = imap.port.unwrap_or(if imap.tls == TlsMode::Implicit {
-        993
-    } else {
-        143
-    });
+    let port = imap.port();
     if !reach(g, &imap.host, port, report).await {
         return;
     }
@@ -189,11 +185,7 @@ pub async fn smtp(cfg: &Config, report: &mut Report) {
         return;
     };
     let g = "SMTP";
-    let port = smtp.port.unwrap_or(if smtp.tls == TlsMode::Implicit {
-        465
-    } else {
-        587
-    });
+    let port = smtp.port();
     if !reach(g, &smtp.host, port, report).await {
         return;
     }

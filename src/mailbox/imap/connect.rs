@@ -119,10 +119,7 @@ fn check_greeting(line: &str) -> anyhow::Result<()> {
 /// Connects and logs in, then sends ID when advertised.
 pub async fn open(cfg: &ImapServer, password: &Secret) -> anyhow::Result<(ImapSession, Caps)> {
     let limit = Duration::from_secs(cfg.timeout_seconds.max(1));
-    let port = cfg.port.unwrap_or(match cfg.tls {
-        TlsMode::Implicit => 993,
-        _ => 143,
-    });
+    let port = cfg.port();
     let where_ = format!("{}:{port}", cfg.host);
     let tcp = timed(limit, "连接", TcpStream::connect((cfg.host.as_str(), port)))
         .await
