@@ -16,7 +16,8 @@
 //! run), and the daemon: [`daemon`] (`shenbao run`), [`mailbox`] (where mail comes from),
 //! [`store`] (SQLite record and archive), [`notify`] (replies), [`samples`] (generated sample
 //! submissions for a first run), [`ops`] (systemd notification, metrics, health, logging),
-//! and [`division`] (the division's commands: status, list, show, export, reprocess, remind).
+//! and [`division`] (the division's commands: status, list, show, export, reprocess, remind;
+//! `config check` lives in [`config::check`]).
 pub mod acceptance;
 pub mod cli;
 pub mod commands;

@@ -6,6 +6,8 @@
 mod common;
 #[path = "support/mailstack/mod.rs"]
 mod mailstack;
+#[path = "support/process.rs"]
+mod process;
 #[path = "support/servers.rs"]
 mod servers;
 
@@ -431,4 +433,52 @@ fn receipt_numbers_stay_with_their_units() {
         &cfg.limits,
     );
     assert_eq!(o.receipt.as_deref(), Some("ZLGG2023-001"));
+}
+
+/// `remind` while `shenbao run` holds the data directory: the reminders are queued, not sent
+/// by the command, and the running daemon delivers them on its next tick, with no new mail to
+/// wake it.
+#[test]
+fn reminders_queued_beside_a_running_daemon_are_delivered_by_it() {
+    require_mailstack!();
+    let s = MailStack::start(&[(OFFICE, PW), (NK.1, PW)]).unwrap();
+    let work = Work(std::env::temp_dir().join(format!("shenbao-remind-{}", std::process::id())));
+    let _ = std::fs::remove_dir_all(&work.0);
+    std::fs::create_dir_all(&work.0).unwrap();
+    std::fs::write(work.0.join("pw"), PW).unwrap();
+    let conf = work.0.join("shenbao.toml");
+    std::fs::write(
+        &conf,
+        toml(&s, &work.0, "2099-06-30T17:00:00+08:00", "warn"),
+    )
+    .unwrap();
+    let conf_arg = conf.display().to_string();
+    let daemon = process::Running::start(&work.0, &["--config", &conf_arg, "run"], &[]);
+    // Running once the mailbox answered: `status` then shows a last contact.
+    process::wait_for(Duration::from_secs(60), || {
+        let v = json(&conf, &["status", "--json"]);
+        v["last_contact"].as_str().map(|_| ())
+    })
+    .unwrap_or_else(|| panic!("daemon never reached the mailbox:\n{}", daemon.stderr()));
+
+    let sent = json(&conf, &["remind", "--json"]);
+    assert_eq!(sent["delivered"], 0, "the command delivered itself: {sent}");
+    let nk = sent["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == NK.0)
+        .cloned()
+        .unwrap();
+    assert_eq!(nk["outcome"], "queued", "{sent}");
+
+    let got = s.wait_for_messages(NK.1, "INBOX", 1, Duration::from_secs(60));
+    let (_, log) = daemon.term();
+    let got = got.unwrap_or_else(|e| panic!("reminder not delivered ({e}):\n{log}"));
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&got[0])
+        .unwrap();
+    assert!(parsed.subject().unwrap().contains("催报提醒"), "{log}");
+    let after = json(&conf, &["status", "--json"]);
+    assert_eq!(after["outbox_queued"], 0, "{after}");
 }

@@ -34,3 +34,32 @@ impl DataLock {
         }
     }
 }
+
+/// Held while the schema is brought up to date. sqlx's migrator takes no lock on SQLite, so two
+/// processes opening a new data directory at once (the daemon starting while `shenbao status`
+/// runs) would both create the tables and one would fail; this lock makes the second wait and
+/// then find the migrations applied.
+#[derive(Debug)]
+pub(super) struct SchemaLock {
+    /// The open lock file: the OS lock lives as long as the handle.
+    _file: File,
+}
+
+impl SchemaLock {
+    /// Waits for `data_dir/shenbao.schema.lock` (off the async threads: the wait blocks).
+    pub(super) async fn acquire(data_dir: &Path) -> anyhow::Result<SchemaLock> {
+        let path = data_dir.join("shenbao.schema.lock");
+        tokio::task::spawn_blocking(move || {
+            let file = OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+            file.lock()
+                .map_err(|e| anyhow::anyhow!("cannot lock {}: {e}", path.display()))?;
+            Ok(SchemaLock { _file: file })
+        })
+        .await?
+    }
+}

@@ -100,7 +100,10 @@ impl Store {
             .max_connections(4)
             .connect_with(options)
             .await?;
-        migrate::migrator().await?.run(&pool).await?;
+        {
+            let _schema = lock::SchemaLock::acquire(data_dir).await?;
+            migrate::migrator().await?.run(&pool).await?;
+        }
         Ok(Store {
             pool,
             data_dir: data_dir.to_path_buf(),

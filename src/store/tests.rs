@@ -163,3 +163,33 @@ fn history_import_is_idempotent() {
     });
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Regression: the daemon and a division command opening a new data directory at the same
+/// moment both ran the first migration ("table messages already exists").
+#[test]
+fn opening_a_new_store_from_several_processes_at_once() {
+    let dir = temp("race");
+    for _ in 0..5 {
+        let _ = std::fs::remove_dir_all(&dir);
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let openers: Vec<_> = (0..4)
+            .map(|_| {
+                let (dir, barrier) = (dir.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    block(async {
+                        let s = Store::open(&dir).await?;
+                        s.close().await;
+                        anyhow::Ok(())
+                    })
+                })
+            })
+            .collect();
+        for o in openers {
+            if let Err(e) = o.join().unwrap() {
+                panic!("concurrent open failed: {e:#}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
