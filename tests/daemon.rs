@@ -385,3 +385,89 @@ fn the_loop_stops_on_shutdown_after_its_round() {
     });
     assert_eq!(place.count("Maildir/new"), 0);
 }
+
+/// Regression: two projects' forms sent under one template name (in one email, and again in a
+/// later email) were told apart only by name, so the export put one project's form into the
+/// other's place. Each exported form must be that project's own bytes.
+#[test]
+fn same_named_forms_export_as_their_own_projects() {
+    let place = Place::new("same-names");
+    let hp = [Form::new(0, UNIT), Form::new(1, UNIT)];
+    // 和平: both projects in one email, every form under the template's name.
+    let mut one = vec![
+        ("附件2：汇总表.xlsx".to_string(), summary_xlsx(UNIT, &hp)),
+        ("附件2：汇总表（盖章）.pdf".to_string(), landscape()),
+    ];
+    for f in &hp {
+        one.push(("附件1：立项申报表.docx".into(), application_docx(f)));
+        one.push(("附件1：立项申报表（盖章）.pdf".into(), portrait()));
+    }
+    place.drop("1.eml", &email(SENDER, "和平区申报", "", &refs(&one)), 0);
+    // 河西: the second project's forms follow in a later email under the first one's names.
+    let hx_unit = "河西区市场监管局";
+    let hx = [Form::new(2, hx_unit), Form::new(3, hx_unit)];
+    let first = vec![
+        ("附件2：汇总表.xlsx".to_string(), summary_xlsx(hx_unit, &hx)),
+        ("附件2：汇总表（盖章）.pdf".to_string(), landscape()),
+        ("立项申报表.docx".to_string(), application_docx(&hx[0])),
+        ("立项申报表（盖章）.pdf".to_string(), portrait()),
+    ];
+    let second = vec![
+        ("立项申报表.docx".to_string(), application_docx(&hx[1])),
+        ("立项申报表（盖章）.pdf".to_string(), portrait()),
+    ];
+    place.drop(
+        "2.eml",
+        &email("hx@units.test", "河西区申报", "", &refs(&first)),
+        10,
+    );
+    place.drop(
+        "3.eml",
+        &email("hx@units.test", "河西区补报", "", &refs(&second)),
+        20,
+    );
+
+    // The embedded default, reading this place's Maildir.
+    let conf = shenbao::config::DEFAULT_TOML.replace("\"data/Maildir\"", "\"Maildir\"");
+    fs::write(place.0.join("shenbao.toml"), conf).unwrap();
+    let shenbao = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_shenbao"))
+            .args(["--config", "shenbao.toml"])
+            .args(args)
+            .current_dir(&place.0)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    shenbao(&["run", "--once"]);
+    let list = shenbao(&["list", "--json"]);
+    let verdicts: Vec<serde_json::Value> = serde_json::from_str::<Vec<serde_json::Value>>(&list)
+        .unwrap()
+        .iter()
+        .map(|m| m["verdict"].clone())
+        .collect();
+    assert_eq!(verdicts, ["accepted", "rejected", "accepted"], "{list}");
+    shenbao(&["export", "--out", "export"]);
+
+    for (unit, forms) in [(UNIT, &hp), (hx_unit, &hx)] {
+        let dir = place.0.join("export").join(unit);
+        for f in forms.iter() {
+            let name = fs::read_dir(&dir)
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .find(|n| n.contains(&f.enterprise) && n.ends_with("-申报表.docx"))
+                .unwrap_or_else(|| panic!("no form of {} in {}", f.enterprise, dir.display()));
+            assert_eq!(
+                fs::read(dir.join(&name)).unwrap(),
+                application_docx(f),
+                "{unit}/{name} holds another project's form"
+            );
+        }
+    }
+}

@@ -7,17 +7,18 @@ use super::units::{self, UnitView};
 use super::{print_json, with_store};
 use crate::forms::summary::SummaryRow;
 use crate::forms::value::name_key;
-use crate::store::Store;
+use crate::store::{SUMMARY_STAMPED, SUMMARY_WORD, Store, project_slot};
 use crate::verdict::materials::{FileRef, Project};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Current files of a unit: (file name, container, archived path relative to the data dir).
-type Current = Vec<(String, Option<String>, String)>;
+/// Current files of a unit: (slot, file name, container, archived path relative to the data
+/// dir). Looked up by slot: two projects' forms are often sent under the same template name.
+type Current = Vec<(String, String, Option<String>, String)>;
 
 async fn current_files(store: &Store, unit: i64) -> anyhow::Result<Current> {
     Ok(sqlx::query_as(
-        "SELECT um.file_name, um.container, a.path FROM unit_materials um \
+        "SELECT um.slot, um.file_name, um.container, a.path FROM unit_materials um \
          JOIN attachments a ON a.id = um.attachment_id WHERE um.unit_id = ? AND um.current = 1",
     )
     .bind(unit)
@@ -25,11 +26,13 @@ async fn current_files(store: &Store, unit: i64) -> anyhow::Result<Current> {
     .await?)
 }
 
-fn file(store: &Store, current: &Current, f: &FileRef) -> Option<ExportFile> {
+/// The archived file in `slot`, when it is the one the materials name (else none: a wrong
+/// file in the export is worse than a missing one).
+fn file(store: &Store, current: &Current, slot: &str, f: &FileRef) -> Option<ExportFile> {
     current
         .iter()
-        .find(|(n, c, _)| *n == f.name && *c == f.container)
-        .map(|(_, _, path)| ExportFile {
+        .find(|(s, n, c, _)| s == slot && *n == f.name && *c == f.container)
+        .map(|(_, _, _, path)| ExportFile {
             path: store.data_dir().join(path),
             name: f.name.clone(),
         })
@@ -65,8 +68,11 @@ fn projects(store: &Store, u: &UnitView, current: &Current) -> Vec<ExportProject
         ExportProject {
             row,
             app: Some(p.app.clone()),
-            word: file(store, current, &p.word),
-            stamped: p.stamped.as_ref().and_then(|s| file(store, current, s)),
+            word: file(store, current, &project_slot(p, "word"), &p.word),
+            stamped: p
+                .stamped
+                .as_ref()
+                .and_then(|s| file(store, current, &project_slot(p, "stamped"), s)),
             received,
         }
     };
@@ -117,11 +123,11 @@ pub fn command(config: Option<&Path>, out: &Path, json: bool) -> anyhow::Result<
                 summary_word: m
                     .summary
                     .as_ref()
-                    .and_then(|(f, _)| file(&store, &current, f)),
+                    .and_then(|(f, _)| file(&store, &current, SUMMARY_WORD, f)),
                 summary_stamped: m
                     .summary_stamped
                     .as_ref()
-                    .and_then(|f| file(&store, &current, f)),
+                    .and_then(|f| file(&store, &current, SUMMARY_STAMPED, f)),
             });
         }
         let title = format!("{}立项申报汇总表", cfg.campaign.name);

@@ -35,10 +35,10 @@ impl DataLock {
     }
 }
 
-/// Held while the schema is brought up to date. sqlx's migrator takes no lock on SQLite, so two
-/// processes opening a new data directory at once (the daemon starting while `shenbao status`
-/// runs) would both create the tables and one would fail; this lock makes the second wait and
-/// then find the migrations applied.
+/// Held while the store is first connected (a new file switched to WAL) and the schema brought
+/// up to date. sqlx's migrator takes no lock on SQLite, so two processes opening a new data
+/// directory at once (the daemon starting while `shenbao status` runs) would both create the
+/// tables and one would fail; this lock makes the second wait and then find them there.
 #[derive(Debug)]
 pub(super) struct SchemaLock {
     /// The open lock file: the OS lock lives as long as the handle.

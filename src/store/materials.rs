@@ -4,28 +4,22 @@
 
 use crate::forms::value::name_key;
 use crate::verdict::Unit;
-use crate::verdict::materials::{FileRef, Materials};
+use crate::verdict::materials::{FileRef, Materials, Project};
 use sqlx::{Sqlite, Transaction};
 
 /// The slots of a unit's materials and the file in each.
 pub fn slots(m: &Materials) -> Vec<(String, &FileRef)> {
     let mut out = Vec::new();
     if let Some((f, _)) = &m.summary {
-        out.push(("summary/word".to_string(), f));
+        out.push((SUMMARY_WORD.to_string(), f));
     }
     if let Some(f) = &m.summary_stamped {
-        out.push(("summary/stamped".to_string(), f));
+        out.push((SUMMARY_STAMPED.to_string(), f));
     }
     for p in &m.projects {
-        let who = if p.app.credit_code.is_empty() {
-            name_key(&p.app.enterprise_name)
-        } else {
-            p.app.credit_code.clone()
-        };
-        let project = format!("{who}/{}", name_key(&p.app.project_name));
-        out.push((format!("application/word/{project}"), &p.word));
+        out.push((project_slot(p, "word"), &p.word));
         if let Some(s) = &p.stamped {
-            out.push((format!("application/stamped/{project}"), s));
+            out.push((project_slot(p, "stamped"), s));
         }
     }
     for (i, f) in m.loose_stamped.iter().enumerate() {
@@ -34,8 +28,48 @@ pub fn slots(m: &Materials) -> Vec<(String, &FileRef)> {
     out
 }
 
-/// A current row as stored.
-type Row = (i64, String, String, Option<String>, i64, Option<i64>);
+/// The slot of a project's form in `version` (`word` or `stamped`): the enterprise (credit code,
+/// else name) and the project name, so that two projects' files never share a slot even when
+/// they were sent under the same file name.
+pub fn project_slot(p: &Project, version: &str) -> String {
+    let who = if p.app.credit_code.is_empty() {
+        name_key(&p.app.enterprise_name)
+    } else {
+        p.app.credit_code.clone()
+    };
+    format!(
+        "application/{version}/{who}/{}",
+        name_key(&p.app.project_name)
+    )
+}
+
+/// The slots of the summary's two versions.
+pub const SUMMARY_WORD: &str = "summary/word";
+/// See [`SUMMARY_WORD`].
+pub const SUMMARY_STAMPED: &str = "summary/stamped";
+
+/// A current row as stored: id, slot, file name, container, message, attachment and the
+/// attachment's position in its message.
+type Row = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// Whether a stored file is `file`: same name and container, and the same position in its
+/// email when both are known.
+fn same(file: &FileRef, name: &str, container: Option<&str>, seq: Option<i64>) -> bool {
+    name == file.name
+        && container == file.container.as_deref()
+        && match (file.seq, seq) {
+            (Some(a), Some(b)) => i64::from(a) == b,
+            _ => true,
+        }
+}
 
 /// Brings the unit's material rows in line with its materials after message `message`.
 pub async fn update(
@@ -46,8 +80,9 @@ pub async fn update(
     attachments: &[(&str, Option<&str>, i64)],
 ) -> anyhow::Result<()> {
     let current: Vec<Row> = sqlx::query_as(
-        "SELECT id, slot, file_name, container, message_id, attachment_id FROM unit_materials \
-         WHERE unit_id = ? AND current = 1",
+        "SELECT um.id, um.slot, um.file_name, um.container, um.message_id, um.attachment_id, \
+         a.seq FROM unit_materials um LEFT JOIN attachments a ON a.id = um.attachment_id \
+         WHERE um.unit_id = ? AND um.current = 1",
     )
     .bind(unit_id)
     .fetch_all(&mut **tx)
@@ -55,7 +90,7 @@ pub async fn update(
     let mut kept = vec![false; current.len()];
     let mut inserts = Vec::new();
     for (slot, file) in slots(&unit.materials) {
-        let same_file = |r: &Row| r.2 == file.name && r.3.as_deref() == file.container.as_deref();
+        let same_file = |r: &Row| same(file, &r.2, r.3.as_deref(), r.6);
         let from_this_email = file.email == unit.emails;
         if !from_this_email
             && let Some(i) = current.iter().position(|r| r.1 == slot && same_file(r))
@@ -70,8 +105,9 @@ pub async fn update(
         let (msg, attachment) = if from_this_email {
             let att = attachments
                 .iter()
-                .find(|(n, c, _)| *n == file.name && *c == file.container.as_deref())
-                .map(|(_, _, id)| *id);
+                .enumerate()
+                .find(|(i, (n, c, _))| same(file, n, *c, i64::try_from(*i).ok()))
+                .map(|(_, (_, _, id))| *id);
             (message, att)
         } else {
             current

@@ -15,6 +15,7 @@ mod reminders;
 mod tests;
 
 pub use lock::DataLock;
+pub use materials::{SUMMARY_STAMPED, SUMMARY_WORD, project_slot};
 pub use rebuild::{Archived, Rebuild};
 pub(crate) use record::label;
 pub use record::{Composed, Composer, Incoming, Recorded, Reply, SourceRef};
@@ -96,14 +97,18 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
-        {
+        // The first connection may switch a new file to WAL, which SQLite answers with "database
+        // is locked" (no busy wait) while another process does the same; so connecting and
+        // migrating happen under the schema lock.
+        let pool = {
             let _schema = lock::SchemaLock::acquire(data_dir).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await?;
             migrate::migrator().await?.run(&pool).await?;
-        }
+            pool
+        };
         Ok(Store {
             pool,
             data_dir: data_dir.to_path_buf(),

@@ -18,6 +18,11 @@ pub struct FileRef {
     pub received: DateTime<FixedOffset>,
     /// Index of the email in the unit's history (1-based), to tell this email's files apart.
     pub email: u32,
+    /// Position of the file among its email's attachments: two projects' forms are often sent
+    /// under one template name, so the name alone does not say which archived file this is.
+    /// None in materials recorded before it was kept.
+    #[serde(default)]
+    pub seq: Option<u32>,
 }
 
 /// One enterprise project: its Word application form and, once known, its stamped scan.

@@ -145,12 +145,13 @@ impl Judge {
         let mut applications = Vec::new();
         let mut names_seen: Vec<String> = Vec::new();
         let mut pending: Vec<(FileRef, &Reading)> = Vec::new();
-        for (a, r) in email.attachments.iter().zip(readings) {
+        for (seq, (a, r)) in email.attachments.iter().zip(readings).enumerate() {
             let fref = FileRef {
                 name: a.name.clone(),
                 container: a.container.clone(),
                 received,
                 email: 0,
+                seq: u32::try_from(seq).ok(),
             };
             file_problems.extend(file_problem(&a.name, r.problem.as_ref()));
             match &r.content {

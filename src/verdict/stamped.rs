@@ -198,6 +198,7 @@ mod tests {
             container: None,
             received: DateTime::parse_from_rfc3339("2023-04-20T10:00:00+08:00").unwrap_or_default(),
             email: 1,
+            seq: None,
         }
     }
 
