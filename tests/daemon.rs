@@ -55,6 +55,30 @@ impl Place {
         path
     }
 
+    /// The embedded default reading this place's Maildir, with `deadline`, as `shenbao.toml`.
+    fn write_config(&self, deadline: &str) {
+        let conf = shenbao::config::DEFAULT_TOML
+            .replace("\"data/Maildir\"", "\"Maildir\"")
+            .replace("2023-04-28T23:59:59+08:00", deadline);
+        fs::write(self.0.join("shenbao.toml"), conf).unwrap();
+    }
+
+    /// The binary on `shenbao.toml` here; its stdout (a failure fails the test).
+    fn cli(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_shenbao"))
+            .args(["--config", "shenbao.toml"])
+            .args(args)
+            .current_dir(&self.0)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     fn count(&self, sub: &str) -> usize {
         fs::read_dir(self.0.join(sub))
             .map(|d| d.count())
@@ -427,23 +451,8 @@ fn same_named_forms_export_as_their_own_projects() {
         20,
     );
 
-    // The embedded default, reading this place's Maildir.
-    let conf = shenbao::config::DEFAULT_TOML.replace("\"data/Maildir\"", "\"Maildir\"");
-    fs::write(place.0.join("shenbao.toml"), conf).unwrap();
-    let shenbao = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_shenbao"))
-            .args(["--config", "shenbao.toml"])
-            .args(args)
-            .current_dir(&place.0)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    place.write_config("2023-04-28T23:59:59+08:00");
+    let shenbao = |args: &[&str]| place.cli(args);
     shenbao(&["run", "--once"]);
     let list = shenbao(&["list", "--json"]);
     let verdicts: Vec<serde_json::Value> = serde_json::from_str::<Vec<serde_json::Value>>(&list)
@@ -470,4 +479,38 @@ fn same_named_forms_export_as_their_own_projects() {
             );
         }
     }
+}
+
+/// A sender whose first mail names no unit is keyed by its address: the division sees it as
+/// unidentified, `remind` leaves it alone, and once the same sender writes for a named unit
+/// the address "unit" is gone from the views.
+#[test]
+fn an_unidentified_sender_is_no_unit_to_remind() {
+    let place = Place::new("unidentified");
+    place.write_config("2099-04-28T23:59:59+08:00");
+    let notice = email(SENDER, "联系人变更", "我单位申报联系人变更为张伟。", &[]);
+    place.drop("1.eml", &notice, 0);
+    place.cli(&["run", "--once"]);
+    let status: serde_json::Value =
+        serde_json::from_str(&place.cli(&["status", "--json"])).unwrap();
+    let units = status["units"].as_array().unwrap();
+    assert_eq!(units.len(), 1, "{status}");
+    assert_eq!(units[0]["identified"], false, "{status}");
+    assert!(place.cli(&["status"]).contains("未识别推荐单位"));
+    let plan: serde_json::Value =
+        serde_json::from_str(&place.cli(&["remind", "--dry-run", "--json"])).unwrap();
+    assert_eq!(plan["units"].as_array().unwrap().len(), 0, "{plan}");
+
+    let files = complete_submission(UNIT, &[Form::new(0, UNIT)]);
+    place.drop("2.eml", &email(SENDER, "申报", "", &refs(&files)), 10);
+    place.cli(&["run", "--once"]);
+    let status: serde_json::Value =
+        serde_json::from_str(&place.cli(&["status", "--json"])).unwrap();
+    let names: Vec<&str> = status["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [UNIT], "{status}");
 }

@@ -46,7 +46,9 @@ pub struct Report {
 fn needs_reminder(u: &UnitView) -> bool {
     match u.standing {
         Standing::NotSubmitted => u.expected,
-        Standing::Incomplete => true,
+        // An unidentified sender was told what was wrong in its reply; daily mail to an
+        // address that may be anybody's is not a reminder.
+        Standing::Incomplete => u.identified,
         Standing::Accepted | Standing::AcceptedWithProblems => false,
     }
 }

@@ -179,8 +179,13 @@ pub fn render(s: &Status, cfg: &Config) -> String {
         out += "  材料不全或需补正：\n";
         for u in incomplete {
             let codes: Vec<&str> = u.missing.iter().map(|m| m.code.as_str()).collect();
+            let unknown = if u.identified {
+                ""
+            } else {
+                "，未识别推荐单位"
+            };
             out += &format!(
-                "    {}（{}，{} 个问题：{}）\n",
+                "    {}（{}{unknown}，{} 个问题：{}）\n",
                 u.name,
                 u.standing.zh(),
                 u.missing.len(),

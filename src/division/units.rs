@@ -55,6 +55,9 @@ pub struct UnitView {
     pub name: String,
     /// Listed among the campaign's expected units.
     pub expected: bool,
+    /// False for a sender whose mail named no unit: the judge then keys the "unit" by the
+    /// address, and it is no recommending unit the division could count or remind.
+    pub identified: bool,
     /// Where it stands.
     pub standing: Standing,
     /// The receipt number issued to it, if any (kept even when later mail has problems).
@@ -110,6 +113,7 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Vec<UnitView>> 
         let addresses = senders(store, id).await?;
         found.push(UnitView {
             id: Some(id),
+            identified: !key.contains('@'),
             key,
             name,
             expected: false,
@@ -122,6 +126,14 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Vec<UnitView>> 
             addresses,
         });
     }
+    // A sender keyed by address who later wrote for a named unit is that unit's: its first
+    // mail (no unit named yet) is part of the unit's history, not a unit of its own.
+    let named: Vec<String> = found
+        .iter()
+        .filter(|u| u.identified)
+        .flat_map(|u| u.addresses.iter().map(|a| a.to_lowercase()))
+        .collect();
+    found.retain(|u| u.identified || !named.contains(&u.key));
     let mut out = Vec::with_capacity(found.len() + cfg.campaign.units.len());
     for e in &cfg.campaign.units {
         let key = unit_key(&e.name);
@@ -132,6 +144,7 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Vec<UnitView>> 
                 key,
                 name: e.name.clone(),
                 expected: true,
+                identified: true,
                 standing: Standing::NotSubmitted,
                 receipt: None,
                 emails: 0,
