@@ -114,6 +114,20 @@ fn broken_files_are_reported_at_their_line() {
         }
         assert!(out.contains("项未通过"), "{what}: {out}");
     }
+    // A password written where it does not belong is an unknown key, named without its value.
+    let f = w.write(
+        "c.toml",
+        &format!(
+            "{CAMPAIGN}deadline = \"2099-04-28T23:59:59+08:00\"\n\n[mailbox.imap]\nhost = \"h\"\nuser = \"u\"\npassword = \"{WRONG}\"\n"
+        ),
+    );
+    let (code, out) = check(&f, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("unknown field `password`") && out.contains("（第 9 行）"),
+        "{out}"
+    );
+    assert!(!out.contains(WRONG), "the password was printed:\n{out}");
     // --json says the same for scripts.
     let f = w.write(
         "c.toml",

@@ -237,10 +237,31 @@ fn deadline<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffs
     })
 }
 
+/// A TOML error as "at line L, column C: what", then the line with its value left out: toml's
+/// own text quotes the line whole, and `password = "…"` put where it does not belong (an
+/// unknown key) would print the password into the journal.
+fn parse_error(text: &str, e: &toml::de::Error) -> String {
+    let what = e.message().trim_end();
+    let Some(span) = e.span() else {
+        return format!("TOML parse error: {what}");
+    };
+    let start = span.start.min(text.len());
+    let before = text.get(..start).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let source = text.lines().nth(line - 1).unwrap_or("").trim();
+    let shown = match source.split_once('=') {
+        Some((key, _)) => format!("{} = …", key.trim_end()),
+        None => source.to_string(),
+    };
+    format!("TOML parse error at line {line}, column {column}: {what}\n  | {shown}")
+}
+
 impl Config {
     /// Parses a configuration text; errors point at the line.
     pub fn parse(text: &str) -> anyhow::Result<Config> {
-        let cfg: Config = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let cfg: Config =
+            toml::from_str(text).map_err(|e| anyhow::anyhow!(parse_error(text, &e)))?;
         if !(0.0..=1.0).contains(&cfg.campaign.similarity_threshold) {
             anyhow::bail!("campaign.similarity_threshold must be between 0 and 1");
         }
