@@ -462,6 +462,14 @@ fn same_named_forms_export_as_their_own_projects() {
         .collect();
     assert_eq!(verdicts, ["accepted", "rejected", "accepted"], "{list}");
     shenbao(&["export", "--out", "export"]);
+    // 收件时间 in the campaign's time zone, whatever the machine's (the arrival is 01:00 UTC).
+    {
+        use calamine::{Reader, Xlsx, open_workbook};
+        let mut book: Xlsx<_> = open_workbook(place.0.join("export/全市汇总表.xlsx")).unwrap();
+        let sheet = book.worksheet_range("汇总表").unwrap();
+        let arrival = sheet.get_value((2, 13)).map(|d| d.to_string());
+        assert_eq!(arrival.as_deref(), Some("2023-04-20 09:00"));
+    }
 
     for (unit, forms) in [(UNIT, &hp), (hx_unit, &hx)] {
         let dir = place.0.join("export").join(unit);

@@ -9,6 +9,7 @@ use crate::forms::summary::SummaryRow;
 use crate::forms::value::name_key;
 use crate::store::{SUMMARY_STAMPED, SUMMARY_WORD, Store, project_slot};
 use crate::verdict::materials::{FileRef, Project};
+use chrono::FixedOffset;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -50,7 +51,15 @@ fn row_matches(row: &SummaryRow, p: &Project, strict: bool) -> bool {
 
 /// A unit's projects in the order of its summary, then forms the summary does not list, then
 /// summary rows no form was received for.
-fn projects(store: &Store, u: &UnitView, current: &Current) -> Vec<ExportProject> {
+/// Arrival times are given in `zone` (the campaign's): an IMAP server or a Maildir on a UTC
+/// machine stamps arrivals in its own offset, and a column 收件时间 read in Beijing time must
+/// not put a late form before the deadline.
+fn projects(
+    store: &Store,
+    u: &UnitView,
+    current: &Current,
+    zone: &FixedOffset,
+) -> Vec<ExportProject> {
     let m = &u.materials;
     let rows: Vec<SummaryRow> = m
         .summary
@@ -63,7 +72,7 @@ fn projects(store: &Store, u: &UnitView, current: &Current) -> Vec<ExportProject
         let received = [Some(&p.word), p.stamped.as_ref()]
             .into_iter()
             .flatten()
-            .map(|f| f.received)
+            .map(|f| f.received.with_timezone(zone))
             .max();
         ExportProject {
             row,
@@ -93,7 +102,10 @@ fn projects(store: &Store, u: &UnitView, current: &Current) -> Vec<ExportProject
                 app: None,
                 word: None,
                 stamped: None,
-                received: m.summary.as_ref().map(|(f, _)| f.received),
+                received: m
+                    .summary
+                    .as_ref()
+                    .map(|(f, _)| f.received.with_timezone(zone)),
             }),
         }
     }
@@ -119,7 +131,7 @@ pub fn command(config: Option<&Path>, out: &Path, json: bool) -> anyhow::Result<
                 name: u.name.clone(),
                 receipt: u.receipt.clone(),
                 status: u.standing.zh().to_string(),
-                projects: projects(&store, &u, &current),
+                projects: projects(&store, &u, &current, cfg.campaign.deadline.offset()),
                 summary_word: m
                     .summary
                     .as_ref()
