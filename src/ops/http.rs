@@ -1,20 +1,26 @@
-//! The optional `/healthz` and `/metrics` listener: a minimal HTTP/1.1 server on its own
-//! thread, one connection at a time. Monitoring asks a few times a minute, so a server
-//! framework would be all weight; its own thread keeps it answering while the daemon loop is
-//! busy with a long message, and keeps a slow client from ever stalling the loop.
+//! The optional `/healthz` and `/metrics` listener: a minimal HTTP/1.1 server off the daemon
+//! loop. Monitoring asks a few times a minute, so a server framework would be all weight; its
+//! own threads keep it answering while the daemon loop is busy with a long message, and keep
+//! a slow client from ever stalling the loop. Each connection has one deadline for its whole
+//! request and a few run at once, so a client trickling bytes cannot hold the probe hostage.
 
 use super::exposition::CONTENT_TYPE;
 use super::health::{self, Limits};
 use super::telemetry::Telemetry;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// Largest request accepted: a GET with a few headers fits many times over.
 const MAX_REQUEST: usize = 8 * 1024;
 
-/// How long a client may take to send its request or read the answer.
+/// How long a client may take to send its whole request, or to take each part of the answer.
 const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connections served at once; more are turned away with 503 at once.
+const MAX_CONNECTIONS: usize = 4;
 
 /// Binds `listen` and serves on a new thread; returns the bound address (port 0 picks one).
 pub fn spawn(listen: &str, telemetry: Telemetry, limits: Limits) -> anyhow::Result<SocketAddr> {
@@ -24,11 +30,27 @@ pub fn spawn(listen: &str, telemetry: Telemetry, limits: Limits) -> anyhow::Resu
     std::thread::Builder::new()
         .name("shenbao-http".into())
         .spawn(move || {
+            let busy = Arc::new(AtomicUsize::new(0));
             for stream in listener.incoming() {
                 match stream {
-                    Ok(s) => {
-                        if let Err(e) = serve(s, &telemetry, &limits) {
-                            tracing::debug!("http: {e}");
+                    Ok(mut s) => {
+                        if busy.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
+                            busy.fetch_sub(1, Ordering::AcqRel);
+                            let _ = s.set_write_timeout(Some(TIMEOUT));
+                            let _ = respond(&mut s, 503, "text/plain", "busy\n", false);
+                            continue;
+                        }
+                        let (telemetry, limits, busy) = (telemetry.clone(), limits, busy.clone());
+                        let spawned = std::thread::Builder::new()
+                            .name("shenbao-http-conn".into())
+                            .spawn(move || {
+                                if let Err(e) = serve(s, &telemetry, &limits) {
+                                    tracing::debug!("http: {e}");
+                                }
+                                busy.fetch_sub(1, Ordering::AcqRel);
+                            });
+                        if let Err(e) = spawned {
+                            tracing::debug!("http: no thread for a connection: {e}");
                         }
                     }
                     Err(e) => tracing::debug!("http accept: {e}"),
@@ -40,7 +62,6 @@ pub fn spawn(listen: &str, telemetry: Telemetry, limits: Limits) -> anyhow::Resu
 
 /// Answers one request and closes the connection.
 fn serve(mut s: TcpStream, telemetry: &Telemetry, limits: &Limits) -> std::io::Result<()> {
-    s.set_read_timeout(Some(TIMEOUT))?;
     s.set_write_timeout(Some(TIMEOUT))?;
     let head = match read_head(&mut s)? {
         Some(h) => h,
@@ -72,9 +93,18 @@ fn serve(mut s: TcpStream, telemetry: &Telemetry, limits: &Limits) -> std::io::R
 /// The request line and headers; None when they exceed [`MAX_REQUEST`]. A body, if any, is
 /// not read: nothing here takes one.
 fn read_head(s: &mut TcpStream) -> std::io::Result<Option<String>> {
+    let deadline = Instant::now() + TIMEOUT;
     let mut buf = Vec::new();
     let mut chunk = [0u8; 1024];
     loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "request not complete in time",
+            ));
+        }
+        s.set_read_timeout(Some(left))?;
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             buf.truncate(end);
             return Ok(Some(String::from_utf8_lossy(&buf).into_owned()));
@@ -157,5 +187,31 @@ mod tests {
         let bad = get(addr, "GET /healthz HTTP/1.1\r\n\r\n");
         assert!(bad.starts_with("HTTP/1.1 503"), "{bad}");
         assert!(bad.contains("oldest queued reply"), "{bad}");
+    }
+
+    /// Clients that send half a request and wait (or trickle bytes) do not keep the probe
+    /// from being answered; beyond the connection limit they are turned away, not queued.
+    #[test]
+    fn stalled_clients_do_not_block_the_probe() {
+        let limits = Limits {
+            mailbox_stale: Duration::from_secs(60),
+            outbox_stale: Duration::from_secs(60),
+        };
+        let addr = spawn("127.0.0.1:0", Telemetry::default(), limits).unwrap();
+        let stalled: Vec<TcpStream> = (0..MAX_CONNECTIONS - 1)
+            .map(|_| {
+                let mut s = TcpStream::connect(addr).unwrap();
+                s.write_all(b"GET /hea").unwrap();
+                s
+            })
+            .collect();
+        // Well under TIMEOUT: a server still busy with a stalled client would not answer.
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(TIMEOUT / 2)).unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+        drop(stalled);
     }
 }
