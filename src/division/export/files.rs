@@ -6,8 +6,9 @@ use super::{ExportFile, ExportUnit};
 use std::collections::HashSet;
 use std::path::Path;
 
-/// Longest name part, in characters (file systems count bytes: 80 CJK characters are 240).
-const MAX_CHARS: usize = 80;
+/// Longest name part, in bytes: file systems allow 255 per name, and a file name adds its
+/// number and suffix (`12-…-申报表-盖章.docx`, 30 bytes) to the enterprise's name.
+const MAX_BYTES: usize = 150;
 
 /// Extensions kept as sent; anything else becomes `.bin`.
 const EXTENSIONS: &[&str] = &[
@@ -35,19 +36,22 @@ impl Names {
 }
 
 /// `s` as one safe path component: no separators, control or reserved characters, no
-/// leading or trailing dots and spaces, not a device name, at most [`MAX_CHARS`].
+/// leading or trailing dots and spaces, not a device name, at most [`MAX_BYTES`].
 pub fn safe(s: &str) -> String {
-    let cleaned: String = s
-        .chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(MAX_CHARS)
-        .collect();
+    let mut cleaned = String::new();
+    for c in s.chars() {
+        let c = if c.is_control()
+            || matches!(c, '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*')
+        {
+            '_'
+        } else {
+            c
+        };
+        if cleaned.len() + c.len_utf8() > MAX_BYTES {
+            break;
+        }
+        cleaned.push(c);
+    }
     let trimmed = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());
     if trimmed.is_empty() {
         return "未命名".into();

@@ -84,7 +84,8 @@ pub fn export(
     units: &[ExportUnit],
     progress: &dyn Fn(usize, usize),
 ) -> anyhow::Result<ExportReport> {
-    if out.exists() && !out.join(MARKER).is_file() {
+    let empty = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none());
+    if out.exists() && !empty && !out.join(MARKER).is_file() {
         anyhow::bail!(
             "{} 已存在且不是 shenbao 导出的目录，为免覆盖其中文件，请换一个目录或先清空它",
             out.display()
@@ -101,6 +102,7 @@ pub fn export(
     };
     std::fs::create_dir_all(&parent)
         .map_err(|e| anyhow::anyhow!("无法创建 {}：{e}", parent.display()))?;
+    sweep(&parent, &name);
     let pid = std::process::id();
     let tmp = parent.join(format!(".{name}.tmp-{pid}"));
     let _ = std::fs::remove_dir_all(&tmp);
@@ -148,9 +150,29 @@ fn build(
     })
 }
 
-/// Puts `new` in the place of `out`: the old export moves aside first, and comes back if the
-/// new one cannot be moved in.
+/// Removes what an interrupted export of `name` left in `parent` (its build or the export it
+/// was replacing), recognised by name and marker, so leftovers do not pile up.
+fn sweep(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let (tmp, old) = (format!(".{name}.tmp-"), format!(".{name}.old-"));
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if (n.starts_with(&tmp) || n.starts_with(&old)) && e.path().join(MARKER).is_file() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Puts `new` in the place of `out`. On Linux the two are exchanged in one step, so a reader
+/// sees the old export or the new one, never none; elsewhere (or on a file system without
+/// the exchange) the old export moves aside first and comes back if the new one cannot go in.
 fn swap(new: &Path, out: &Path, old: &Path) -> anyhow::Result<()> {
+    if out.exists() && exchange(new, out) {
+        let _ = std::fs::remove_dir_all(new);
+        return Ok(());
+    }
     let _ = std::fs::remove_dir_all(old);
     let had_old = out.exists();
     if had_old {
@@ -168,4 +190,33 @@ fn swap(new: &Path, out: &Path, old: &Path) -> anyhow::Result<()> {
         let _ = std::fs::remove_dir_all(old);
     }
     Ok(())
+}
+
+/// Exchanges `a` and `b` atomically; false when the system cannot (then nothing changed).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) = (
+        CString::new(a.as_os_str().as_bytes()),
+        CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: both are valid NUL-terminated paths that live across the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    r == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
 }

@@ -153,7 +153,9 @@ fn folders_use_consistent_safe_names() {
     assert!(!root.join("b").exists());
     assert_eq!(safe("CON.txt"), "_CON.txt");
     assert_eq!(safe(" .. "), "未命名");
-    assert_eq!(safe(&"长".repeat(300)).chars().count(), 80);
+    // File systems count bytes: 50 CJK characters (150 bytes), never half of one.
+    assert_eq!(safe(&"长".repeat(300)), "长".repeat(50));
+    assert_eq!(safe(&format!("a{}", "长".repeat(300))).len(), 148);
 }
 
 #[test]
@@ -192,4 +194,60 @@ fn a_missing_source_file_leaves_the_old_export() {
     fs::remove_file(&all[0].projects[0].word.as_ref().unwrap().path).unwrap();
     assert!(export(&out, "t", &all, &|_, _| {}).is_err());
     assert!(out.join("和平区市场监管局").join("汇总表.xlsx").is_file());
+}
+
+#[test]
+fn long_names_and_fields_still_export() {
+    let src = temp("src");
+    let out = temp("out").join("export");
+    let mut all = units(&src);
+    let long = "天津".repeat(120);
+    all[0].name = format!("{long}市场监管局");
+    if let Some(a) = all[0].projects[0].app.as_mut() {
+        a.enterprise_name = long.clone();
+    }
+    if let Some(r) = all[0].projects[0].row.as_mut() {
+        r.enterprise_name = long.clone();
+        r.remarks = "很".repeat(40_000);
+    }
+    export(&out, "t", &all, &|_, _| {}).unwrap();
+    let mut book: Xlsx<_> = open_workbook(out.join(WORKBOOK)).unwrap();
+    let sheet = book.worksheet_range("汇总表").unwrap();
+    let remarks = sheet
+        .get_value((2, 11))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    assert!(remarks.ends_with('…') && remarks.chars().count() == 32_767);
+    for e in fs::read_dir(&out).unwrap().flatten() {
+        assert!(e.file_name().len() <= 255);
+        if e.path().is_dir() {
+            for f in fs::read_dir(e.path()).unwrap().flatten() {
+                assert!(f.file_name().len() <= 255, "{:?}", f.file_name());
+            }
+        }
+    }
+}
+
+#[test]
+fn an_empty_folder_is_used_and_leftovers_of_a_crash_are_swept() {
+    let src = temp("src");
+    let root = temp("out");
+    let out = root.join("export");
+    fs::create_dir_all(&out).unwrap();
+    export(&out, "t", &units(&src), &|_, _| {}).unwrap();
+    assert!(out.join(WORKBOOK).is_file());
+    // What a crash between the two renames of another process would leave.
+    for n in [".export.tmp-1", ".export.old-2"] {
+        fs::create_dir_all(root.join(n)).unwrap();
+        fs::write(root.join(n).join(MARKER), "x").unwrap();
+    }
+    fs::create_dir_all(root.join(".export.tmp-mine")).unwrap();
+    export(&out, "t", &units(&src), &|_, _| {}).unwrap();
+    let mut left: Vec<String> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    // Only folders with the marker are ours to remove.
+    assert_eq!(left, [".export.tmp-mine", "export"]);
 }

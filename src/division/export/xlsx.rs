@@ -117,11 +117,33 @@ pub fn write(path: &Path, title: &str, units: &[ExportUnit]) -> anyhow::Result<u
             n += 1;
             let row = (n + 1) as u32;
             for (c, v) in cells(n, u, p).iter().enumerate() {
-                sheet.write_string_with_format(row, c as u16, v, &cell)?;
+                sheet.write_string_with_format(row, c as u16, fit(v), &cell)?;
             }
         }
     }
     book.save(path)
         .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
     Ok(n)
+}
+
+/// Longest text Excel keeps in a cell, in UTF-16 units.
+const MAX_CELL: usize = 32_767;
+
+/// `v` cut to what a cell holds, marked with "…": one overlong field from a malformed form
+/// must not stop the whole export.
+fn fit(v: &str) -> String {
+    if v.encode_utf16().count() <= MAX_CELL {
+        return v.to_string();
+    }
+    let mut out = String::new();
+    let mut units = 0;
+    for c in v.chars() {
+        units += c.len_utf16();
+        if units > MAX_CELL - 1 {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
