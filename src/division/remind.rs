@@ -95,10 +95,15 @@ pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<R
                     raw: c.raw,
                 })
             };
-            store
+            let queued = store
                 .queue_reminders((&u.key, &u.name), &day, &recipients, &missing, &composer)
                 .await?;
-            "queued"
+            // Empty when another `remind` got there first.
+            if queued.is_empty() {
+                "already_today"
+            } else {
+                "queued"
+            }
         };
         planned.push(Planned {
             unit: u.name.clone(),

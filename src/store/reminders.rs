@@ -17,8 +17,10 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Queues one reminder per address of a unit, with the record that it was sent today, in
-    /// one transaction; returns the outbox rows.
+    /// Queues one reminder per address of a unit (each address once, however it is spelled),
+    /// with the record that it was sent today, in one transaction; returns the outbox rows.
+    /// The record is written first and an address already reminded today is skipped, so two
+    /// `remind` runs at once send nothing twice and neither fails.
     pub async fn queue_reminders(
         &self,
         (unit_key, unit_name): (&str, &str),
@@ -30,25 +32,42 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let missing_json = serde_json::to_string(missing)?;
         let outcome = serde_json::json!({ "unit": unit_name, "missing": missing }).to_string();
+        let mut seen: Vec<String> = Vec::with_capacity(recipients.len());
         let mut rows = Vec::with_capacity(recipients.len());
         for to in recipients {
-            let reply = Reply {
-                recipient: to.clone(),
-                kind: "reminder",
-            };
-            let compose = |row: i64| composer(to, row);
-            let id = queue_reply(&mut tx, None, &reply, &compose as Composer<'_>, &outcome).await?;
-            sqlx::query(
-                "INSERT INTO reminders (unit_key, unit_name, day, recipient, missing, outbox_id, \
-                 created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            let key = to.trim().to_lowercase();
+            if key.is_empty() || seen.contains(&key) {
+                continue;
+            }
+            seen.push(key.clone());
+            let recorded = sqlx::query(
+                "INSERT OR IGNORE INTO reminders (unit_key, unit_name, day, recipient, missing, \
+                 created_at) VALUES (?, ?, ?, ?, ?, ?)",
             )
             .bind(unit_key)
             .bind(unit_name)
             .bind(day)
-            .bind(to)
+            .bind(&key)
             .bind(&missing_json)
-            .bind(id)
             .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            if recorded.rows_affected() == 0 {
+                continue;
+            }
+            let reply = Reply {
+                recipient: to.trim().to_string(),
+                kind: "reminder",
+            };
+            let compose = |row: i64| composer(to.trim(), row);
+            let id = queue_reply(&mut tx, None, &reply, &compose as Composer<'_>, &outcome).await?;
+            sqlx::query(
+                "UPDATE reminders SET outbox_id = ? WHERE unit_key = ? AND day = ? AND recipient = ?",
+            )
+            .bind(id)
+            .bind(unit_key)
+            .bind(day)
+            .bind(&key)
             .execute(&mut *tx)
             .await?;
             rows.push(id);

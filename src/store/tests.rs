@@ -193,3 +193,40 @@ fn opening_a_new_store_from_several_processes_at_once() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An address listed twice (or in two spellings) is reminded once, and a second run on the
+/// same day, as from a second `remind` at the same moment, queues nothing and does not fail.
+#[test]
+fn reminders_go_once_per_address_and_day() {
+    let dir = temp("remind");
+    block(async {
+        let store = Store::open(&dir).await.unwrap();
+        let composer = |to: &str, row: i64| {
+            Some(Composed {
+                subject: format!("催报提醒 {to}"),
+                message_id: format!("<r{row}@test>"),
+                raw: b"x".to_vec(),
+            })
+        };
+        let to = ["nk@units.test".to_string(), " NK@units.test".to_string()];
+        let unit = ("南开区", "南开区市场监管局");
+        let first = store
+            .queue_reminders(unit, "2023-04-20", &to, &[], &composer)
+            .await
+            .unwrap();
+        assert_eq!(first.len(), 1);
+        let again = store
+            .queue_reminders(unit, "2023-04-20", &to, &[], &composer)
+            .await
+            .unwrap();
+        assert!(again.is_empty());
+        assert!(store.reminded("南开区", "2023-04-20").await.unwrap());
+        let next_day = store
+            .queue_reminders(unit, "2023-04-21", &to, &[], &composer)
+            .await
+            .unwrap();
+        assert_eq!(next_day.len(), 1);
+        store.close().await;
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
