@@ -17,19 +17,52 @@ pub fn error_line(message: &str) -> Option<usize> {
         .ok()
 }
 
-/// The 1-based line where `key` is set in table `section` (`campaign`, `mailbox.imap`, …).
+/// The 1-based line where `key` is set in table `section` (`campaign`, `mailbox.imap`, …):
+/// under the table's header (`[mailbox.imap]  # comment` too), or as a dotted key under a
+/// parent table (`imap.tls = …` under `[mailbox]`), bare or quoted. Lines inside multi-line
+/// strings are skipped. A best effort for pointing at a line, never a parser.
 pub fn line_of(text: &str, section: &str, key: &str) -> Option<usize> {
     let mut current = String::new();
+    let mut in_string: Option<&str> = None;
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
-        if t.starts_with('[') {
-            current = t.trim_matches(['[', ']']).trim().to_string();
+        if let Some(q) = in_string {
+            if t.contains(q) {
+                in_string = None;
+            }
             continue;
         }
-        if current == section
-            && let Some(rest) = t.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
+        if let Some(q) = ["\"\"\"", "\'\'\'"]
+            .into_iter()
+            .find(|q| t.matches(q).count() == 1)
         {
+            in_string = Some(q);
+        }
+        if t.starts_with('[') {
+            let inner = t.trim_start_matches('[');
+            current = inner
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .split('.')
+                .map(|p| p.trim().trim_matches(['"', '\'']))
+                .collect::<Vec<_>>()
+                .join(".");
+            continue;
+        }
+        let Some((lhs, _)) = t.split_once('=') else {
+            continue;
+        };
+        let path: Vec<&str> = lhs
+            .split('.')
+            .map(|p| p.trim().trim_matches(['"', '\'']))
+            .collect();
+        let full = if current.is_empty() {
+            path.join(".")
+        } else {
+            format!("{current}.{}", path.join("."))
+        };
+        if full == format!("{section}.{key}") {
             return Some(i + 1);
         }
     }
@@ -304,6 +337,12 @@ mod tests {
         assert_eq!(line_of(text, "mailbox.imap", "deadline"), Some(6));
         assert_eq!(line_of(text, "mailbox.imap", "host"), Some(7));
         assert_eq!(line_of(text, "mailbox", "host"), None);
+        // Comments after headers, dotted and quoted keys, multi-line strings.
+        let text = "[campaign]\nname = \"\"\"\n[mailbox]\n\"\"\"\n[mailbox]  # 邮箱\nimap.tls = 'none'\n\n[mailbox.imap] # x\n\"host\" = 'h'\n[[campaign.units]]\nname = 'u'\n";
+        assert_eq!(line_of(text, "mailbox.imap", "tls"), Some(6));
+        assert_eq!(line_of(text, "mailbox.imap", "host"), Some(9));
+        assert_eq!(line_of(text, "campaign.units", "name"), Some(11));
+        assert_eq!(line_of(text, "campaign", "name"), Some(2));
         assert_eq!(
             error_line("TOML parse error at line 12, column 3\n  |"),
             Some(12)

@@ -162,6 +162,9 @@ pub fn command(path: Option<&Path>, no_connect: bool, json: bool) -> anyhow::Res
         .enable_all()
         .build()?;
     let report = rt.block_on(check(path, no_connect));
+    // A DNS lookup that timed out still runs on a blocking thread; dropping the runtime would
+    // wait for the resolver to give up, long after the report is done.
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

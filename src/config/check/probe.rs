@@ -99,6 +99,14 @@ fn tls_label(mode: TlsMode) -> &'static str {
     }
 }
 
+/// What a connection that got through TLS (or had none) can say of it.
+fn handshake(mode: TlsMode) -> String {
+    match mode {
+        TlsMode::None => "已连接（未加密，仅限测试服务器）".into(),
+        _ => "握手成功，服务器证书已验证".into(),
+    }
+}
+
 /// The IMAP steps, when the mailbox is IMAP.
 pub async fn imap(cfg: &Config, report: &mut Report) {
     let (MailboxKind::Imap, Some(imap)) = (cfg.mailbox.kind, &cfg.mailbox.imap) else {
@@ -119,7 +127,7 @@ pub async fn imap(cfg: &Config, report: &mut Report) {
             return;
         }
         Ok(Ok((session, _))) => {
-            report.push(g, tls, Mark::Pass, "握手成功，服务器证书已验证".into());
+            report.push(g, tls, Mark::Pass, handshake(imap.tls));
             report.push(g, "登录", Mark::Pass, imap.user.clone());
             report.push(
                 g,
@@ -132,7 +140,7 @@ pub async fn imap(cfg: &Config, report: &mut Report) {
         Ok(Err(e)) => {
             match e.downcast_ref::<Refused>() {
                 Some(Refused::Login { reason, .. }) => {
-                    report.push(g, tls, Mark::Pass, "握手成功，服务器证书已验证".into());
+                    report.push(g, tls, Mark::Pass, handshake(imap.tls));
                     report.push(
                         g,
                         "登录",
@@ -144,7 +152,7 @@ pub async fn imap(cfg: &Config, report: &mut Report) {
                     );
                 }
                 Some(Refused::Id(why)) => {
-                    report.push(g, tls, Mark::Pass, "握手成功，服务器证书已验证".into());
+                    report.push(g, tls, Mark::Pass, handshake(imap.tls));
                     report.push(g, "登录", Mark::Pass, imap.user.clone());
                     report.push(g, "ID", Mark::Fail, format!("服务器拒绝 ID 命令：{why}"));
                 }
