@@ -452,16 +452,15 @@ fn same_named_forms_export_as_their_own_projects() {
     );
 
     place.write_config("2023-04-28T23:59:59+08:00");
-    let shenbao = |args: &[&str]| place.cli(args);
-    shenbao(&["run", "--once"]);
-    let list = shenbao(&["list", "--json"]);
+    place.cli(&["run", "--once"]);
+    let list = place.cli(&["list", "--json"]);
     let verdicts: Vec<serde_json::Value> = serde_json::from_str::<Vec<serde_json::Value>>(&list)
         .unwrap()
         .iter()
         .map(|m| m["verdict"].clone())
         .collect();
     assert_eq!(verdicts, ["accepted", "rejected", "accepted"], "{list}");
-    shenbao(&["export", "--out", "export"]);
+    place.cli(&["export", "--out", "export"]);
     // 收件时间 in the campaign's time zone, whatever the machine's (the arrival is 01:00 UTC).
     {
         use calamine::{Reader, Xlsx, open_workbook};

@@ -123,14 +123,11 @@ impl Drop for Work {
     }
 }
 
-#[test]
-fn division_commands_after_a_realistic_sequence() {
-    require_mailstack!();
-    let users: Vec<(&str, &str)> = [(OFFICE, PW), (HP.1, PW), (HX.1, PW), (HD.1, PW), (NK.1, PW)]
-        .into_iter()
-        .collect();
-    let s = MailStack::start(&users).unwrap();
-    let work = Work(std::env::temp_dir().join(format!("shenbao-division-{}", std::process::id())));
+/// The mail stack with `users`, a work folder with the password file and the configuration
+/// (deadline far ahead, late mail warned); returns the stack, the folder and the config path.
+fn start(tag: &str, users: &[(&str, &str)]) -> (MailStack, Work, PathBuf) {
+    let s = MailStack::start(users).unwrap();
+    let work = Work(std::env::temp_dir().join(format!("shenbao-{tag}-{}", std::process::id())));
     let _ = std::fs::remove_dir_all(&work.0);
     std::fs::create_dir_all(&work.0).unwrap();
     std::fs::write(work.0.join("pw"), PW).unwrap();
@@ -140,6 +137,16 @@ fn division_commands_after_a_realistic_sequence() {
         toml(&s, &work.0, "2099-06-30T17:00:00+08:00", "warn"),
     )
     .unwrap();
+    (s, work, conf)
+}
+
+#[test]
+fn division_commands_after_a_realistic_sequence() {
+    require_mailstack!();
+    let users: Vec<(&str, &str)> = [(OFFICE, PW), (HP.1, PW), (HX.1, PW), (HD.1, PW), (NK.1, PW)]
+        .into_iter()
+        .collect();
+    let (s, work, conf) = start("division", &users);
     let cfg = Config::load(Some(&conf)).unwrap();
 
     submit(&s);
@@ -441,17 +448,7 @@ fn receipt_numbers_stay_with_their_units() {
 #[test]
 fn reminders_queued_beside_a_running_daemon_are_delivered_by_it() {
     require_mailstack!();
-    let s = MailStack::start(&[(OFFICE, PW), (NK.1, PW)]).unwrap();
-    let work = Work(std::env::temp_dir().join(format!("shenbao-remind-{}", std::process::id())));
-    let _ = std::fs::remove_dir_all(&work.0);
-    std::fs::create_dir_all(&work.0).unwrap();
-    std::fs::write(work.0.join("pw"), PW).unwrap();
-    let conf = work.0.join("shenbao.toml");
-    std::fs::write(
-        &conf,
-        toml(&s, &work.0, "2099-06-30T17:00:00+08:00", "warn"),
-    )
-    .unwrap();
+    let (s, work, conf) = start("remind", &[(OFFICE, PW), (NK.1, PW)]);
     let conf_arg = conf.display().to_string();
     let daemon = process::Running::start(&work.0, &["--config", &conf_arg, "run"], &[]);
     // Running once the mailbox answered: `status` then shows a last contact.

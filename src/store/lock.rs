@@ -19,12 +19,7 @@ impl DataLock {
             anyhow::anyhow!("cannot create data directory {}: {e}", data_dir.display())
         })?;
         let path = data_dir.join("shenbao.lock");
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+        let file = open(&path)?;
         match file.try_lock() {
             Ok(()) => Ok(Some(DataLock { _file: file })),
             Err(TryLockError::WouldBlock) => Ok(None),
@@ -50,16 +45,22 @@ impl SchemaLock {
     pub(super) async fn acquire(data_dir: &Path) -> anyhow::Result<SchemaLock> {
         let path = data_dir.join("shenbao.schema.lock");
         tokio::task::spawn_blocking(move || {
-            let file = OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-                .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+            let file = open(&path)?;
             file.lock()
                 .map_err(|e| anyhow::anyhow!("cannot lock {}: {e}", path.display()))?;
             Ok(SchemaLock { _file: file })
         })
         .await?
     }
+}
+
+/// Opens (creating, never truncating) a lock file: its content does not matter, the lock on
+/// the open handle does.
+fn open(path: &Path) -> anyhow::Result<File> {
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))
 }
