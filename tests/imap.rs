@@ -182,14 +182,7 @@ fn run_once_over_imaps_records_moves_and_is_idempotent() {
         )
         .await;
         assert_eq!(receipts, 2);
-        let (v, last): (i64, i64) = sqlx::query_as(
-            "SELECT uidvalidity, last_uid FROM mailbox_state WHERE folder = 'INBOX'",
-        )
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-        assert!(v > 0);
-        assert_eq!(last, 3);
+        assert_eq!(count(&pool, "SELECT COUNT(*) FROM intake_attempts").await, 0);
 
         // A second run finds nothing new and changes nothing.
         let again = run_once(&cfg).await.unwrap();
@@ -228,11 +221,8 @@ fn the_same_message_again_after_uidvalidity_loss_is_not_judged_twice() {
     rt().block_on(async {
         assert_eq!(run_once(&cfg).await.unwrap().judged, 1);
         let pool = pool(&cfg).await;
-        // As if the folder had been rebuilt: the stored UIDVALIDITY no longer matches.
-        sqlx::query("UPDATE mailbox_state SET uidvalidity = uidvalidity + 1, last_uid = 99")
-            .execute(&pool)
-            .await
-            .unwrap();
+        // As if the folder had been rebuilt, or the mail moved back: the same bytes under a
+        // new UID are recognised by their content.
         s.append(OFFICE, "INBOX", &raw, at("2023-04-20T10:00:00+08:00"))
             .unwrap();
         let again = run_once(&cfg).await.unwrap();

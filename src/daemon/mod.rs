@@ -1,12 +1,19 @@
 //! The daemon (`shenbao run`): takes each message waiting in the mailbox, archives it, judges
 //! it, records everything in one transaction, queues the reply, then delivers the outbox.
 //!
+//! Every message still in the mailbox is to do: a round lists them all, takes those whose
+//! retry is due, delivers the outbox, and lists again until a listing brings nothing new;
+//! only then does the daemon wait (IDLE or polling), and never past the next retry. A
+//! message that fails is retried on a backoff ([`retry`]), not on the next arrival.
+//!
 //! The judge's state (every unit's materials) is not stored as such: at start-up it is rebuilt
 //! by judging the archived raw messages again, in the order they were recorded, with their
 //! recorded arrival times. The pipeline is deterministic, so this gives exactly the state the
 //! last run had, with nothing lossy in between (forms keep fields that have no JSON form), and
 //! a replay that disagrees with a recorded verdict is logged.
 
+mod intake;
+pub mod retry;
 pub mod shutdown;
 mod take;
 
@@ -32,14 +39,23 @@ pub struct Stats {
     pub duplicates: usize,
     /// Messages that could not be processed at all (moved to `failed/`).
     pub failed: usize,
-    /// Messages left waiting after an error (retried next round).
+    /// Messages left waiting after an error (retried on a backoff).
     pub errors: usize,
     /// Replies delivered.
     pub replies: usize,
 }
 
 impl Stats {
-    fn add(&mut self, o: Stats) {
+    /// Messages that left the mailbox this round (recorded, known, or put aside): a round
+    /// that took any lists the mailbox again before waiting.
+    pub fn taken(&self) -> usize {
+        self.judged + self.duplicates + self.failed
+    }
+}
+
+impl Stats {
+    /// Adds another round's counts.
+    pub fn add(&mut self, o: Stats) {
         self.judged += o.judged;
         self.duplicates += o.duplicates;
         self.failed += o.failed;
@@ -62,6 +78,11 @@ pub struct Daemon {
     outbox: Delivery,
     /// systemd notification, counters and the health listener.
     ops: Ops,
+    /// When failed messages and a failed machine are tried again.
+    retries: retry::Retries,
+    /// Messages taken since the daemon last waited: a server that keeps listing a message
+    /// it was told to move would otherwise have it taken in a tight loop.
+    taken_since_wait: std::collections::HashSet<String>,
     /// Held while running: `reprocess` must not rewrite the record under a running judge.
     _lock: DataLock,
 }
@@ -76,7 +97,12 @@ impl Daemon {
             );
         };
         let store = Store::open(&cfg.storage.data_dir).await?;
-        let mut source = Source::open(&cfg.mailbox, store.pool())?;
+        match crate::store::archive::sweep_temporaries(store.data_dir()) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("removed {n} temporary files left by an interrupted run"),
+            Err(e) => tracing::warn!("cannot sweep temporary files: {e}"),
+        }
+        let mut source = Source::open(&cfg.mailbox)?;
         let mut judge = Judge::new(cfg.campaign.clone(), store.history().await?);
         judge.seed_receipts(store.issued_receipts().await?);
         replay(&store, &mut judge, &cfg).await?;
@@ -91,6 +117,8 @@ impl Daemon {
             source,
             outbox,
             ops,
+            retries: retry::Retries::default(),
+            taken_since_wait: Default::default(),
             _lock: lock,
         })
     }
@@ -105,92 +133,65 @@ impl Daemon {
         &self.judge
     }
 
-    /// One round: every waiting message in arrival order (stopping early on shutdown), then
-    /// the outbox.
-    pub async fn round(&mut self, shutdown: &Shutdown) -> anyhow::Result<Stats> {
-        let mut stats = Stats::default();
-        self.ops.notifier.ping();
-        let waiting = match self.source.waiting().await {
-            Ok(w) => w,
-            Err(e) => {
-                let why = ops::short(&e);
-                self.ops
-                    .notifier
-                    .status(&format!("mailbox unreachable: {why}"));
-                return Err(e);
-            }
-        };
-        self.ops.mailbox_reached();
-        self.ops.save_contact(&self.store, true).await;
-        let n = waiting.len();
-        for (i, w) in waiting.iter().enumerate() {
-            if shutdown.requested() {
-                break;
-            }
-            let status = format!("processing message {} of {n}", i + 1);
-            self.ops.notifier.status(&status);
-            match self.take(w).await {
-                Ok(s) => stats.add(s),
-                Err(e) => {
-                    tracing::error!(mail = %w.name(), "message left waiting: {e:#}");
-                    stats.errors += 1;
-                }
-            }
-            self.ops.notifier.ping();
-        }
-        let queued = self.ops.refresh(&self.store).await?;
-        if queued > 0 {
-            let what = if queued == 1 { "reply" } else { "replies" };
-            self.ops
-                .notifier
-                .status(&format!("delivering {queued} {what}"));
-        }
-        stats.replies += self
-            .outbox
-            .deliver(&self.store, &self.ops.telemetry)
-            .await?;
-        self.ops.refresh(&self.store).await?;
-        Ok(stats)
-    }
-
-    /// Runs rounds every `poll_seconds` (or on IDLE news) until shutdown; with `once`, one
-    /// round. Between rounds a tick keeps the watchdog fed and retries due replies.
+    /// Runs rounds until shutdown; with `once`, until a round takes nothing more. Between
+    /// rounds the source waits for news, at most until the next retry falls due, while a
+    /// tick keeps the watchdog fed and delivers due replies.
     pub async fn run(&mut self, once: bool, mut shutdown: Shutdown) -> anyhow::Result<Stats> {
         let mut total = Stats::default();
         let poll = Duration::from_secs(self.cfg.mailbox.poll_seconds.max(1));
         let tick = self.ops.tick();
+        let replies_before = self.ops.telemetry.replies_sent();
         loop {
-            let status = match self.round(&shutdown).await {
+            let (status, more) = match self.round(&shutdown).await {
                 Ok(s) => {
-                    total.add(s);
-                    if self.source.idles() {
+                    total.add(Stats { errors: 0, ..s });
+                    total.errors = s.errors;
+                    let status = if self.source.idles() {
                         "waiting for mail (IDLE)".to_string()
                     } else {
                         format!("waiting for mail (polling every {} s)", poll.as_secs())
-                    }
+                    };
+                    (status, s.taken() > 0)
                 }
                 Err(e) if !once => {
                     tracing::error!("round failed, retrying: {e:#}");
-                    format!("mailbox unreachable: {}", ops::short(&e))
+                    self.retries.machine_failed(tokio::time::Instant::now());
+                    (format!("mailbox unreachable: {}", ops::short(&e)), false)
                 }
                 Err(e) => {
                     self.ops.notifier.stopping();
                     return Err(e);
                 }
             };
-            if once || shutdown.requested() {
+            if shutdown.requested() {
                 break;
             }
+            if more {
+                // Mail that arrived while this round ran is taken now, not at the next news.
+                continue;
+            }
+            if once {
+                break;
+            }
+            self.taken_since_wait.clear();
             self.ops.notifier.status(&status);
+            let most = self
+                .retries
+                .next_due(tokio::time::Instant::now())
+                .unwrap_or(Duration::MAX)
+                .max(Duration::from_millis(50));
             let (ops, store, outbox) = (&self.ops, &self.store, &mut self.outbox);
             let mut on_tick = async || ops.on_tick(store, outbox, &status).await;
             self.source
-                .wait(poll, tick, &mut shutdown, &mut on_tick)
+                .wait(poll, most, tick, &mut shutdown, &mut on_tick)
                 .await;
             if shutdown.requested() {
                 break;
             }
         }
+        // Every reply delivered during the run, by rounds and by ticks alike.
+        total.replies =
+            usize::try_from(self.ops.telemetry.replies_sent() - replies_before).unwrap_or(0);
         self.ops.notifier.status("stopping");
         self.ops.notifier.stopping();
         Ok(total)

@@ -1,17 +1,21 @@
-//! Taking one message from the mailbox: archive, judge, record, then move it.
+//! Taking one message from the mailbox: archive, judge, record, then move it. A message too
+//! large to read, or one the pipeline fails on, is put aside in the failed folder, recorded
+//! with the reason (the sender of a too-large one told so).
 
 use super::{Daemon, Stats};
 use crate::mailbox::Waiting;
 use crate::mailbox::maildir::ReadFailure;
+use crate::message::{Email, parse_email};
 use crate::notify::{self, ReplyContext};
 use crate::pipeline;
 use crate::store::{Composed, Composer, Incoming, Reply, SourceRef, archive};
+use anyhow::Context;
 use chrono::{Local, Utc};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
 impl Daemon {
-    /// Processes one waiting message. An `Err` leaves it waiting (retried next round) with
+    /// Processes one waiting message. An `Err` leaves it waiting (retried on a backoff) with
     /// the judge's state as it was.
     pub(super) async fn take(&mut self, w: &Waiting) -> anyhow::Result<Stats> {
         let started = Instant::now();
@@ -20,26 +24,7 @@ impl Daemon {
         let arrival = w.arrival();
         let raw = match self.source.read(w, self.cfg.limits.max_message_bytes).await {
             Ok(raw) => raw,
-            Err(e @ ReadFailure::TooLarge(_)) => {
-                let size = w.size();
-                let incoming = Incoming {
-                    sha256: None,
-                    raw_path: None,
-                    size: usize::try_from(size).unwrap_or(usize::MAX),
-                    arrival,
-                    source: &source,
-                };
-                self.store
-                    .record_failed(&incoming, None, &e.to_string())
-                    .await?;
-                self.source.failed(w).await?;
-                self.ops.telemetry.recorded("failed", started.elapsed());
-                tracing::warn!(mail = %name, "{e}");
-                return Ok(Stats {
-                    failed: 1,
-                    ..Stats::default()
-                });
-            }
+            Err(ReadFailure::TooLarge(limit)) => return self.oversized(w, limit, started).await,
             Err(e) => return Err(e.into()),
         };
         // Before anything else: the raw bytes, content-addressed and fsynced.
@@ -50,7 +35,8 @@ impl Daemon {
             &rel,
             &raw,
             archive::Durability::Synced,
-        )?;
+        )
+        .with_context(|| format!("cannot archive the raw message as {}", rel.display()))?;
         let rel = rel.to_string_lossy().into_owned();
         if self.store.seen(&hash).await? {
             self.source.done(w).await?;
@@ -74,63 +60,27 @@ impl Daemon {
         let run = catch_unwind(AssertUnwindSafe(|| {
             pipeline::process(judge, &raw, arrival, &limits)
         }));
-        let (email, outcome) = match run {
-            Ok(r) => r,
-            Err(_) => {
-                self.judge.state = before;
-                self.store
-                    .record_failed(&incoming, None, "处理邮件时发生内部错误")
-                    .await?;
-                self.source.failed(w).await?;
-                self.ops.telemetry.recorded("failed", started.elapsed());
-                tracing::error!(mail = %name, "the pipeline failed on this message");
-                return Ok(Stats {
-                    failed: 1,
-                    ..Stats::default()
-                });
-            }
+        let Ok((email, outcome)) = run else {
+            self.judge.state = before;
+            tracing::error!(mail = %name, "the pipeline failed on this message");
+            let reason = "处理邮件时发生内部错误";
+            return self.put_aside(w, &incoming, None, reason, started).await;
         };
         let campaign = &self.cfg.campaign;
         let now = Local::now().fixed_offset();
         let ctx = |row_id: i64| ReplyContext {
-            from_address: campaign.mailbox.clone(),
-            from_name: self.cfg.replies.from_name.clone(),
-            reply_to: None,
-            domain: campaign
-                .mailbox
-                .rsplit_once('@')
-                .map(|(_, d)| d.to_string())
-                .unwrap_or_default(),
-            row_id,
-            received: arrival,
             now,
+            ..ReplyContext::of(&self.cfg, row_id, arrival)
         };
         // The composer decides who gets a reply (automatic mail, our own address, no usable
         // address: none); the row id it needs for the Message-ID comes with the insert.
         let reply = match notify::compose(&outcome, &email, campaign, &ctx(0)) {
-            Ok(r) => {
-                let since = Utc::now() - chrono::Duration::hours(24);
-                let sent = self.store.replies_since(&r.to, since).await?;
-                if sent >= i64::from(self.cfg.replies.per_sender_daily_cap) {
-                    tracing::warn!(to = %r.to, "daily reply cap reached: not answered");
-                    None
-                } else {
-                    Some(Reply {
-                        recipient: r.to,
-                        kind: r.kind.as_str(),
-                    })
-                }
-            }
+            Ok(r) => self.within_cap(r.to, r.kind.as_str(), &raw).await?,
             Err(why) => {
                 tracing::debug!(mail = %name, ?why, "no reply");
                 None
             }
         };
-        // The sender check (`trusted_authserv_id`): a reply to a sender that fails it is held.
-        let held = reply
-            .as_ref()
-            .and(self.cfg.replies.trusted_authserv_id.as_deref());
-        let held = held.and_then(|id| notify::authres::check(&raw, id).err());
         let composer = |row_id: i64| {
             notify::compose(&outcome, &email, campaign, &ctx(row_id))
                 .ok()
@@ -164,8 +114,19 @@ impl Daemon {
         if recorded.duplicate {
             self.judge.state = before;
         }
-        self.after_record(&raw, &email, &recorded, held.as_deref())
-            .await;
+        if let (Some(why), Some(id)) = (
+            reply.as_ref().and_then(|r| r.held.as_ref()),
+            recorded.outbox,
+        ) {
+            tracing::warn!(reply = id, "sender check failed, reply held: {why}");
+        }
+        if email.automatic.is_some()
+            && !recorded.duplicate
+            && let Err(e) = self.store.apply_bounce(&raw).await
+        {
+            // The message is recorded; retrying it would not help.
+            tracing::error!(message = recorded.message, "cannot apply bounce: {e:#}");
+        }
         self.source.done(w).await?;
         let took = started.elapsed();
         let verdict = crate::store::label(&outcome.verdict).unwrap_or_default();
@@ -204,30 +165,111 @@ impl Daemon {
             }
         })
     }
-}
 
-impl Daemon {
-    /// What follows a committed record: holding a reply whose sender failed the check, and
-    /// marking our replies undelivered when the message is a delivery report about them.
-    /// Failures are logged only: the message is recorded, and retrying it would not help.
-    async fn after_record(
+    /// The reply to `to`, unless the per-sender daily cap is reached; held when the sender
+    /// check (`trusted_authserv_id`) fails on `raw`.
+    async fn within_cap(
         &self,
+        to: String,
+        kind: &'static str,
         raw: &[u8],
-        email: &crate::message::Email,
-        recorded: &crate::store::Recorded,
-        held: Option<&str>,
-    ) {
-        if let (Some(why), Some(id)) = (held, recorded.outbox) {
-            tracing::warn!(reply = id, "sender check failed, reply held: {why}");
-            if let Err(e) = self.store.hold(id, why).await {
-                tracing::error!(reply = id, "cannot hold reply: {e:#}");
-            }
+    ) -> anyhow::Result<Option<Reply>> {
+        let since = Utc::now() - chrono::Duration::hours(24);
+        let sent = self.store.replies_since(&to, since).await?;
+        if sent >= i64::from(self.cfg.replies.per_sender_daily_cap) {
+            tracing::warn!(to = %to, "daily reply cap reached: not answered");
+            return Ok(None);
         }
-        if email.automatic.is_some()
-            && !recorded.duplicate
-            && let Err(e) = self.store.apply_bounce(raw).await
-        {
-            tracing::error!(message = recorded.message, "cannot apply bounce: {e:#}");
+        let held = self
+            .cfg
+            .replies
+            .trusted_authserv_id
+            .as_deref()
+            .and_then(|id| notify::authres::check(raw, id).err());
+        Ok(Some(Reply {
+            recipient: to,
+            kind,
+            held,
+        }))
+    }
+
+    /// A message over `max_message_bytes`: recorded as failed from its header alone, the
+    /// sender told (the usual rules decide whether), and moved to the failed folder.
+    async fn oversized(
+        &mut self,
+        w: &Waiting,
+        limit: usize,
+        started: Instant,
+    ) -> anyhow::Result<Stats> {
+        let source = w.source_ref();
+        let size = w.size();
+        let incoming = Incoming {
+            sha256: None,
+            raw_path: None,
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            arrival: w.arrival(),
+            source: &source,
+        };
+        let reason = format!("邮件大小 {size} 字节，超过 {limit} 字节的上限，未读取");
+        tracing::warn!(mail = %w.name(), size, limit, "message over the size limit");
+        if self.store.recorded_from(&source).await?.is_some() {
+            // Recorded before a crash kept it from being moved: move it now, answer nothing.
+            self.source.failed(w).await?;
+            return Ok(Stats {
+                duplicates: 1,
+                ..Stats::default()
+            });
         }
+        let header = self.source.read_header(w).await?;
+        let email = parse_email(&header, &self.cfg.limits);
+        let limit = limit as u64;
+        let arrival = w.arrival();
+        let ctx = |row_id: i64| ReplyContext::of(&self.cfg, row_id, arrival);
+        let campaign = &self.cfg.campaign;
+        let compose = |row_id: i64| {
+            notify::oversized::compose_oversized(&email, size, limit, campaign, &ctx(row_id))
+        };
+        let reply = match compose(0) {
+            Ok(r) => self.within_cap(r.to, r.kind.as_str(), &header).await?,
+            Err(_) => None,
+        };
+        let composer = |row_id: i64| {
+            compose(row_id).ok().map(|r| Composed {
+                subject: r.subject,
+                message_id: r.message_id,
+                raw: r.raw,
+            })
+        };
+        let reply = reply.as_ref().map(|r| (r, &composer as Composer<'_>));
+        self.store
+            .record_failed(&incoming, Some(&email), &reason, reply)
+            .await?;
+        self.source.failed(w).await?;
+        self.ops.telemetry.recorded("failed", started.elapsed());
+        Ok(Stats {
+            failed: 1,
+            ..Stats::default()
+        })
+    }
+
+    /// Puts a message aside: recorded as failed with `reason` (and its header facts when
+    /// read), moved to the failed folder for the division.
+    pub(super) async fn put_aside(
+        &mut self,
+        w: &Waiting,
+        incoming: &Incoming<'_>,
+        email: Option<&Email>,
+        reason: &str,
+        started: Instant,
+    ) -> anyhow::Result<Stats> {
+        self.store
+            .record_failed(incoming, email, reason, None)
+            .await?;
+        self.source.failed(w).await?;
+        self.ops.telemetry.recorded("failed", started.elapsed());
+        Ok(Stats {
+            failed: 1,
+            ..Stats::default()
+        })
     }
 }

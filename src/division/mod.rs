@@ -91,10 +91,12 @@ pub fn reply_zh(kind: &str, state: &str) -> String {
         "receipt" => "受理回执",
         "notice" => "补正通知",
         "reminder" => "催报提醒",
+        "oversized" => "邮件过大通知",
         _ => "回复",
     };
     let state = match state {
         "queued" => "待发送",
+        "sending" => "发送中（结果未记录）",
         "sent" => "已发送",
         "failed" => "发送失败",
         "undelivered" => "被退信",

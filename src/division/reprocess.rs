@@ -253,6 +253,7 @@ async fn answer(
     let reply = Reply {
         recipient: r.to,
         kind: r.kind.as_str(),
+        held: None,
     };
     let composer = |row: i64| {
         notify::compose(

@@ -102,10 +102,11 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
         .fetch_all(pool)
         .await?,
     );
-    let (outbox_queued, outbox_oldest): (i64, Option<String>) =
-        sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state = 'queued'")
-            .fetch_one(pool)
-            .await?;
+    let (outbox_queued, outbox_oldest): (i64, Option<String>) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state IN ('queued', 'sending')",
+    )
+    .fetch_one(pool)
+    .await?;
     let deadline = cfg.campaign.deadline;
     let left = deadline.signed_duration_since(Utc::now());
     // Whole days, rounded up while time remains: "1 day left" until the last day is over.

@@ -92,6 +92,23 @@ impl Maildir {
         Ok(bytes)
     }
 
+    /// The header of a waiting message: its first bytes up to the blank line (at most
+    /// 256 KiB), for a message too large to read whole.
+    pub fn read_header(&self, w: &Waiting) -> io::Result<Vec<u8>> {
+        let file = fs::File::open(&w.path)?;
+        let mut bytes = Vec::new();
+        file.take(256 << 10).read_to_end(&mut bytes)?;
+        let end = bytes
+            .windows(4)
+            .position(|x| x == b"\r\n\r\n")
+            .map(|i| i + 4)
+            .or_else(|| bytes.windows(2).position(|x| x == b"\n\n").map(|i| i + 2));
+        if let Some(end) = end {
+            bytes.truncate(end);
+        }
+        Ok(bytes)
+    }
+
     /// Moves a recorded message to `cur/`, flagged Seen.
     pub fn done(&self, w: &Waiting) -> io::Result<()> {
         let name = match w.name.split_once(":2,") {

@@ -10,7 +10,6 @@ use crate::store::SourceRef;
 use anyhow::anyhow;
 use chrono::{DateTime, FixedOffset};
 use maildir::{Maildir, ReadFailure};
-use sqlx::SqlitePool;
 use std::time::Duration;
 
 /// The mailbox read.
@@ -55,6 +54,15 @@ impl Waiting {
         }
     }
 
+    /// Where it waits, as a stable key for its attempts: a Maildir file name, or the IMAP
+    /// UID under its UIDVALIDITY.
+    pub fn key(&self) -> String {
+        match self {
+            Waiting::Maildir(w) => format!("maildir:{}", w.name),
+            Waiting::Imap(w) => format!("imap:{}:{}", w.uidvalidity, w.uid),
+        }
+    }
+
     /// Where it came from, for the record.
     pub fn source_ref(&self) -> SourceRef {
         match self {
@@ -75,7 +83,7 @@ impl Waiting {
 
 impl Source {
     /// The source `[mailbox]` names.
-    pub fn open(cfg: &Mailbox, pool: &SqlitePool) -> anyhow::Result<Source> {
+    pub fn open(cfg: &Mailbox) -> anyhow::Result<Source> {
         match cfg.kind {
             MailboxKind::Maildir => Maildir::open(&cfg.path)
                 .map(Source::Maildir)
@@ -85,10 +93,7 @@ impl Source {
                     .imap
                     .clone()
                     .ok_or_else(|| anyhow!("mailbox.kind = \"imap\" 需要 [mailbox.imap] 一节"))?;
-                Ok(Source::Imap(Box::new(imap::ImapSource::new(
-                    imap,
-                    pool.clone(),
-                )?)))
+                Ok(Source::Imap(Box::new(imap::ImapSource::new(imap)?)))
             }
         }
     }
@@ -122,6 +127,16 @@ impl Source {
         }
     }
 
+    /// The header of a waiting message, however large the message: enough to answer one
+    /// too large to take.
+    pub async fn read_header(&mut self, w: &Waiting) -> anyhow::Result<Vec<u8>> {
+        match (self, w) {
+            (Source::Maildir(m), Waiting::Maildir(w)) => Ok(m.read_header(w)?),
+            (Source::Imap(i), Waiting::Imap(w)) => i.read_header(w).await,
+            _ => Err(anyhow!("waiting message of another source")),
+        }
+    }
+
     /// Marks a recorded message done (Maildir `cur/`, IMAP processed folder).
     pub async fn done(&mut self, w: &Waiting) -> anyhow::Result<()> {
         match (self, w) {
@@ -140,19 +155,29 @@ impl Source {
         }
     }
 
-    /// Waits until new mail may be there (`poll`, or IDLE), returning early on shutdown.
-    /// `on_tick` runs every `tick` meanwhile (watchdog, gauges, due retries), without ending
-    /// an IDLE.
+    /// Waits until new mail may be there (`poll`, or IDLE), at most `most` (when a retry
+    /// falls due), returning early on shutdown. `on_tick` runs every `tick` meanwhile
+    /// (watchdog, gauges, due replies), without ending an IDLE.
     pub async fn wait(
         &mut self,
         poll: Duration,
+        most: Duration,
         tick: Duration,
         shutdown: &mut Shutdown,
         on_tick: &mut impl AsyncFnMut(),
     ) {
         match self {
-            Source::Maildir(_) => sleep_ticking(poll, tick, shutdown, on_tick).await,
-            Source::Imap(i) => i.wait(poll, tick, shutdown, on_tick).await,
+            Source::Maildir(_) => sleep_ticking(poll.min(most), tick, shutdown, on_tick).await,
+            Source::Imap(i) => i.wait(poll, most, tick, shutdown, on_tick).await,
+        }
+    }
+
+    /// Whether the source can be read now: false while an IMAP session is down (an error
+    /// then is the connection's, not the message's).
+    pub fn connected(&self) -> bool {
+        match self {
+            Source::Maildir(_) => true,
+            Source::Imap(i) => i.connected(),
         }
     }
 

@@ -16,6 +16,8 @@ pub enum ReplyKind {
     Receipt,
     /// 材料补正通知: at least one error to fix.
     Notice,
+    /// The email was over the size limit and could not be taken at all.
+    Oversized,
 }
 
 impl ReplyKind {
@@ -24,6 +26,7 @@ impl ReplyKind {
         match self {
             ReplyKind::Receipt => "receipt",
             ReplyKind::Notice => "notice",
+            ReplyKind::Oversized => "oversized",
         }
     }
 
@@ -32,6 +35,7 @@ impl ReplyKind {
         match self {
             ReplyKind::Receipt => "受理回执",
             ReplyKind::Notice => "材料补正通知",
+            ReplyKind::Oversized => "邮件过大未能受理",
         }
     }
 }
@@ -175,6 +179,20 @@ pub(crate) fn cn_time(t: DateTime<FixedOffset>) -> String {
     t.format("%Y年%-m月%-d日 %H:%M").to_string()
 }
 
+/// `In-Reply-To` and `References` naming the answered email, and the RFC 3834 markers
+/// that keep auto-responders from answering us.
+pub(crate) fn answer_headers(email: &Email) -> String {
+    let mut h = String::new();
+    if let Some(id) = email.message_id.as_deref().filter(|i| usable_id(i)) {
+        h += &mime::header("In-Reply-To", &[format!("<{id}>")]);
+        h += &mime::header("References", &[format!("<{id}>")]);
+    }
+    h += "Auto-Submitted: auto-replied\r\n";
+    // Exchange honours this instead of Auto-Submitted: no out-of-office answers to replies.
+    h += "X-Auto-Response-Suppress: All\r\n";
+    h
+}
+
 /// From, To, Reply-To, Subject, Date and Message-ID of a message we send as the office.
 pub(crate) fn headers(ctx: &ReplyContext, to: &str, subject: &str, message_id: &str) -> String {
     let mut from = mime::header_words(&one_line(&ctx.from_name));
@@ -190,21 +208,16 @@ pub(crate) fn headers(ctx: &ReplyContext, to: &str, subject: &str, message_id: &
     h
 }
 
-/// The reply to `email` given its `outcome`, or why there is none.
-pub fn compose(
-    outcome: &Outcome,
+/// Whom a reply to `email` goes to: its `Reply-To`, else its `From`; none for automatic
+/// mail, for mail from or to our own address, and for addresses unfit for a header.
+pub(crate) fn recipient(
     email: &Email,
     campaign: &Campaign,
     ctx: &ReplyContext,
-) -> Result<Reply, NoReply> {
+) -> Result<String, NoReply> {
     if email.automatic.is_some() {
         return Err(NoReply::Automatic);
     }
-    let kind = match outcome.verdict {
-        Verdict::Ignored => return Err(NoReply::Ignored),
-        Verdict::Accepted => ReplyKind::Receipt,
-        Verdict::Rejected => ReplyKind::Notice,
-    };
     let ours = |a: &str| {
         [campaign.mailbox.as_str(), ctx.from_address.as_str()]
             .iter()
@@ -224,6 +237,25 @@ pub fn compose(
     if ours(&to) {
         return Err(NoReply::OwnAddress);
     }
+    Ok(to)
+}
+
+/// The reply to `email` given its `outcome`, or why there is none.
+pub fn compose(
+    outcome: &Outcome,
+    email: &Email,
+    campaign: &Campaign,
+    ctx: &ReplyContext,
+) -> Result<Reply, NoReply> {
+    if email.automatic.is_some() {
+        return Err(NoReply::Automatic);
+    }
+    let kind = match outcome.verdict {
+        Verdict::Ignored => return Err(NoReply::Ignored),
+        Verdict::Accepted => ReplyKind::Receipt,
+        Verdict::Rejected => ReplyKind::Notice,
+    };
+    let to = recipient(email, campaign, ctx)?;
 
     // A unit not recognised is keyed by the sender's address: then address the person.
     let sender_name = email
@@ -312,13 +344,7 @@ pub fn compose(
 
     let message_id = reply_message_id(ctx.row_id, &ctx.domain);
     let mut h = headers(ctx, &to, &subject, &message_id);
-    if let Some(id) = email.message_id.as_deref().filter(|i| usable_id(i)) {
-        h += &mime::header("In-Reply-To", &[format!("<{id}>")]);
-        h += &mime::header("References", &[format!("<{id}>")]);
-    }
-    h += "Auto-Submitted: auto-replied\r\n";
-    // Exchange honours this instead of Auto-Submitted: no out-of-office answers to replies.
-    h += "X-Auto-Response-Suppress: All\r\n";
+    h += &answer_headers(email);
     let boundary = format!("=_shenbao_{}_alt", ctx.row_id);
     let raw = mime::alternative(&h, &boundary, &text, &html);
     Ok(Reply {

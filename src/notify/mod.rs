@@ -9,6 +9,7 @@ pub mod bounce;
 pub mod compose;
 pub mod mime;
 pub mod outbox;
+pub mod oversized;
 pub mod reminder;
 pub mod smtp;
 

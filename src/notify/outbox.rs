@@ -5,9 +5,11 @@
 use super::smtp::SmtpOutbox;
 use crate::config::{Config, OutboxKind};
 use crate::ops::telemetry::Telemetry;
+use crate::store::fault::is_unwritable;
 use crate::store::{Queued, Store, archive};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// The outbox folder.
@@ -74,20 +76,22 @@ impl FileOutbox {
     }
 }
 
-/// Delivers every queued reply; a reply that cannot be written stays queued for the next
-/// round (failed after 5 attempts). Returns how many were delivered.
-pub async fn deliver(
+/// Writes every queued reply; a reply that cannot be written stays queued for the next
+/// round (failed after 5 attempts). Returns how many were written.
+async fn deliver_files(
     store: &Store,
     outbox: &FileOutbox,
+    ledger: &mut Ledger,
     telemetry: &Telemetry,
 ) -> anyhow::Result<usize> {
     let mut sent = 0;
-    for q in store.queued().await? {
+    for q in ledger.due(store.queued().await?) {
+        ledger.begin(store, &q).await?;
         match outbox.write(&q) {
             Ok(_) => {
-                store.mark_sent(q.id).await?;
                 telemetry.reply_sent();
                 sent += 1;
+                ledger.handed_over(store, q.id).await?;
             }
             Err(e) => {
                 tracing::warn!(reply = q.id, "cannot write reply: {e:#}");
@@ -95,40 +99,117 @@ pub async fn deliver(
                 store
                     .mark_attempt_failed(q.id, &format!("{e:#}"), 5)
                     .await?;
+                if is_unwritable(&e) {
+                    // The same disk holds the record: every other reply would fail alike.
+                    break;
+                }
             }
         }
     }
     Ok(sent)
 }
 
+/// What the delivery knows beyond the record: the replies handed over whose `sent` could not
+/// be written yet. They are never handed over again by this process; their record is
+/// written as soon as the store takes writes again.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    /// Outbox rows handed over (server accepted, file written) but still `sending` in the
+    /// record.
+    unrecorded: HashSet<i64>,
+}
+
+impl Ledger {
+    /// Writes the `sent` of replies handed over earlier; an error while the store still
+    /// cannot write.
+    async fn settle(&mut self, store: &Store) -> anyhow::Result<()> {
+        let ids: Vec<i64> = self.unrecorded.iter().copied().collect();
+        for id in ids {
+            store.mark_sent(id).await?;
+            self.unrecorded.remove(&id);
+            tracing::info!(reply = id, "delivery recorded after the store recovered");
+        }
+        Ok(())
+    }
+
+    /// The queued replies this process may hand over: not those already handed over.
+    pub(super) fn due(&self, queued: Vec<Queued>) -> Vec<Queued> {
+        queued
+            .into_iter()
+            .filter(|q| !self.unrecorded.contains(&q.id))
+            .collect()
+    }
+
+    /// Records the attempt before the hand-over; an error means the reply must not be sent
+    /// (its fate could not be recorded).
+    pub(super) async fn begin(&self, store: &Store, q: &Queued) -> anyhow::Result<()> {
+        if q.interrupted {
+            // The last process began this hand-over and died before recording its end: the
+            // server may have it already. Resending risks a duplicate; not resending risks a
+            // unit without an answer, which is worse.
+            tracing::warn!(
+                reply = q.id,
+                to = %q.recipient,
+                "reply was being sent when the last run stopped; sending it again"
+            );
+        }
+        store.mark_sending(q.id).await
+    }
+
+    /// The reply was handed over: recorded `sent`, or kept here until it can be.
+    pub(super) async fn handed_over(&mut self, store: &Store, id: i64) -> anyhow::Result<()> {
+        if let Err(e) = store.mark_sent(id).await {
+            self.unrecorded.insert(id);
+            return Err(e.context(format!("reply {id} was delivered but cannot be recorded")));
+        }
+        Ok(())
+    }
+}
+
 /// How the outbox is delivered, per `[outbox] kind`.
 #[derive(Debug)]
-pub enum Delivery {
+pub enum Channel {
     /// Files in `data_dir/outbox/` (the embedded default).
     File(FileOutbox),
     /// The `[smtp]` server.
     Smtp(Box<SmtpOutbox>),
 }
 
+/// The outbox's delivery: the channel and what this process knows beyond the record.
+#[derive(Debug)]
+pub struct Delivery {
+    /// Where replies go.
+    channel: Channel,
+    /// Replies handed over whose delivery is not recorded yet.
+    ledger: Ledger,
+}
+
 impl Delivery {
     /// The delivery the configuration asks for.
     pub fn new(cfg: &Config, data_dir: &Path) -> anyhow::Result<Delivery> {
-        Ok(match cfg.outbox.kind {
-            OutboxKind::File => Delivery::File(FileOutbox::new(data_dir)),
+        let channel = match cfg.outbox.kind {
+            OutboxKind::File => Channel::File(FileOutbox::new(data_dir)),
             OutboxKind::Smtp => {
                 let smtp = cfg.smtp.as_ref().ok_or_else(|| {
                     anyhow::anyhow!("[outbox] kind = \"smtp\" needs an [smtp] section")
                 })?;
-                Delivery::Smtp(Box::new(SmtpOutbox::new(smtp)?))
+                Channel::Smtp(Box::new(SmtpOutbox::new(smtp)?))
             }
+        };
+        Ok(Delivery {
+            channel,
+            ledger: Ledger::default(),
         })
     }
 
     /// Delivers what is due, counting successes and failures; returns how many replies left.
+    /// Stops at the first reply whose attempt or delivery cannot be recorded (the store is
+    /// not writable): nothing is sent whose fate the record could not keep.
     pub async fn deliver(&mut self, store: &Store, telemetry: &Telemetry) -> anyhow::Result<usize> {
-        match self {
-            Delivery::File(f) => deliver(store, f, telemetry).await,
-            Delivery::Smtp(s) => s.deliver(store, telemetry).await,
+        self.ledger.settle(store).await?;
+        match &mut self.channel {
+            Channel::File(f) => deliver_files(store, f, &mut self.ledger, telemetry).await,
+            Channel::Smtp(s) => s.deliver(store, &mut self.ledger, telemetry).await,
         }
     }
 }

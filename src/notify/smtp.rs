@@ -5,6 +5,7 @@
 //! exponential backoff, so an outage delays replies and loses none; a permanent 5xx marks it
 //! failed with the server's words.
 
+use super::outbox::Ledger;
 use crate::config::{SmtpServer, TlsMode};
 use crate::ops::telemetry::Telemetry;
 use crate::store::{Queued, Store};
@@ -159,29 +160,36 @@ impl SmtpOutbox {
     }
 
     /// Sends every queued reply that is due, counting successes and failures. Returns how
-    /// many were sent.
-    pub async fn deliver(&mut self, store: &Store, telemetry: &Telemetry) -> anyhow::Result<usize> {
+    /// many were sent. Each attempt is recorded (`sending`) before the server sees the
+    /// message; an error means the record could not be written, and the round stops.
+    pub async fn deliver(
+        &mut self,
+        store: &Store,
+        ledger: &mut Ledger,
+        telemetry: &Telemetry,
+    ) -> anyhow::Result<usize> {
         let mut sent = 0;
         let now = Instant::now();
         if self.paused_until.is_some_and(|t| t > now) {
             return Ok(0);
         }
-        for q in store.queued().await? {
+        for q in ledger.due(store.queued().await?) {
             if self.next_try.get(&q.id).is_some_and(|t| *t > now) {
                 continue;
             }
+            ledger.begin(store, &q).await?;
             let result = self.send(&q).await;
             if result.is_err() {
                 telemetry.reply_failed();
             }
             match result {
                 Ok(()) => {
-                    store.mark_sent(q.id).await?;
                     telemetry.reply_sent();
                     self.next_try.remove(&q.id);
                     self.server_failures = 0;
                     self.paused_until = None;
                     sent += 1;
+                    ledger.handed_over(store, q.id).await?;
                 }
                 Err(SendError::Server(why)) => {
                     self.server_failures = self.server_failures.saturating_add(1);
@@ -255,6 +263,7 @@ mod tests {
             in_reply_to: None,
             attempts: 0,
             raw: Some(b"Subject: x\r\n\r\nx\r\n".to_vec()),
+            interrupted: false,
         };
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -26,6 +26,9 @@ impl Limits {
 /// Why the daemon is unhealthy, one English line per reason; empty when healthy.
 pub fn problems(t: &Telemetry, limits: &Limits) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(why) = t.store_fault() {
+        out.push(format!("the record cannot be written: {why}"));
+    }
     let since = t.since_contact();
     if since > limits.mailbox_stale {
         out.push(format!(
@@ -68,5 +71,13 @@ mod tests {
         };
         std::thread::sleep(Duration::from_millis(5));
         assert_eq!(problems(&t, &zero).len(), 2);
+        assert!(t.set_store_fault(Some("disk full")));
+        assert!(
+            !t.set_store_fault(Some("disk full")),
+            "no change, nothing to log"
+        );
+        assert!(problems(&t, &limits)[0].contains("disk full"));
+        assert!(t.set_store_fault(None));
+        assert_eq!(problems(&t, &limits).len(), 1);
     }
 }

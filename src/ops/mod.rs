@@ -14,11 +14,10 @@ pub mod telemetry;
 
 use crate::notify::outbox::Delivery;
 use crate::store::Store;
-use chrono::DateTime;
 use sdnotify::Notifier;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 use telemetry::Telemetry;
 
 /// Longest time between two ticks of the wait loop (watchdog, gauges, due retries).
@@ -124,20 +123,18 @@ impl Ops {
             - chrono::Duration::from_std(self.telemetry.since_contact()).unwrap_or_default();
         let at = at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         if let Err(e) = store.set_daemon_fact("last_contact", Some(&at)).await {
-            tracing::warn!("cannot record the mailbox contact: {e:#}");
+            // While the record cannot be written that is said once, not at every contact.
+            if self.telemetry.store_fault().is_some() {
+                tracing::debug!("cannot record the mailbox contact: {e:#}");
+            } else {
+                tracing::warn!("cannot record the mailbox contact: {e:#}");
+            }
         }
     }
 
     /// Reads the outbox gauges from the store; returns how many replies are queued.
     pub async fn refresh(&self, store: &Store) -> anyhow::Result<u64> {
-        let (n, oldest): (i64, Option<String>) =
-            sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state = 'queued'")
-                .fetch_one(store.pool())
-                .await?;
-        let oldest = oldest
-            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-            .map(SystemTime::from);
-        let n = u64::try_from(n).unwrap_or(0);
+        let (n, oldest) = store.outbox_backlog().await?;
         self.telemetry.outbox(n, oldest);
         Ok(n)
     }

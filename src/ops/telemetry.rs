@@ -3,8 +3,9 @@
 //! thread share them without locks.
 
 use super::exposition::Text;
-use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The verdict labels of `shenbao_messages_recorded_total`: the store's verdict strings, plus
@@ -47,6 +48,11 @@ struct Inner {
     overflow: AtomicU64,
     /// Sum of processing times, microseconds.
     sum_us: AtomicU64,
+    /// Set while the record cannot be written (disk full, read-only): nothing is taken and
+    /// nothing is sent until it can, and `/healthz` says why.
+    store_fault: AtomicBool,
+    /// The reason of `store_fault`, for `/healthz` (English, as the logs).
+    store_fault_reason: Mutex<String>,
 }
 
 impl Default for Inner {
@@ -64,6 +70,8 @@ impl Default for Inner {
             buckets: Default::default(),
             overflow: AtomicU64::new(0),
             sum_us: AtomicU64::new(0),
+            store_fault: AtomicBool::new(false),
+            store_fault_reason: Mutex::new(String::new()),
         }
     }
 }
@@ -101,6 +109,31 @@ impl Telemetry {
     /// A reply delivered.
     pub fn reply_sent(&self) {
         self.0.replies_sent.fetch_add(1, Relaxed);
+    }
+
+    /// Replies delivered since start-up.
+    pub fn replies_sent(&self) -> u64 {
+        self.0.replies_sent.load(Relaxed)
+    }
+
+    /// The record cannot be written (`Some(reason)`) or can again (`None`). Returns whether
+    /// this changed the state, so the caller logs the change once, not every attempt.
+    pub fn set_store_fault(&self, reason: Option<&str>) -> bool {
+        let was = self.0.store_fault.swap(reason.is_some(), Relaxed);
+        if let Some(r) = reason
+            && let Ok(mut s) = self.0.store_fault_reason.lock()
+        {
+            r.clone_into(&mut s);
+        }
+        was != reason.is_some()
+    }
+
+    /// Why the record cannot be written, while it cannot.
+    pub fn store_fault(&self) -> Option<String> {
+        if !self.0.store_fault.load(Relaxed) {
+            return None;
+        }
+        self.0.store_fault_reason.lock().map(|s| s.clone()).ok()
     }
 
     /// A delivery attempt failed.
@@ -189,6 +222,15 @@ impl Telemetry {
                 "shenbao_mailbox_last_contact_age_seconds",
                 "Seconds since the mailbox last answered (listing or IDLE).",
                 self.since_contact().as_secs_f64(),
+            ),
+            (
+                "shenbao_store_writable",
+                "1 while the record can be written, 0 while it cannot (disk full, read-only).",
+                if i.store_fault.load(Relaxed) {
+                    0.0
+                } else {
+                    1.0
+                },
             ),
         ];
         for (name, help, v) in gauges {

@@ -77,6 +77,51 @@ pub fn write(
     Ok(())
 }
 
+/// Removes the temporary files a killed process left in the archive areas (`raw/`, `files/`,
+/// their shards, and `outbox/`): `.tmp-<pid>-<name>` of a process that no longer runs. A
+/// live process's files (another command writing now) are left alone. Returns how many
+/// were removed.
+pub fn sweep_temporaries(data_dir: &Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    let mut dirs = vec![data_dir.join("outbox")];
+    for area in ["raw", "files"] {
+        let area = data_dir.join(area);
+        dirs.push(area.clone());
+        if let Ok(shards) = fs::read_dir(&area) {
+            dirs.extend(
+                shards
+                    .flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .map(|e| e.path()),
+            );
+        }
+    }
+    for dir in dirs {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name.to_str().and_then(temporary_owner) else {
+                continue;
+            };
+            if pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists() {
+                continue;
+            }
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// The process id in a temporary file's name `.tmp-<pid>-<name>`.
+fn temporary_owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(".tmp-")?;
+    let (pid, _) = rest.split_once('-')?;
+    pid.parse().ok()
+}
+
 /// fsyncs a directory so a rename into it survives a crash.
 pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
@@ -104,6 +149,27 @@ mod tests {
         write(&dir, &rel, b"abc", Durability::Synced).unwrap();
         write(&dir, &rel, b"abc", Durability::Synced).unwrap();
         assert_eq!(fs::read(dir.join(&rel)).unwrap(), b"abc");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn temporaries_of_killed_processes_are_swept_live_ones_kept() {
+        let dir = std::env::temp_dir().join(format!("shenbao-sweep-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let shard = dir.join("raw/ab");
+        fs::create_dir_all(&shard).unwrap();
+        fs::create_dir_all(dir.join("outbox")).unwrap();
+        // No process has pid 4194304 + 1 (above the kernel's pid_max).
+        let dead = 4_194_305;
+        let live = std::os::unix::process::parent_id();
+        fs::write(shard.join(format!(".tmp-{dead}-cdef.eml")), b"x").unwrap();
+        fs::write(dir.join(format!("outbox/.tmp-{dead}-7.json")), b"x").unwrap();
+        fs::write(dir.join(format!("outbox/.tmp-{live}-8.json")), b"x").unwrap();
+        fs::write(shard.join("cdef.eml"), b"kept").unwrap();
+        assert_eq!(sweep_temporaries(&dir).unwrap(), 2);
+        assert!(shard.join("cdef.eml").is_file());
+        assert!(dir.join(format!("outbox/.tmp-{live}-8.json")).is_file());
+        assert!(!dir.join(format!("outbox/.tmp-{dead}-7.json")).exists());
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -138,12 +138,18 @@ pub(super) async fn queue_reply(
     outcome_json: &str,
 ) -> anyhow::Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO outbox (message_id, recipient, kind, state, outcome, created_at) \
-         VALUES (?, ?, ?, 'queued', ?, ?) RETURNING id",
+        "INSERT INTO outbox (message_id, recipient, kind, state, last_error, outcome, \
+         created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(message)
     .bind(&reply.recipient)
     .bind(reply.kind)
+    .bind(if reply.held.is_some() {
+        "held"
+    } else {
+        "queued"
+    })
+    .bind(reply.held.as_deref())
     .bind(outcome_json)
     .bind(now())
     .fetch_one(&mut **tx)

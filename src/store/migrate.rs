@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "operations",
         include_str!("../../migrations/0002_operations.sql"),
     ),
+    (
+        3,
+        "intake",
+        include_str!("../../migrations/0003_intake.sql"),
+    ),
 ];
 
 /// The embedded migrations as a source for sqlx's [`Migrator`].

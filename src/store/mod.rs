@@ -4,18 +4,23 @@
 
 pub mod archive;
 mod bounce;
+pub mod fault;
+mod intake;
 mod judgement;
 mod lock;
 mod materials;
 mod migrate;
+mod outbox;
 mod rebuild;
 mod record;
 mod reminders;
 #[cfg(test)]
 mod tests;
 
+pub use intake::Attempt;
 pub use lock::DataLock;
 pub use materials::{SUMMARY_STAMPED, SUMMARY_WORD, project_slot};
+pub use outbox::Queued;
 pub use rebuild::{Archived, Rebuild};
 pub(crate) use record::label;
 pub use record::{Composed, Composer, Incoming, Recorded, Reply, SourceRef};
@@ -49,27 +54,6 @@ pub struct Judged {
     pub verdict: String,
     /// The receipt recorded, same purpose.
     pub receipt: Option<String>,
-}
-
-/// A reply waiting in the outbox.
-#[derive(Debug, Clone)]
-pub struct Queued {
-    /// Row id (the reply's identity: file name, Message-ID).
-    pub id: i64,
-    /// The message answered (None for a reminder, which answers none).
-    pub message_id: Option<i64>,
-    /// Address the reply goes to.
-    pub recipient: String,
-    /// `receipt` or `notice`.
-    pub kind: String,
-    /// The outcome as JSON, to compose the reply from.
-    pub outcome: String,
-    /// Message-ID of the message answered, for In-Reply-To.
-    pub in_reply_to: Option<String>,
-    /// Attempts so far.
-    pub attempts: i64,
-    /// The composed MIME message, when composition succeeded.
-    pub raw: Option<Vec<u8>>,
 }
 
 /// Now as stored: RFC 3339 in UTC with a fixed number of digits, so text order is time order.
@@ -213,74 +197,6 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(n)
-    }
-
-    /// Replies waiting to be delivered, oldest first.
-    pub async fn queued(&self) -> anyhow::Result<Vec<Queued>> {
-        type Row = (
-            i64,
-            Option<i64>,
-            String,
-            String,
-            String,
-            Option<String>,
-            i64,
-            Option<Vec<u8>>,
-        );
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT o.id, o.message_id, o.recipient, o.kind, o.outcome, \
-             m.message_id AS in_reply_to, o.attempts, o.raw FROM outbox o \
-             LEFT JOIN messages m ON m.id = o.message_id WHERE o.state = 'queued' ORDER BY o.id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, message_id, recipient, kind, outcome, in_reply_to, attempts, raw)| Queued {
-                    id,
-                    message_id,
-                    recipient,
-                    kind,
-                    outcome,
-                    in_reply_to,
-                    attempts,
-                    raw,
-                },
-            )
-            .collect())
-    }
-
-    /// Marks a reply delivered.
-    pub async fn mark_sent(&self, id: i64) -> anyhow::Result<()> {
-        sqlx::query(
-            "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, \
-             last_error = NULL WHERE id = ?",
-        )
-        .bind(now())
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Records a failed delivery attempt; after `max_attempts` the reply is `failed`.
-    pub async fn mark_attempt_failed(
-        &self,
-        id: i64,
-        error: &str,
-        max_attempts: i64,
-    ) -> anyhow::Result<()> {
-        sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, \
-             state = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE state END WHERE id = ?",
-        )
-        .bind(error)
-        .bind(max_attempts)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     /// Past years' projects, for the duplicate check.

@@ -5,6 +5,7 @@
 use super::{Store, judgement, now};
 use crate::message::Email;
 use crate::verdict::{Outcome, Unit};
+use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
@@ -42,8 +43,11 @@ pub struct Incoming<'a> {
 pub struct Reply {
     /// The address answered (Reply-To, else From).
     pub recipient: String,
-    /// `receipt` or `notice`.
+    /// `receipt`, `notice`, `oversized` or `reminder`.
     pub kind: &'static str,
+    /// Why the reply must not go out until the division releases it (the sender check
+    /// failed): queued as `held` in the same transaction, so no crash can send it.
+    pub held: Option<String>,
 }
 
 /// A reply composed for its outbox row (the row id makes its Message-ID).
@@ -93,9 +97,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let Some(message) = insert_message(&mut tx, incoming, Some(email), "judged", None).await?
         else {
-            return self
-                .duplicate(tx, incoming.sha256.unwrap_or_default())
-                .await;
+            return self.duplicate(tx, incoming).await;
         };
         let outcome_json = judgement::write(&mut tx, message, email, outcome, unit, &files).await?;
         let outbox = match reply {
@@ -113,40 +115,84 @@ impl Store {
     }
 
     /// Records a message that could not be processed at all (unreadable, over the size limit,
-    /// a reader that failed), so the division sees it; `email` when its headers were read.
+    /// a reader that failed, put aside after failed attempts), so the division sees it;
+    /// `email` when its headers were read, `reply` when the sender is told (too large).
     pub async fn record_failed(
         &self,
         incoming: &Incoming<'_>,
         email: Option<&Email>,
         failure: &str,
+        reply: Option<(&Reply, Composer<'_>)>,
     ) -> anyhow::Result<Recorded> {
-        let mut tx = self.pool.begin().await?;
-        match insert_message(&mut tx, incoming, email, "failed", Some(failure)).await? {
-            Some(message) => {
-                tx.commit().await?;
-                Ok(Recorded {
-                    message,
-                    outbox: None,
-                    duplicate: false,
-                })
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("cannot begin a transaction")?;
+        let Some(message) =
+            insert_message(&mut tx, incoming, email, "failed", Some(failure)).await?
+        else {
+            return self.duplicate(tx, incoming).await;
+        };
+        let outbox = match reply {
+            Some((r, composer)) => {
+                let json = serde_json::json!({ "verdict": "failed", "failure": failure });
+                let json = json.to_string();
+                Some(judgement::queue_reply(&mut tx, Some(message), r, composer, &json).await?)
             }
-            None => {
-                self.duplicate(tx, incoming.sha256.unwrap_or_default())
+            None => None,
+        };
+        tx.commit()
+            .await
+            .with_context(|| format!("cannot record the failed message ({failure})"))?;
+        Ok(Recorded {
+            message,
+            outbox,
+            duplicate: false,
+        })
+    }
+
+    /// The row of a message recorded from this place in the mailbox (IMAP UID under its
+    /// UIDVALIDITY, or Maildir file name), for one recorded without its bytes.
+    pub async fn recorded_from(&self, source: &SourceRef) -> anyhow::Result<Option<i64>> {
+        let row: Option<(i64,)> = match (source.uid, source.uidvalidity) {
+            (Some(uid), Some(v)) => {
+                sqlx::query_as(
+                    "SELECT id FROM messages WHERE source_uidvalidity = ? AND source_uid = ?",
+                )
+                .bind(i64::from(v))
+                .bind(i64::from(uid))
+                .fetch_optional(&self.pool)
+                .await
+            }
+            _ => {
+                sqlx::query_as("SELECT id FROM messages WHERE source = ? AND source_name = ?")
+                    .bind(source.kind)
+                    .bind(&source.name)
+                    .fetch_optional(&self.pool)
                     .await
             }
         }
+        .context("cannot look up messages by source")?;
+        Ok(row.map(|(id,)| id))
     }
 
     async fn duplicate(
         &self,
         tx: Transaction<'static, Sqlite>,
-        sha256: &str,
+        incoming: &Incoming<'_>,
     ) -> anyhow::Result<Recorded> {
         tx.rollback().await?;
-        let (message,): (i64,) = sqlx::query_as("SELECT id FROM messages WHERE sha256 = ?")
-            .bind(sha256)
-            .fetch_one(&self.pool)
-            .await?;
+        let by_hash: Option<(i64,)> = sqlx::query_as("SELECT id FROM messages WHERE sha256 = ?")
+            .bind(incoming.sha256)
+            .fetch_optional(&self.pool)
+            .await
+            .context("cannot look up messages by sha256")?;
+        let message = match by_hash {
+            Some((id,)) => Some(id),
+            None => self.recorded_from(incoming.source).await?,
+        };
+        let message = message.context("message conflicts with a record that cannot be found")?;
         Ok(Recorded {
             message,
             outbox: None,
@@ -155,7 +201,8 @@ impl Store {
     }
 }
 
-/// Inserts the message row; None when the same bytes are already recorded.
+/// Inserts the message row; None when the same bytes, or the same IMAP UID under the same
+/// UIDVALIDITY, are already recorded.
 async fn insert_message(
     tx: &mut Transaction<'static, Sqlite>,
     incoming: &Incoming<'_>,
@@ -167,7 +214,7 @@ async fn insert_message(
         "INSERT INTO messages (message_id, sha256, sender, sender_name, reply_to, subject, \
          arrival, raw_path, size, source, source_name, source_uid, source_uidvalidity, state, \
          failure, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (sha256) DO NOTHING RETURNING id",
+         ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(email.and_then(|e| e.message_id.clone()))
     .bind(incoming.sha256)

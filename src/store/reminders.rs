@@ -58,6 +58,7 @@ impl Store {
             let reply = Reply {
                 recipient: to.trim().to_string(),
                 kind: "reminder",
+                held: None,
             };
             let compose = |row: i64| composer(to.trim(), row);
             let id = queue_reply(&mut tx, None, &reply, &compose as Composer<'_>, &outcome).await?;

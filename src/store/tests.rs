@@ -75,6 +75,7 @@ fn same_bytes_are_recorded_once() {
         let reply = Reply {
             recipient: "a@b.cn".into(),
             kind: "notice",
+            held: None,
         };
         let composer = |id: i64| {
             Some(Composed {
@@ -111,7 +112,10 @@ fn same_bytes_are_recorded_once() {
         assert!(again.duplicate);
         assert_eq!(again.message, first.message);
         assert_eq!(again.outbox, None);
-        let failed = store.record_failed(&incoming, None, "x").await.unwrap();
+        let failed = store
+            .record_failed(&incoming, None, "x", None)
+            .await
+            .unwrap();
         assert!(failed.duplicate);
         assert_eq!(total(&store).await, n);
         let queued = store.queued().await.unwrap();

@@ -19,11 +19,12 @@ pub(super) struct Ticks<'a> {
     pub(super) telemetry: &'a Telemetry,
 }
 
-/// One IDLE: until the server reports something, the re-arm time, or shutdown; then DONE.
-/// Ticks run inside it, so the daemon's periodic work does not cost an IDLE re-arm.
+/// One IDLE: until the server reports something, the re-arm time, `most`, or shutdown; then
+/// DONE. Ticks run inside it, so the daemon's periodic work does not cost an IDLE re-arm.
 pub(super) async fn idle(
     session: ImapSession,
     limit: Duration,
+    most: Duration,
     shutdown: &mut Shutdown,
     ticks: Ticks<'_>,
     on_tick: &mut impl AsyncFnMut(),
@@ -36,6 +37,8 @@ pub(super) async fn idle(
         let mut fut = std::pin::pin!(fut);
         let deadline = tokio::time::sleep(REARM);
         let mut deadline = std::pin::pin!(deadline);
+        let due = tokio::time::sleep(most.min(REARM));
+        let mut due = std::pin::pin!(due);
         loop {
             tokio::select! {
                 r = &mut fut => {
@@ -43,6 +46,8 @@ pub(super) async fn idle(
                     break matches!(r, async_imap::extensions::idle::IdleResponse::Timeout);
                 }
                 _ = &mut deadline => break true,
+                // A retry is due: the round that follows lists the folder anyway.
+                _ = &mut due => break false,
                 _ = shutdown.wait() => break false,
                 _ = tokio::time::sleep(ticks.every) => {
                     ticks.telemetry.mailbox_contact();
@@ -57,6 +62,7 @@ pub(super) async fn idle(
         timed(limit, "NOOP", s.noop()).await?;
     }
     ticks.telemetry.mailbox_contact();
+    // Whatever the IDLE reported, the round that follows lists the whole folder.
     while s.unsolicited_responses.try_recv().is_ok() {}
     Ok(s)
 }

@@ -1,23 +1,25 @@
-//! The IMAP source: new messages of the inbox folder by UID (`BODY.PEEK[]`, INTERNALDATE as
-//! the arrival), moved to the processed or failed folder once recorded; IDLE between rounds
-//! when the server offers it, else polling; any network or server error drops the session and
-//! the next attempt waits on an exponential backoff.
+//! The IMAP source: every message of the inbox folder is still to do, whatever its UID
+//! (`BODY.PEEK[]`, INTERNALDATE as the arrival); once recorded it is moved to the processed
+//! folder, or to the failed folder when it cannot be processed at all, so what stays in the
+//! inbox is exactly what is left. IDLE between rounds when the server offers it, else
+//! polling; news that arrives while a round runs is remembered, so the next wait does not
+//! sleep over it. Any network or server error drops the session and the next attempt waits
+//! on an exponential backoff.
 
 pub mod backoff;
 pub mod connect;
 mod idle;
 pub mod mutf7;
-mod state;
 
 use crate::config::{ImapServer, Secret};
 use crate::daemon::shutdown::Shutdown;
 use crate::ops::telemetry::Telemetry;
 use anyhow::{Context, anyhow};
+use async_imap::types::{Flag, UnsolicitedResponse};
 use chrono::{DateTime, FixedOffset, Local};
 use connect::{Caps, ImapSession, timed};
 use futures_util::TryStreamExt;
 use idle::{Ticks, idle};
-use sqlx::SqlitePool;
 use std::time::Duration;
 
 /// A message waiting in the inbox folder.
@@ -41,14 +43,16 @@ pub struct ImapSource {
     cfg: ImapServer,
     /// The login password, read once at start-up.
     password: Secret,
-    /// The record, for `mailbox_state`.
-    pool: SqlitePool,
     /// The logged-in session with the inbox selected; None when disconnected.
     session: Option<ImapSession>,
     /// Capabilities of the current session.
     caps: Caps,
     /// UIDVALIDITY of the inbox in the current session.
     uidvalidity: u32,
+    /// The server reported new mail (EXISTS, RECENT) since the last listing began: the
+    /// next wait returns at once. The session's channel of such notices holds 100 and drops
+    /// the rest, so it is drained after every command and what matters kept here.
+    news: bool,
     /// Consecutive failures, for the backoff.
     failures: u32,
     /// Whether a broken session may be rebuilt now: false after a failure until the backoff
@@ -65,7 +69,7 @@ pub struct ImapSource {
 
 impl ImapSource {
     /// Reads the password; connects lazily, on the first round.
-    pub fn new(mut cfg: ImapServer, pool: SqlitePool) -> anyhow::Result<ImapSource> {
+    pub fn new(mut cfg: ImapServer) -> anyhow::Result<ImapSource> {
         // `ImapServer::default()` (built in code, not parsed) leaves the folders empty: an
         // empty name is never meant, so it means the documented default.
         for (name, default) in [
@@ -87,10 +91,10 @@ impl ImapSource {
         Ok(ImapSource {
             cfg,
             password,
-            pool,
             session: None,
             caps: Caps::default(),
             uidvalidity: 0,
+            news: false,
             failures: 0,
             may_connect: true,
             folders_ready: false,
@@ -102,6 +106,11 @@ impl ImapSource {
     /// Shares the daemon's counters.
     pub fn set_telemetry(&mut self, t: Telemetry) {
         self.telemetry = t;
+    }
+
+    /// Whether a session is up.
+    pub fn connected(&self) -> bool {
+        self.session.is_some()
     }
 
     /// Whether waiting uses IDLE (the server offers it and a session is up).
@@ -134,7 +143,15 @@ impl ImapSource {
         let mb = timed(self.limit(), "SELECT", s.select(&inbox))
             .await
             .with_context(|| format!("无法打开文件夹 {}", self.cfg.inbox))?;
-        self.uidvalidity = mb.uid_validity.unwrap_or(0);
+        let uidvalidity = mb.uid_validity.unwrap_or(0);
+        if self.uidvalidity != 0 && uidvalidity != self.uidvalidity {
+            tracing::warn!(
+                old = self.uidvalidity,
+                new = uidvalidity,
+                "UIDVALIDITY changed: known messages are recognised by content"
+            );
+        }
+        self.uidvalidity = uidvalidity;
         self.caps = caps;
         self.session = Some(s);
         if self.connected_before || self.failures > 0 {
@@ -167,47 +184,41 @@ impl ImapSource {
             .ok_or_else(|| anyhow!("IMAP 连接已断开"))
     }
 
-    /// The messages of the inbox past the last UID taken, in arrival order.
+    /// Every message in the inbox folder (not flagged \\Deleted), in arrival order: all of
+    /// them are still to do, whatever their UIDs, since done ones are moved out.
     pub async fn waiting(&mut self) -> anyhow::Result<Vec<Waiting>> {
         self.may_connect = true;
         let limit = self.limit();
         self.session().await?;
         let folder = self.cfg.inbox.clone();
-        let mut from = 1;
-        match state::load(&self.pool, &folder).await? {
-            Some((v, last)) if v == self.uidvalidity => from = last.saturating_add(1),
-            Some((v, _)) => tracing::warn!(
-                old = v,
-                new = self.uidvalidity,
-                "UIDVALIDITY changed: reading the whole folder, known messages are recognised by content"
-            ),
-            None => {}
-        }
         let uidvalidity = self.uidvalidity;
         let r = async {
             let s = self
                 .session
                 .as_mut()
                 .ok_or_else(|| anyhow!("IMAP 连接已断开"))?;
+            // What was announced before this listing is in it.
+            while s.unsolicited_responses.try_recv().is_ok() {}
             let fetches: Vec<_> = timed(limit, "UID FETCH", async {
-                s.uid_fetch(format!("{from}:*"), "(UID INTERNALDATE RFC822.SIZE)")
+                s.uid_fetch("1:*", "(UID FLAGS INTERNALDATE RFC822.SIZE)")
                     .await?
                     .try_collect::<Vec<_>>()
                     .await
             })
             .await?;
-            while s.unsolicited_responses.try_recv().is_ok() {}
             Ok::<_, anyhow::Error>(fetches)
         }
         .await;
+        self.news = false;
         let fetches = r.map_err(|e| self.broken(e))?;
+        // News announced while the listing ran may or may not be in it: look again.
+        self.drain();
         let mut out: Vec<Waiting> = fetches
             .iter()
+            .filter(|f| !f.flags().any(|flag| flag == Flag::Deleted))
             .filter_map(|f| {
-                // `n:*` names the highest UID even when it is below n.
-                let uid = f.uid.filter(|u| *u >= from)?;
                 Some(Waiting {
-                    uid,
+                    uid: f.uid?,
                     uidvalidity,
                     arrival: f
                         .internal_date()
@@ -218,7 +229,51 @@ impl ImapSource {
             })
             .collect();
         out.sort_by_key(|w| (w.arrival, w.uid));
+        out.dedup_by_key(|w| w.uid);
         Ok(out)
+    }
+
+    /// Reads the session's notices, remembering whether they announced new mail.
+    fn drain(&mut self) {
+        let Some(s) = self.session.as_mut() else {
+            return;
+        };
+        while let Ok(r) = s.unsolicited_responses.try_recv() {
+            if matches!(
+                r,
+                UnsolicitedResponse::Exists(_) | UnsolicitedResponse::Recent(_)
+            ) {
+                self.news = true;
+            }
+        }
+    }
+
+    /// The header of a message, without setting \\Seen: enough to answer a message too
+    /// large to download.
+    pub async fn read_header(&mut self, w: &Waiting) -> anyhow::Result<Vec<u8>> {
+        let limit = self.limit();
+        let uid = w.uid;
+        let s = self.session().await?;
+        let r = timed(limit, "UID FETCH HEADER", async {
+            let fetches: Vec<_> = s
+                .uid_fetch(uid.to_string(), "(UID BODY.PEEK[HEADER])")
+                .await?
+                .try_collect()
+                .await?;
+            Ok::<_, async_imap::error::Error>(
+                fetches
+                    .iter()
+                    .find(|f| f.uid == Some(uid))
+                    .and_then(|f| f.header().map(<[u8]>::to_vec)),
+            )
+        })
+        .await;
+        self.drain();
+        match r {
+            Ok(Some(raw)) => Ok(raw),
+            Ok(None) => Err(anyhow!("UID {uid} 的邮件已不在服务器上")),
+            Err(e) => Err(self.broken(e)),
+        }
     }
 
     /// The whole message, without setting \Seen.
@@ -240,6 +295,7 @@ impl ImapSource {
             )
         })
         .await;
+        self.drain();
         match r {
             Ok(Some(raw)) => Ok(raw),
             Ok(None) => Err(anyhow!("UID {uid} 的邮件已不在服务器上")),
@@ -267,7 +323,8 @@ impl ImapSource {
         }
         let r = self.try_move(w, folder).await;
         r.map_err(|e| self.broken(e))?;
-        state::save(&self.pool, &w.folder, w.uidvalidity, w.uid).await
+        self.drain();
+        Ok(())
     }
 
     async fn try_move(&mut self, w: &Waiting, folder: &str) -> anyhow::Result<()> {
@@ -312,24 +369,29 @@ impl ImapSource {
                 .await?;
             }
         }
-        while s.unsolicited_responses.try_recv().is_ok() {}
         self.folders_ready = true;
         Ok(())
     }
 
-    /// Waits for new mail: the backoff after a failure; IDLE when offered (re-armed with a
-    /// NOOP every 25 min); else `poll`. `on_tick` runs every `tick` meanwhile. Returns early
-    /// on shutdown.
+    /// Waits for new mail: the backoff after a failure; nothing when news came during the
+    /// last round; IDLE when offered (re-armed with a NOOP every 25 min); else `poll`. Never
+    /// longer than `most` (a retry falls due then). `on_tick` runs every `tick` meanwhile.
+    /// Returns early on shutdown.
     pub async fn wait(
         &mut self,
         poll: Duration,
+        most: Duration,
         tick: Duration,
         shutdown: &mut Shutdown,
         on_tick: &mut impl AsyncFnMut(),
     ) {
         if self.failures > 0 || self.session.is_none() {
             let d = backoff::delay(self.failures).max(Duration::from_millis(100));
-            super::sleep_ticking(d, tick, shutdown, on_tick).await;
+            super::sleep_ticking(d.min(most), tick, shutdown, on_tick).await;
+            return;
+        }
+        self.drain();
+        if std::mem::take(&mut self.news) {
             return;
         }
         let Some(session) = self.session.take() else {
@@ -337,14 +399,14 @@ impl ImapSource {
         };
         if !self.caps.idle {
             self.session = Some(session);
-            super::sleep_ticking(poll, tick, shutdown, on_tick).await;
+            super::sleep_ticking(poll.min(most), tick, shutdown, on_tick).await;
             return;
         }
         let ticks = Ticks {
             every: tick,
             telemetry: &self.telemetry,
         };
-        match idle(session, self.limit(), shutdown, ticks, on_tick).await {
+        match idle(session, self.limit(), most, shutdown, ticks, on_tick).await {
             Ok(s) => self.session = Some(s),
             Err(e) => {
                 self.broken(e);
