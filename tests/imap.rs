@@ -7,115 +7,16 @@ mod common;
 #[path = "support/mailstack/mod.rs"]
 mod mailstack;
 
-use chrono::{DateTime, FixedOffset};
 use common::*;
-use mailstack::MailStack;
 use shenbao::config::{Config, ImapServer, MailboxKind, TlsMode};
-use shenbao::daemon::shutdown::{self, Shutdown};
+use shenbao::daemon::shutdown;
 use shenbao::daemon::{Daemon, Stats};
-use sqlx::SqlitePool;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const OFFICE: &str = "scjgzlfzc@tj.gov.cn";
-const PASSWORD: &str = "Office-Secret-7731";
-const UNIT: &str = "和平区市场监管局";
-const SENDER: &str = "hpqscjgj@tj.gov.cn";
-const UNIT2: &str = "河西区市场监管局";
-const SENDER2: &str = "hxqscjgj@tj.gov.cn";
-
-fn stack() -> MailStack {
-    match MailStack::start(&[(OFFICE, PASSWORD)]) {
-        Ok(s) => s,
-        Err(e) => panic!("mail stack did not start: {e}"),
-    }
-}
-
-/// A data directory and password file, removed at drop.
-struct Place(PathBuf);
-
-impl Place {
-    fn new(tag: &str) -> Place {
-        let p = std::env::temp_dir().join(format!(
-            "shenbao-imap-{tag}-{}-{}",
-            std::process::id(),
-            chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
-        ));
-        std::fs::create_dir_all(&p).unwrap();
-        Place(p)
-    }
-
-    /// A configuration reading the stack's mailbox with `password`.
-    fn config(&self, s: &MailStack, tls: TlsMode, password: &str) -> Config {
-        let pw = self.0.join("imap.pw");
-        std::fs::write(&pw, format!("{password}\n")).unwrap();
-        let mut cfg = Config::load(None).unwrap();
-        cfg.storage.data_dir = self.0.join("data");
-        cfg.mailbox.kind = MailboxKind::Imap;
-        cfg.mailbox.imap = Some(ImapServer {
-            host: "127.0.0.1".into(),
-            port: Some(match tls {
-                TlsMode::Implicit => s.imap_port(),
-                _ => s.imap_starttls_port(),
-            }),
-            tls,
-            user: OFFICE.into(),
-            password_file: Some(pw),
-            ca_file: Some(s.ca_file().to_path_buf()),
-            inbox: "INBOX".into(),
-            processed: "已处理".into(),
-            failed: "处理失败".into(),
-            timeout_seconds: 20,
-            ..ImapServer::default()
-        });
-        cfg
-    }
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-fn at(s: &str) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339(s).unwrap()
-}
-
-async fn run_once(cfg: &Config) -> anyhow::Result<Stats> {
-    let mut d = Daemon::open(cfg.clone()).await?;
-    let stats = d.run(true, Shutdown::never()).await;
-    d.close().await;
-    stats
-}
-
-async fn pool(cfg: &Config) -> SqlitePool {
-    shenbao::store::Store::open(&cfg.storage.data_dir)
-        .await
-        .unwrap()
-        .pool()
-        .clone()
-}
-
-async fn count(pool: &SqlitePool, sql: &str) -> i64 {
-    sqlx::query_as::<_, (i64,)>(sql)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-        .0
-}
-
-fn submission(unit: &str) -> Vec<(String, Vec<u8>)> {
-    complete_submission(unit, &[Form::new(0, unit), Form::new(1, unit)])
-}
+#[path = "support/imap_env.rs"]
+mod imap_env;
+use imap_env::*;
 
 #[test]
 fn run_once_over_imaps_records_moves_and_is_idempotent() {
@@ -182,7 +83,10 @@ fn run_once_over_imaps_records_moves_and_is_idempotent() {
         )
         .await;
         assert_eq!(receipts, 2);
-        assert_eq!(count(&pool, "SELECT COUNT(*) FROM intake_attempts").await, 0);
+        assert_eq!(
+            count(&pool, "SELECT COUNT(*) FROM intake_attempts").await,
+            0
+        );
 
         // A second run finds nothing new and changes nothing.
         let again = run_once(&cfg).await.unwrap();
@@ -365,6 +269,19 @@ fn an_oversized_message_goes_to_the_failed_folder() {
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].raw, big);
     assert_eq!(s.fetch(OFFICE, "已处理").unwrap().len(), 1);
+    // The sender is told, from the header alone, and the notice is not queued twice.
+    let outbox = cfg.storage.data_dir.join("outbox");
+    let notices: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .filter(|j| j.contains("\"oversized\""))
+        .collect();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].contains(SENDER), "{}", notices[0]);
+    let again = rt().block_on(run_once(&cfg)).unwrap();
+    assert_eq!((again.judged, again.failed), (0, 0));
 }
 
 #[test]
