@@ -349,3 +349,61 @@ fn sender_check_holds_a_forged_sender_over_implicit_tls() {
     std::thread::sleep(Duration::from_millis(300));
     assert!(s.messages(B, "INBOX").unwrap().is_empty());
 }
+
+#[test]
+fn a_reply_whose_delivery_cannot_be_recorded_is_not_sent_again() {
+    crate::require_mailstack!();
+    let s = stack(&[A]);
+    let place = Place::new("unrecordable");
+    let cfg = place.config(&s, false);
+    place.drop(
+        "a.eml",
+        &email(A, "申报", "", &[("说明.txt", b"x".to_vec())]),
+        0,
+    );
+    // Recorded with the reply queued; the untrusted CA keeps it from leaving yet.
+    let mut untrusted = cfg.clone();
+    if let Some(smtp) = untrusted.smtp.as_mut() {
+        smtp.ca_file = None;
+    }
+    assert_eq!(run_once(&untrusted).replies, 0);
+    let delivered = || s.messages(A, "INBOX").unwrap().len();
+    rt().block_on(async {
+        use sqlx::Connection;
+        let store = shenbao::store::Store::open(&cfg.storage.data_dir)
+            .await
+            .unwrap();
+        let telemetry = shenbao::ops::telemetry::Telemetry::default();
+        let mut delivery = shenbao::notify::outbox::Delivery::new(&cfg, store.data_dir()).unwrap();
+        // Another writer holds the database: no write can be recorded (as on a full disk,
+        // SQLite answers BUSY after its timeout, or FULL).
+        let db = cfg.storage.data_dir.join("shenbao.db");
+        let mut blocker = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut blocker)
+            .await
+            .unwrap();
+        for _ in 0..2 {
+            let r = delivery.deliver(&store, &telemetry).await;
+            assert!(r.is_err(), "delivered without a record: {r:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            delivered(),
+            0,
+            "sent while its attempt could not be recorded"
+        );
+        sqlx::query("COMMIT").execute(&mut blocker).await.unwrap();
+        blocker.close().await.unwrap();
+        assert_eq!(delivery.deliver(&store, &telemetry).await.unwrap(), 1);
+        assert_eq!(delivery.deliver(&store, &telemetry).await.unwrap(), 0);
+        store.close().await;
+    });
+    s.wait_for_messages(A, "INBOX", 1, Duration::from_secs(10))
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(delivered(), 1);
+    assert_eq!(outbox(&cfg)[0].3, "sent");
+}

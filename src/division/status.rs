@@ -39,6 +39,9 @@ pub struct Status {
     pub problems: Vec<Attention>,
     /// Human messages that got no automatic reply (questions): staff answer them.
     pub questions: Vec<Attention>,
+    /// Messages still in the mailbox after failed attempts: retried automatically, put
+    /// aside in the failed folder after a bounded number of attempts.
+    pub retrying: Vec<Attention>,
     /// Replies waiting to be sent.
     pub outbox_queued: i64,
     /// When the oldest of them was queued.
@@ -107,6 +110,23 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
     )
     .fetch_one(pool)
     .await?;
+    let retrying = store
+        .intake_attempts()
+        .await?
+        .into_iter()
+        .map(|a| Attention {
+            message: None,
+            at: a.last_at,
+            who: a.source_name,
+            subject: String::new(),
+            why: format!(
+                "已尝试 {} 次：{}（自动重试，{} 次后移入处理失败）",
+                a.attempts,
+                a.last_error,
+                crate::daemon::retry::MAX_ATTEMPTS
+            ),
+        })
+        .collect();
     let deadline = cfg.campaign.deadline;
     let left = deadline.signed_duration_since(Utc::now());
     // Whole days, rounded up while time remains: "1 day left" until the last day is over.
@@ -118,6 +138,7 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
         units: units::load(store, cfg).await?,
         problems,
         questions,
+        retrying,
         outbox_queued,
         outbox_oldest,
         last_contact: store.daemon_fact("last_contact").await?,
@@ -201,6 +222,7 @@ pub fn render(s: &Status, cfg: &Config) -> String {
         out += &format!("  未提交：{}\n", absent.join("、"));
     }
     section(&mut out, "需人工处理", &s.problems, cfg);
+    section(&mut out, "正在重试的邮件", &s.retrying, cfg);
     section(
         &mut out,
         "未自动答复的咨询邮件（请工作人员答复）",
@@ -226,11 +248,15 @@ fn section(out: &mut String, title: &str, items: &[Attention], cfg: &Config) {
     *out += &format!("\n{title}：{} 项\n", items.len());
     for a in items {
         let id = a.message.map(|m| format!("#{m} ")).unwrap_or_default();
+        let subject = if a.subject.is_empty() {
+            String::new()
+        } else {
+            format!(" “{}”", a.subject)
+        };
         *out += &format!(
-            "  {id}{} {} “{}”：{}\n",
+            "  {id}{} {}{subject}：{}\n",
             local_time(&a.at, cfg),
             a.who,
-            a.subject,
             a.why
         );
     }

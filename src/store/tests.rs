@@ -124,7 +124,15 @@ fn same_bytes_are_recorded_once() {
             queued[0].raw.as_deref(),
             Some(&b"Subject: x\r\n\r\nbody"[..])
         );
-        store.mark_sent(first.outbox.unwrap()).await.unwrap();
+        // An attempt recorded as begun and never ended is interrupted, still to deliver.
+        let id = first.outbox.unwrap();
+        store.mark_sending(id).await.unwrap();
+        let queued = store.queued().await.unwrap();
+        assert!(queued[0].interrupted);
+        assert_eq!(store.outbox_backlog().await.unwrap().0, 1);
+        store.mark_attempt_failed(id, "421", 100).await.unwrap();
+        assert!(!store.queued().await.unwrap()[0].interrupted);
+        store.mark_sent(id).await.unwrap();
         assert!(store.queued().await.unwrap().is_empty());
         store.close().await;
         // Opening again runs no migration twice and keeps the rows.
@@ -230,6 +238,34 @@ fn reminders_go_once_per_address_and_day() {
             .await
             .unwrap();
         assert_eq!(next_day.len(), 1);
+        store.close().await;
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn attempts_at_a_waiting_message_are_counted_listed_and_cleared() {
+    let dir = temp("attempts");
+    block(async {
+        let store = Store::open(&dir).await.unwrap();
+        let key = "imap:7:42";
+        assert_eq!(store.attempts_at(key).await.unwrap(), 0);
+        assert_eq!(
+            store.note_attempt(key, "INBOX UID 42", "a").await.unwrap(),
+            1
+        );
+        assert_eq!(
+            store.note_attempt(key, "INBOX UID 42", "b").await.unwrap(),
+            2
+        );
+        let listed = store.intake_attempts().await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(
+            (listed[0].attempts, listed[0].last_error.as_str()),
+            (2, "b")
+        );
+        store.clear_attempts(key).await.unwrap();
+        assert!(store.intake_attempts().await.unwrap().is_empty());
         store.close().await;
     });
     let _ = std::fs::remove_dir_all(&dir);
