@@ -4,8 +4,35 @@ use clap::Parser;
 use shenbao::cli::{Cli, Command, ConfigAction, HistoryAction};
 use std::process::ExitCode;
 
+/// Commands that only print end quietly when their reader goes away (`shenbao list | head -1`),
+/// as Unix tools do: SIGPIPE back to its default. The daemon and the commands that talk to
+/// servers (`remind` may deliver over SMTP, `config check` probes) keep Rust's setting, under
+/// which a closed socket is an error to handle, never the end of the process.
+fn quiet_on_closed_pipe(command: &Command) {
+    let prints_only = matches!(
+        command,
+        Command::Check { .. }
+            | Command::Samples { .. }
+            | Command::Acceptance { .. }
+            | Command::Seal { .. }
+            | Command::Status { .. }
+            | Command::List(_)
+            | Command::Show { .. }
+            | Command::Export { .. }
+            | Command::Reprocess { .. }
+    );
+    if prints_only {
+        // SAFETY: called first thing in main, before any other thread exists; it only resets
+        // one signal's disposition.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    quiet_on_closed_pipe(&cli.command);
     // The daemon reports each message at info; one-shot commands only what goes wrong.
     let level = match cli.command {
         Command::Run { .. } => "info",

@@ -263,3 +263,25 @@ fn check_command_prints_one_json_object_per_email() {
     assert_eq!(lines[1]["verdict"], "ignored");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    let dir = std::env::temp_dir().join(format!("shenbao-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let q = dir.join("q.eml");
+    std::fs::write(&q, email("q@qq.com", "咨询", "请问是否可以延期？", &[])).unwrap();
+    // `shenbao check --json … | head -0`: the reader is gone before the first line.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shenbao"))
+        .args(["check", "--json"])
+        .args(std::iter::repeat_n(&q, 50))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
