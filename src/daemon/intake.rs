@@ -40,6 +40,7 @@ impl Daemon {
         self.ops.save_contact(&self.store, true).await;
         let keys: Vec<String> = waiting.iter().map(Waiting::key).collect();
         self.retries.keep_only(keys.iter().map(String::as_str));
+        self.forget_gone(&keys).await;
         let now = Instant::now();
         let machine_ready = self.retries.machine_ready(now);
         let n = waiting.len();
@@ -94,6 +95,21 @@ impl Daemon {
         }
         self.deliver().await?;
         Ok(stats)
+    }
+
+    /// Forgets the attempts at messages no longer in the mailbox (moved or deleted by
+    /// someone else), so `status` does not list them as being retried.
+    async fn forget_gone(&self, keys: &[String]) {
+        let Ok(recorded) = self.store.intake_attempts().await else {
+            return;
+        };
+        for a in recorded {
+            if !keys.contains(&a.source_key)
+                && let Err(e) = self.store.clear_attempts(&a.source_key).await
+            {
+                tracing::debug!("{e:#}");
+            }
+        }
     }
 
     /// The machine's failure or the message's own.
