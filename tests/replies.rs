@@ -210,3 +210,62 @@ fn small_png() -> Vec<u8> {
     }
     out
 }
+
+#[test]
+fn status_lists_the_reply_that_asks_and_not_the_thanks() {
+    let dir = std::env::temp_dir().join(format!("shenbao-replies-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (mut j, cfg) = judge();
+    let mails = [
+        email(
+            SENDER,
+            &format!("回复：{NOTICE}"),
+            &format!("收到，谢谢！{QUOTED_NOTICE}"),
+            &[],
+        ),
+        email(
+            SENDER,
+            &format!("Re: {NOTICE}"),
+            "盖章版能否下周补交？",
+            &[],
+        ),
+        email("hp@tj.gov.cn", "咨询", "请问截止时间是哪天？", &[]),
+    ];
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let questions = rt.block_on(async {
+        let store = shenbao::store::Store::open(&dir).await.unwrap();
+        let source = shenbao::store::SourceRef {
+            kind: "maildir",
+            ..Default::default()
+        };
+        for (i, raw) in mails.iter().enumerate() {
+            let (email, o) = pipeline::process(&mut j, raw, at(), &cfg.limits);
+            assert_eq!(o.verdict, Verdict::Ignored);
+            let sha = format!("{i:064}");
+            let incoming = shenbao::store::Incoming {
+                sha256: Some(&sha),
+                raw_path: None,
+                size: raw.len(),
+                arrival: at(),
+                source: &source,
+            };
+            store
+                .record(&incoming, &email, &o, None, None)
+                .await
+                .unwrap();
+        }
+        let st = shenbao::division::status::load(&store, &cfg).await.unwrap();
+        store.close().await;
+        st.questions
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    let subjects: Vec<&str> = questions.iter().map(|q| q.subject.as_str()).collect();
+    assert_eq!(questions.len(), 2, "{subjects:?}");
+    assert!(
+        subjects.iter().all(|s| !s.starts_with("回复：")),
+        "{subjects:?}"
+    );
+}
