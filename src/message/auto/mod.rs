@@ -31,10 +31,10 @@ pub(crate) fn recognise<'a>(
     headers: impl IntoIterator<Item = (&'a str, String)>,
 ) {
     let headers: Vec<(&str, String)> = headers.into_iter().take(1_000).collect();
-    email.automatic = automatic(headers.iter().map(|(n, v)| (*n, v.clone())))
-        .or_else(|| by_content(email, &headers));
     email.answers_ours =
         replies::answered(headers.iter().map(|(n, v)| (*n, v.clone())), &email.subject);
+    email.automatic = automatic(headers.iter().map(|(n, v)| (*n, v.clone())))
+        .or_else(|| by_content(email, &headers));
 }
 
 /// Subject and body markers, the weaker ones only beside a provider's header or a system
@@ -46,18 +46,24 @@ fn by_content(email: &Email, headers: &[(&str, String)]) -> Option<Automatic> {
             one_line(&email.subject)
         ));
     }
-    let own = markers::squash(&own_text(&email.body_text));
-    if let Some(p) = markers::machine_phrase(&own) {
+    let own = own_text(&email.body_text);
+    let squashed = markers::squash(&own);
+    if let Some(p) = markers::machine_phrase(&squashed) {
         return auto(format!("正文含系统自动回复或退信的固定用语（{p}）"));
     }
-    let phrase = markers::likely_phrase(&own)?;
+    // A reply to our mail is told apart by the verdict; "邮件已收到" there is a person's thanks
+    // as often as a responder's, and neither gets an answer.
+    if email.answers_ours.is_some() {
+        return None;
+    }
+    let phrase = markers::likely_phrase(&squashed)?;
     // A file of its own (not the returned original a bounce attaches) makes it a person's
     // mail; so does a question.
     let own_file = email
         .attachments
         .iter()
         .any(|a| a.container.is_none() && a.kind != FileKind::Email);
-    if own_file || is_question(&email.subject, &own_text(&email.body_text)) {
+    if own_file || is_question(&email.subject, &own) {
         return None;
     }
     let from = headers

@@ -308,3 +308,19 @@ fn oversized_auto_reply_is_still_automatic() {
     };
     assert!(parse_email(raw.as_bytes(), &limits).automatic.is_some());
 }
+
+#[test]
+fn thanks_for_our_receipt_is_a_reply_not_automatic_mail() {
+    let subject = "回复：【受理回执】2023年天津市质量攻关项目 — 河西区市场监管局";
+    let thanks = qq_headers("1172172144@qq.com", subject)
+        + "In-Reply-To: <shenbao-reply-3@tj.gov.cn>\r\n"
+        + &plain_gb("gb18030", "邮件已收到，谢谢！");
+    let e = parse(&thanks);
+    assert!(e.automatic.is_none(), "{:?}", e.automatic);
+    assert!(e.answers_ours.is_some());
+    // QQ's vacation reply to the same receipt is still automatic mail.
+    let vacation = qq_headers("1172172144@qq.com", subject)
+        + "In-Reply-To: <shenbao-reply-3@tj.gov.cn>\r\n"
+        + &plain_gb("gb18030", QQ_VACATION);
+    assert!(is_auto(&vacation));
+}
