@@ -212,7 +212,7 @@ fn small_png() -> Vec<u8> {
 }
 
 #[test]
-fn status_lists_the_reply_that_asks_and_not_the_thanks() {
+fn status_lists_the_reply_that_asks_and_list_shows_every_reason() {
     let dir = std::env::temp_dir().join(format!("shenbao-replies-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let (mut j, cfg) = judge();
@@ -258,7 +258,22 @@ fn status_lists_the_reply_that_asks_and_not_the_thanks() {
                 .unwrap();
         }
         let st = shenbao::division::status::load(&store, &cfg).await.unwrap();
+        let filter = shenbao::division::list::Filter::default();
+        let listed = shenbao::division::list::load(&store, &cfg, &filter)
+            .await
+            .unwrap();
         store.close().await;
+        // Every ignored message shows why in `list`, the thanks included.
+        assert_eq!(listed.len(), 3);
+        assert!(
+            listed[0]
+                .ignored_reason
+                .as_deref()
+                .is_some_and(|r| r.starts_with(NOTHING_TO_ANSWER)),
+            "{:?}",
+            listed[0].ignored_reason
+        );
+        assert!(listed.iter().all(|e| e.ignored_reason.is_some()));
         st.questions
     });
     let _ = std::fs::remove_dir_all(&dir);
