@@ -42,6 +42,8 @@ pub struct Entry {
     pub receipt: Option<String>,
     /// Problem codes of the verdict (errors and warnings).
     pub codes: Vec<String>,
+    /// Why an ignored message got no automatic answer.
+    pub ignored_reason: Option<String>,
     /// Replies to it: (kind, state).
     pub replies: Vec<(String, String)>,
 }
@@ -51,6 +53,7 @@ type Row = (
     String,
     Option<String>,
     String,
+    Option<String>,
     Option<String>,
     Option<String>,
     Option<String>,
@@ -69,8 +72,8 @@ pub async fn load(store: &Store, cfg: &Config, f: &Filter) -> anyhow::Result<Vec
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT m.id, m.arrival, m.sender, m.subject, u.name, u.key, \
          CASE WHEN m.state = 'failed' THEN 'failed' ELSE v.verdict END, v.receipt, \
-         (SELECT group_concat(p.code, ',') FROM problems p WHERE p.message_id = m.id) \
-         FROM messages m LEFT JOIN verdicts v ON v.message_id = m.id \
+         (SELECT group_concat(p.code, ',') FROM problems p WHERE p.message_id = m.id), \
+         v.ignored_reason FROM messages m LEFT JOIN verdicts v ON v.message_id = m.id \
          LEFT JOIN units u ON u.id = m.unit_id ORDER BY m.id",
     )
     .fetch_all(store.pool())
@@ -85,7 +88,7 @@ pub async fn load(store: &Store, cfg: &Config, f: &Filter) -> anyhow::Result<Vec
         .as_deref()
         .map(|u| (u.trim().to_string(), unit_key(u)));
     let mut out = Vec::new();
-    for (id, arrival, sender, subject, unit, key, v, receipt, codes) in rows {
+    for (id, arrival, sender, subject, unit, key, v, receipt, codes, ignored_reason) in rows {
         let v = v.unwrap_or_else(|| "failed".into());
         if verdict.is_some_and(|want| want != v) {
             continue;
@@ -115,6 +118,7 @@ pub async fn load(store: &Store, cfg: &Config, f: &Filter) -> anyhow::Result<Vec
             codes: codes
                 .map(|c| c.split(',').map(str::to_string).collect())
                 .unwrap_or_default(),
+            ignored_reason,
             replies: replies
                 .iter()
                 .filter(|(m, _, _)| *m == id)
@@ -172,7 +176,7 @@ pub fn command(config: Option<&Path>, filter: &Filter, json: bool) -> anyhow::Re
         for e in &entries {
             let replies: Vec<String> = e.replies.iter().map(|(k, s)| reply_zh(k, s)).collect();
             println!(
-                "#{} {} {} “{}”\n    单位：{}  结论：{}{}{}{}",
+                "#{} {} {} “{}”\n    单位：{}  结论：{}{}{}{}{}",
                 e.id,
                 local_time(&e.arrival, &cfg),
                 e.sender.as_deref().unwrap_or("（无发件人）"),
@@ -193,6 +197,10 @@ pub fn command(config: Option<&Path>, filter: &Filter, json: bool) -> anyhow::Re
                 } else {
                     format!("  回复：{}", replies.join("、"))
                 },
+                e.ignored_reason
+                    .as_deref()
+                    .map(|r| format!("\n    原因：{r}"))
+                    .unwrap_or_default(),
             );
         }
         println!("共 {} 封", entries.len());

@@ -100,8 +100,11 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
              FROM verdicts v JOIN messages m ON m.id = v.message_id \
              WHERE v.verdict = 'ignored' AND v.ignored_reason NOT LIKE '自动邮件%' \
              AND v.ignored_reason <> '本邮箱自身发出的邮件' \
+             AND substr(v.ignored_reason, 1, length(?1)) <> ?1 \
              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id) ORDER BY m.id",
         )
+        // A reply to our mail that asks nothing needs no answer.
+        .bind(crate::verdict::NOTHING_TO_ANSWER)
         .fetch_all(pool)
         .await?,
     );

@@ -25,7 +25,11 @@ pub fn parse_email(raw: &[u8], limits: &Limits) -> Email {
         let mut email = catch_unwind(AssertUnwindSafe(|| parser.parse_headers(raw)))
             .ok()
             .flatten()
-            .map(|m| header_fields(&m))
+            .map(|m| {
+                let mut email = header_fields(&m);
+                auto::recognise(&mut email, raw_headers(&m));
+                email
+            })
             .unwrap_or_default();
         email.attachments.push(Attachment {
             name: format!("{}（整封邮件）", email.subject),
@@ -50,6 +54,7 @@ pub fn parse_email(raw: &[u8], limits: &Limits) -> Email {
         let mut col = Collector::new(limits);
         walk(&msg, &mut col, None, 0);
         email.attachments = col.out;
+        auto::recognise(&mut email, raw_headers(&msg));
         dismantle(msg);
         email
     }))
@@ -113,7 +118,8 @@ fn header_fields(msg: &Message<'_>) -> Email {
             .date()
             .and_then(|d| chrono::DateTime::parse_from_rfc3339(&d.to_rfc3339()).ok()),
         body_text: String::new(),
-        automatic: auto::automatic(raw_headers(msg)),
+        automatic: None,
+        answers_ours: None,
         attachments: Vec::new(),
     }
 }

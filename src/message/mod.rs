@@ -11,7 +11,7 @@ mod mime;
 mod params;
 mod sniff;
 
-pub use auto::{Automatic, is_question};
+pub use auto::{Automatic, is_question, own_text};
 pub use mime::parse_email;
 pub use sniff::{FileKind, sniff};
 
@@ -39,6 +39,9 @@ pub struct Email {
     pub body_text: String,
     /// Set when the message is automatic mail (RFC 3834 and friends), with the reason.
     pub automatic: Option<Automatic>,
+    /// Set when the message answers our own receipt, notice or reminder (reply subject or
+    /// `In-Reply-To`/`References` naming one of our Message-IDs), saying how it shows that.
+    pub answers_ours: Option<String>,
     /// Every attachment in document order; archive and message containers come before their entries.
     pub attachments: Vec<Attachment>,
 }

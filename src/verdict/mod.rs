@@ -3,18 +3,20 @@
 
 pub mod completeness;
 pub mod duplicates;
+mod ignored;
 pub mod materials;
 pub mod names;
 mod outcome;
 pub mod stamped;
 
+pub use ignored::NOTHING_TO_ANSWER;
 pub use outcome::{FileReport, Outcome, PageReport, Verdict};
 
 use crate::config::{Campaign, LatePolicy};
 use crate::forms::Version;
 use crate::forms::classify::{Content, Reading};
 use crate::history::HistoryProject;
-use crate::message::{Email, FileProblem, is_question};
+use crate::message::{Email, FileProblem};
 use crate::rules::{Code, Problem, Severity};
 use chrono::{DateTime, FixedOffset};
 use duplicates::Submitted;
@@ -119,24 +121,14 @@ impl Judge {
                 },
             })
             .collect();
-        if let Some(auto) = &email.automatic {
-            return Outcome::ignored(format!("自动邮件：{}", auto.reason), attachments);
+        if let Some(why) = ignored::reason(email, readings, &self.campaign.mailbox) {
+            return Outcome::ignored(why, attachments);
         }
         let sender = email
             .reply_to
             .clone()
             .or_else(|| email.from.clone())
             .unwrap_or_default();
-        let ours = |a: &Option<String>| {
-            a.as_deref()
-                .is_some_and(|a| a.eq_ignore_ascii_case(&self.campaign.mailbox))
-        };
-        if !self.campaign.mailbox.is_empty() && ours(&email.from) {
-            return Outcome::ignored("本邮箱自身发出的邮件", attachments);
-        }
-        if email.attachments.is_empty() && is_question(&email.subject, &email.body_text) {
-            return Outcome::ignored("无附件的咨询邮件，请工作人员答复", attachments);
-        }
 
         // Sort this email's files by form and version; note unusable ones.
         let mut file_problems = Vec::new();
