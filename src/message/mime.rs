@@ -49,6 +49,7 @@ pub fn parse_email(raw: &[u8], limits: &Limits) -> Email {
         email.body_text = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
         let mut col = Collector::new(limits);
         walk(&msg, &mut col, None, 0);
+        email.too_many = col.too_many();
         email.attachments = col.out;
         dismantle(msg);
         email
@@ -115,6 +116,7 @@ fn header_fields(msg: &Message<'_>) -> Email {
         body_text: String::new(),
         automatic: auto::automatic(raw_headers(msg)),
         attachments: Vec::new(),
+        too_many: None,
     }
 }
 
@@ -143,9 +145,6 @@ fn fix_text(parsed: &str, msg: &Message<'_>, header: &str, display_name: bool) -
 fn walk(msg: &Message<'_>, col: &mut Collector<'_>, container: Option<&str>, depth: usize) {
     let raw = msg.raw_message.as_ref();
     for part in &msg.parts {
-        if col.is_full() {
-            return;
-        }
         let header = params::part_header(
             raw.get(part.offset_header as usize..part.offset_body as usize)
                 .unwrap_or_default(),

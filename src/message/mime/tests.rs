@@ -276,7 +276,23 @@ fn sixty_images_and_the_cap() {
         max_attachments: 25,
         ..Limits::default()
     };
-    assert_eq!(parse_email(&raw, &cap).attachments.len(), 25);
+    // Past the cap every file is still listed, those not read without bytes, and the email
+    // says so.
+    let e = parse_email(&raw, &cap);
+    assert_eq!(e.attachments.len(), 60);
+    let read = e
+        .attachments
+        .iter()
+        .filter(|a| a.problem != Some(FileProblem::Skipped))
+        .count();
+    assert_eq!(read, 25);
+    assert_eq!(
+        e.too_many,
+        Some(crate::message::TooMany {
+            found: 60,
+            read: 25
+        })
+    );
 }
 
 #[test]
