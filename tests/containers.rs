@@ -46,3 +46,87 @@ fn junk_before_a_complete_set_past_the_cap_is_too_many_attachments_not_missing_s
     assert_eq!(o.summary_rows.len(), 1);
     assert_eq!(o.attachments.len(), 254);
 }
+
+/// `email` with one attachment per file, then its body re-wrapped: the inner multipart/mixed
+/// (headers after the top-level ones) becomes the first part of `outer_type`, followed by
+/// `extra_part` (a complete part: headers, blank line, body).
+fn wrapped(files: &[(String, Vec<u8>)], outer_type: &str, extra_part: &str) -> Vec<u8> {
+    let inner = email(SENDER, "申报材料", "请查收。", &refs(files));
+    let text = String::from_utf8(inner).unwrap();
+    let at = text.find("Content-Type: multipart/mixed").unwrap();
+    let (head, body) = text.split_at(at);
+    format!(
+        "{head}Content-Type: {outer_type}; boundary=\"outer-b\"\r\n\r\n--outer-b\r\n{body}\r\n--outer-b\r\n{extra_part}\r\n--outer-b--\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn smime_signature_is_not_a_submission_file() {
+    let forms = [Form::new(0, UNIT)];
+    let files = complete_submission(UNIT, &forms);
+    for ct in [
+        "application/pkcs7-signature",
+        "application/x-pkcs7-signature",
+    ] {
+        let sig = format!(
+            "Content-Type: {ct}; name=\"smime.p7s\"\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"smime.p7s\"\r\nContent-Description: S/MIME Cryptographic Signature\r\n\r\nMIIGAwYJKoZIhvcNAQcCoIIF9DCCBfACAQExDzANBglghkgBZQMEAgEFADALBgkqhkiG9w0BBwGg\r\n"
+        );
+        let raw = wrapped(
+            &files,
+            &format!("multipart/signed; protocol=\"{ct}\"; micalg=sha-256"),
+            &sig,
+        );
+        let o = run(&raw);
+        assert_eq!(o.verdict, Verdict::Accepted, "{ct}: {:#?}", o.problems);
+        assert!(o.problems.is_empty(), "{ct}: {:#?}", o.problems);
+    }
+}
+
+#[test]
+fn macos_zip_with_resource_forks_and_system_files_is_accepted() {
+    let forms = [Form::new(0, UNIT)];
+    let files = complete_submission(UNIT, &forms);
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for (n, d) in &files {
+        entries.push((format!("申报材料/{n}"), d.clone()));
+        // AppleDouble: magic, version, then junk a reader would call a damaged form.
+        entries.push((
+            format!("__MACOSX/申报材料/._{n}"),
+            b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ".to_vec(),
+        ));
+    }
+    entries.push(("申报材料/.DS_Store".into(), b"\0\0\0\x01Bud1junk".to_vec()));
+    entries.push(("申报材料/Thumbs.db".into(), b"junk".to_vec()));
+    entries.push(("申报材料/desktop.ini".into(), b"[.ShellClassInfo]".to_vec()));
+    let pairs: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    let zip = shenbao::samples::docx::zip_files(&pairs);
+    let raw = email(
+        SENDER,
+        "申报材料",
+        "请查收。",
+        &[
+            ("申报材料.zip", zip),
+            ("._申报材料.zip", b"\x00\x05\x16\x07junk".to_vec()),
+            (".DS_Store", b"\0\0\0\x01Bud1".to_vec()),
+        ],
+    );
+    let o = run(&raw);
+    assert_eq!(o.verdict, Verdict::Accepted, "{:#?}", o.problems);
+    assert!(o.problems.is_empty(), "{:#?}", o.problems);
+    // Resource forks are listed as sent (the corpus convention), as nothing.
+    let forks: Vec<_> = o
+        .attachments
+        .iter()
+        .filter(|a| a.name.contains("__MACOSX/"))
+        .collect();
+    assert_eq!(forks.len(), files.len());
+    assert!(
+        forks
+            .iter()
+            .all(|a| a.form.is_none() && a.version.is_none())
+    );
+}

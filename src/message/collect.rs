@@ -131,17 +131,7 @@ impl<'l> Collector<'l> {
     ) {
         let kind = sniff(&data);
         if is_metadata_file(&name, kind) {
-            // Listed as sent, never read, never counted, never a problem.
-            if !self.is_listing_over() {
-                self.out.push(Attachment {
-                    name,
-                    container,
-                    data: Vec::new(),
-                    kind,
-                    problem: None,
-                });
-            }
-            return;
+            return self.add_inert(name, container, kind);
         }
         let problem = sniff::problem_for(kind, &name, &data);
         let expand = kind == FileKind::Zip && problem.is_none();
@@ -176,6 +166,20 @@ impl<'l> Collector<'l> {
                 Ok(()) => a.data = data,
                 Err(why) => a.problem = Some(FileProblem::Unreadable(why)),
             }
+        }
+    }
+
+    /// Lists a file that is nobody's submission (system metadata, a signature): as sent, never
+    /// read, never counted, never a problem.
+    pub fn add_inert(&mut self, name: String, container: Option<String>, kind: FileKind) {
+        if !self.is_listing_over() {
+            self.out.push(Attachment {
+                name,
+                container,
+                data: Vec::new(),
+                kind,
+                problem: None,
+            });
         }
     }
 

@@ -180,12 +180,34 @@ fn walk(msg: &Message<'_>, col: &mut Collector<'_>, container: Option<&str>, dep
             _ if header.file_name.is_none()
                 && !header.is_attachment
                 && is_type(part, "message") => {}
+            // An S/MIME signature vouches for the mail; it is not a file of the submission.
+            _ if is_signature(part) => {
+                let name = header
+                    .file_name
+                    .clone()
+                    .unwrap_or_else(|| "smime.p7s".to_string());
+                col.add_inert(name, container.map(str::to_string), FileKind::Unknown);
+            }
             _ => {
                 let data = body_bytes(part, raw);
                 add_file(col, &header, part, data, container, depth);
             }
         }
     }
+}
+
+/// A detached S/MIME (or PGP) signature part of multipart/signed.
+fn is_signature(part: &MessagePart<'_>) -> bool {
+    part.content_type().is_some_and(|ct| {
+        ct.c_subtype.as_deref().is_some_and(|s| {
+            let s = s.to_ascii_lowercase();
+            (ct.c_type.eq_ignore_ascii_case("application")
+                && matches!(
+                    s.as_str(),
+                    "pkcs7-signature" | "x-pkcs7-signature" | "pgp-signature"
+                ))
+        })
+    })
 }
 
 fn add_file(

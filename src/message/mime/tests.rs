@@ -408,3 +408,21 @@ fn raw_gbk_display_name_is_redecoded() {
     assert_eq!(e.from.as_deref(), Some("wl@tj.gov.cn"));
     assert_eq!(e.from_name.as_deref(), Some("天津市科委 王丽"));
 }
+
+#[test]
+fn smime_signature_is_listed_as_nothing_whatever_its_name() {
+    for (ct, name) in [
+        ("application/pkcs7-signature", "smime.p7s"),
+        ("application/x-pkcs7-signature", "签名.pdf"),
+    ] {
+        let sig = format!(
+            "Content-Type: {ct}; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\nMIIGAwYJKoZIhvcNAQcCoIIF9DCCBfACAQExDzANBglghkgBZQMEAgEFADALBgkqhkiG\r\n"
+        );
+        let raw = mixed(&head(), &[text_part("signed"), sig.into_bytes()]);
+        let e = parse(&raw);
+        assert_eq!(e.attachments.len(), 1, "{ct}");
+        let a = &e.attachments[0];
+        assert_eq!((a.name.as_str(), &a.problem), (name, &None), "{ct}");
+        assert_eq!(a.kind, FileKind::Unknown);
+    }
+}
