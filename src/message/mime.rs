@@ -201,11 +201,11 @@ fn is_signature(part: &MessagePart<'_>) -> bool {
     part.content_type().is_some_and(|ct| {
         ct.c_subtype.as_deref().is_some_and(|s| {
             let s = s.to_ascii_lowercase();
-            (ct.c_type.eq_ignore_ascii_case("application")
+            ct.c_type.eq_ignore_ascii_case("application")
                 && matches!(
                     s.as_str(),
                     "pkcs7-signature" | "x-pkcs7-signature" | "pgp-signature"
-                ))
+                )
         })
     })
 }
