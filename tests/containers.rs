@@ -130,3 +130,69 @@ fn macos_zip_with_resource_forks_and_system_files_is_accepted() {
             .all(|a| a.form.is_none() && a.version.is_none())
     );
 }
+
+/// A minimal TNEF writer, as Outlook in rich-text mode writes winmail.dat: per attachment the
+/// rendering record, the 8.3 title, the data and the MAPI properties with the long name
+/// (`PR_ATTACH_LONG_FILENAME`, PT_UNICODE).
+fn winmail(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    fn rec(out: &mut Vec<u8>, level: u8, id: u32, data: &[u8]) {
+        out.push(level);
+        out.extend(id.to_le_bytes());
+        out.extend((data.len() as u32).to_le_bytes());
+        out.extend(data);
+        let sum = data.iter().fold(0u16, |s, &b| s.wrapping_add(u16::from(b)));
+        out.extend(sum.to_le_bytes());
+    }
+    let mut out = vec![0x78, 0x9F, 0x3E, 0x22, 0x01, 0x00];
+    rec(&mut out, 1, 0x0008_9006, &0x0001_0000u32.to_le_bytes());
+    rec(&mut out, 1, 0x0006_9007, &[0xA8, 0x03, 0, 0, 0, 0, 0, 0]); // code page 936
+    for (i, (name, data)) in files.iter().enumerate() {
+        rec(
+            &mut out,
+            2,
+            0x0006_9002,
+            &[1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0],
+        );
+        rec(
+            &mut out,
+            2,
+            0x0001_8010,
+            format!("ATT{i:05}.DAT\0").as_bytes(),
+        );
+        rec(&mut out, 2, 0x0006_800F, data);
+        let long: Vec<u8> = format!("{name}\0")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let mut props = 1u32.to_le_bytes().to_vec();
+        props.extend(((0x3707u32 << 16) | 0x001F).to_le_bytes());
+        props.extend(1u32.to_le_bytes());
+        props.extend((long.len() as u32).to_le_bytes());
+        props.extend(&long);
+        props.resize(props.len() + (4 - long.len() % 4) % 4, 0);
+        rec(&mut out, 2, 0x0006_9005, &props);
+    }
+    out
+}
+
+#[test]
+fn complete_submission_from_outlook_rich_text_in_winmail_dat_is_accepted() {
+    let forms = [Form::new(0, UNIT), Form::new(1, UNIT)];
+    let files = complete_submission(UNIT, &forms);
+    let raw = email(
+        SENDER,
+        "申报材料",
+        "请查收。",
+        &[("winmail.dat", winmail(&files))],
+    );
+    let o = run(&raw);
+    assert_eq!(o.verdict, Verdict::Accepted, "{:#?}", o.problems);
+    assert_eq!(o.applications.len(), 2);
+    assert_eq!(o.attachments.len(), files.len() + 1);
+    assert_eq!(o.attachments[0].name, "winmail.dat");
+    for (a, (name, _)) in o.attachments[1..].iter().zip(&files) {
+        assert_eq!(&a.name, name);
+        assert_eq!(a.container.as_deref(), Some("winmail.dat"));
+        assert!(a.form.is_some(), "{name}");
+    }
+}

@@ -7,7 +7,7 @@
 //! listed (without its bytes, [`FileProblem::Skipped`]) up to a bound, and counted past it.
 
 use super::metadata::is_metadata_file;
-use super::{Attachment, FileKind, FileProblem, Limits, TooMany, archive, sniff};
+use super::{Attachment, FileKind, FileProblem, Limits, TooMany, archive, sniff, tnef};
 
 /// Files listed without their bytes past the cap, as a multiple of the cap: enough for any
 /// real mail, bounded for hostile mail.
@@ -121,7 +121,8 @@ impl<'l> Collector<'l> {
         Some(self.out.len() - 1)
     }
 
-    /// Lists a file typed from its bytes; a zip is followed by its entries at `depth + 1`.
+    /// Lists a file typed from its bytes; a zip or winmail.dat is followed by its entries at
+    /// `depth + 1`.
     pub fn add_file(
         &mut self,
         name: String,
@@ -129,12 +130,23 @@ impl<'l> Collector<'l> {
         data: Vec<u8>,
         depth: usize,
     ) {
-        let kind = sniff(&data);
+        // Outlook's winmail.dat is a container like a zip. It is told by its signature before
+        // anything else: a PDF stored in it would make it look like a late-starting PDF.
+        let tnef = tnef::is_tnef(&data);
+        let kind = if tnef {
+            FileKind::Unknown
+        } else {
+            sniff(&data)
+        };
         if is_metadata_file(&name, kind) {
             return self.add_inert(name, container, kind);
         }
-        let problem = sniff::problem_for(kind, &name, &data);
-        let expand = kind == FileKind::Zip && problem.is_none();
+        let problem = if tnef {
+            None
+        } else {
+            sniff::problem_for(kind, &name, &data)
+        };
+        let expand = (kind == FileKind::Zip && problem.is_none()) || tnef;
         let Some(idx) = self.push_counted(Attachment {
             name: name.clone(),
             container,
@@ -155,7 +167,11 @@ impl<'l> Collector<'l> {
             .unwrap_or_default();
         let mark = self.out.len();
         let (read, found) = (self.read, self.found);
-        let result = archive::expand(self, &data, &name, depth);
+        let result = if tnef {
+            tnef::expand(self, &data, &name, depth)
+        } else {
+            archive::expand(self, &data, &name, depth)
+        };
         if result.is_err() {
             // A refused archive stands alone: what it added is taken back, counts included.
             self.out.truncate(mark);

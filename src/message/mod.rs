@@ -11,11 +11,13 @@ mod metadata;
 mod mime;
 mod params;
 mod sniff;
+mod tnef;
 
 pub use auto::{Automatic, is_question};
 pub use metadata::is_metadata;
 pub use mime::parse_email;
 pub use sniff::{FileKind, sniff};
+pub use tnef::{TnefFile, parse as parse_tnef};
 
 use collect::Collector;
 
