@@ -2,14 +2,14 @@
 //!
 //! mail-parser keeps nested multiparts flat and parses inline forwarded messages with its own
 //! stack, so only forwarded messages and archives nest here, each bounded by
-//! `Limits::max_depth`.
+//! `Limits::max_depth`; multipart nesting is bounded before parsing (`depth.rs`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use mail_parser::{Encoding, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
 use super::params::{self, PartHeader};
-use super::{Attachment, Collector, Email, FileKind, FileProblem, Limits, auto};
+use super::{Attachment, Collector, Email, FileKind, FileProblem, Limits, auto, depth};
 
 /// Name given to a file part that carries no name at all.
 const UNNAMED: &str = "未命名附件";
@@ -40,6 +40,9 @@ pub fn parse_email(raw: &[u8], limits: &Limits) -> Email {
         });
         return email;
     }
+    // mail-parser would parse any depth of nesting up front: what lies too deep is cut first.
+    let cut = depth::cut_deep(raw, limits.max_depth);
+    let raw: &[u8] = cut.as_ref().map_or(raw, |c| &c.raw);
     // mail-parser promises not to panic; a bug there must still cost one email only.
     catch_unwind(AssertUnwindSafe(|| {
         let Some(msg) = parser.parse(raw) else {
@@ -49,6 +52,16 @@ pub fn parse_email(raw: &[u8], limits: &Limits) -> Email {
         email.body_text = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
         let mut col = Collector::new(limits);
         walk(&msg, &mut col, None, 0);
+        if let Some(lost) = cut.as_ref().and_then(|c| c.lost.clone()) {
+            col.add_problem(
+                lost.unwrap_or_else(|| "嵌套过深的邮件内容".to_string()),
+                None,
+                FileProblem::Unreadable(format!(
+                    "它在邮件中的嵌套层次超过{}层，未读取",
+                    limits.max_depth
+                )),
+            );
+        }
         email.too_many = col.too_many();
         email.attachments = col.out;
         dismantle(msg);

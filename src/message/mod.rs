@@ -7,6 +7,7 @@
 mod archive;
 mod auto;
 mod collect;
+mod depth;
 mod metadata;
 mod mime;
 mod params;
