@@ -26,6 +26,8 @@ pub(crate) struct Collector<'l> {
     read: usize,
     /// Files found, listed or not (system metadata not counted).
     found: usize,
+    /// Indices in `out` of files listed as nothing (metadata, signatures), in order.
+    inert: Vec<usize>,
 }
 
 /// How much a file may matter to the submission; a higher rank is kept over a lower one.
@@ -48,6 +50,7 @@ impl<'l> Collector<'l> {
             archive_budget: limits.max_archive_bytes,
             read: 0,
             found: 0,
+            inert: Vec::new(),
         }
     }
 
@@ -85,7 +88,7 @@ impl<'l> Collector<'l> {
             .iter()
             .enumerate()
             .filter(|(_, a)| a.problem != Some(FileProblem::Skipped))
-            .filter(|(_, a)| !is_metadata_file(&a.name, a.kind))
+            .filter(|(i, _)| self.inert.binary_search(i).is_err())
             .map(|(i, a)| (rank(a.kind, a.problem.as_ref()), a.data.len(), i))
             .filter(|&(r, _, _)| r < 2)
             .min();
@@ -189,6 +192,7 @@ impl<'l> Collector<'l> {
     /// read, never counted, never a problem.
     pub fn add_inert(&mut self, name: String, container: Option<String>, kind: FileKind) {
         if !self.is_listing_over() {
+            self.inert.push(self.out.len());
             self.out.push(Attachment {
                 name,
                 container,

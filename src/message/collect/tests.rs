@@ -135,3 +135,17 @@ fn hostile_counts_are_listed_up_to_a_bound_and_counted_past_it() {
         })
     );
 }
+
+#[test]
+fn a_signature_listed_as_nothing_is_never_taken_for_a_file_read() {
+    let l = limits(2);
+    let mut c = Collector::new(&l);
+    c.add_inert("smime.p7s".into(), None, FileKind::Unknown);
+    add(&mut c, "a.txt", b"x".to_vec());
+    add(&mut c, "b.txt", b"x".to_vec());
+    add(&mut c, "申报表.docx", docx());
+    // The docx took a text file's place, not the signature's.
+    assert_eq!(c.out[0].problem, None);
+    assert_eq!(read_names(&c).len(), 3);
+    assert_eq!(c.too_many(), Some(TooMany { found: 3, read: 2 }));
+}
