@@ -7,7 +7,8 @@
 //! cut out before parsing. Deep parts that only hold text cost nothing to lose; if the cut held
 //! anything that looks like a file, the caller reports it.
 //!
-//! A delimiter line is `--`, the boundary, optionally `--`, and white space (RFC 2046).
+//! A delimiter line is `--`, the boundary, optionally `--`, and white space (RFC 2046); for the
+//! innermost open boundary, whatever follows it (as mail-parser, which knows only that one).
 
 use super::params;
 
@@ -69,7 +70,15 @@ pub(crate) fn cut_deep(raw: &[u8], max_depth: usize) -> Option<Cut> {
         let line = raw.get(start..end).unwrap_or_default();
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if let Some(rest) = line.strip_prefix(b"--")
-            && let Some(i) = stack.iter().rposition(|o| is_delimiter(rest, &o.boundary))
+            && let Some(i) = stack.iter().enumerate().rposition(|(i, o)| {
+                // The innermost boundary is matched as loosely as mail-parser matches it
+                // (anything may follow), so a ragged delimiter cannot hide a level from here.
+                if i + 1 == stack.len() {
+                    rest.starts_with(&o.boundary)
+                } else {
+                    is_delimiter(rest, &o.boundary)
+                }
+            })
         {
             if let Some(from) = skip_from.take() {
                 cuts.push((from, start));

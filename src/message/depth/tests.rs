@@ -90,3 +90,15 @@ fn ragged_input_never_panics() {
     );
     let _ = cut_deep(b"\n\n--\n--\n", 0);
 }
+
+#[test]
+fn ragged_delimiters_do_not_hide_levels() {
+    let mut m = String::from("From: a@b.cn\r\nMIME-Version: 1.0\r\n");
+    for i in 0..1000 {
+        m.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=\"lvl{i}_\"\r\n\r\n--lvl{i}_ trailing junk\r\n"
+        ));
+    }
+    m.push_str(FILE);
+    assert!(cut_deep(m.as_bytes(), 8).is_some());
+}
