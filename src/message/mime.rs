@@ -2,14 +2,14 @@
 //!
 //! mail-parser keeps nested multiparts flat and parses inline forwarded messages with its own
 //! stack, so only forwarded messages and archives nest here, each bounded by
-//! `Limits::max_depth`.
+//! `Limits::max_depth`; multipart nesting is bounded before parsing (`depth.rs`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use mail_parser::{Encoding, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
 use super::params::{self, PartHeader};
-use super::{Attachment, Collector, Email, FileKind, FileProblem, Limits, auto};
+use super::{Attachment, Collector, Email, FileKind, FileProblem, Limits, auto, depth};
 
 /// Name given to a file part that carries no name at all.
 const UNNAMED: &str = "未命名附件";
@@ -44,6 +44,9 @@ pub fn parse_email(raw: &[u8], limits: &Limits) -> Email {
         });
         return email;
     }
+    // mail-parser would parse any depth of nesting up front: what lies too deep is cut first.
+    let cut = depth::cut_deep(raw, limits.max_depth);
+    let raw: &[u8] = cut.as_ref().map_or(raw, |c| &c.raw);
     // mail-parser promises not to panic; a bug there must still cost one email only.
     catch_unwind(AssertUnwindSafe(|| {
         let Some(msg) = parser.parse(raw) else {
@@ -53,6 +56,17 @@ pub fn parse_email(raw: &[u8], limits: &Limits) -> Email {
         email.body_text = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
         let mut col = Collector::new(limits);
         walk(&msg, &mut col, None, 0);
+        if let Some(lost) = cut.as_ref().and_then(|c| c.lost.clone()) {
+            col.add_problem(
+                lost.unwrap_or_else(|| "嵌套过深的邮件内容".to_string()),
+                None,
+                FileProblem::Unreadable(format!(
+                    "它在邮件中的嵌套层次超过{}层，未读取",
+                    limits.max_depth
+                )),
+            );
+        }
+        email.too_many = col.too_many();
         email.attachments = col.out;
         auto::recognise(&mut email, raw_headers(&msg));
         dismantle(msg);
@@ -121,6 +135,7 @@ fn header_fields(msg: &Message<'_>) -> Email {
         automatic: None,
         answers_ours: None,
         attachments: Vec::new(),
+        too_many: None,
     }
 }
 
@@ -149,9 +164,6 @@ fn fix_text(parsed: &str, msg: &Message<'_>, header: &str, display_name: bool) -
 fn walk(msg: &Message<'_>, col: &mut Collector<'_>, container: Option<&str>, depth: usize) {
     let raw = msg.raw_message.as_ref();
     for part in &msg.parts {
-        if col.is_full() {
-            return;
-        }
         let header = params::part_header(
             raw.get(part.offset_header as usize..part.offset_body as usize)
                 .unwrap_or_default(),
@@ -187,12 +199,34 @@ fn walk(msg: &Message<'_>, col: &mut Collector<'_>, container: Option<&str>, dep
             _ if header.file_name.is_none()
                 && !header.is_attachment
                 && is_type(part, "message") => {}
+            // An S/MIME signature vouches for the mail; it is not a file of the submission.
+            _ if is_signature(part) => {
+                let name = header
+                    .file_name
+                    .clone()
+                    .unwrap_or_else(|| "smime.p7s".to_string());
+                col.add_inert(name, container.map(str::to_string), FileKind::Unknown);
+            }
             _ => {
                 let data = body_bytes(part, raw);
                 add_file(col, &header, part, data, container, depth);
             }
         }
     }
+}
+
+/// A detached S/MIME (or PGP) signature part of multipart/signed.
+fn is_signature(part: &MessagePart<'_>) -> bool {
+    part.content_type().is_some_and(|ct| {
+        ct.c_subtype.as_deref().is_some_and(|s| {
+            let s = s.to_ascii_lowercase();
+            ct.c_type.eq_ignore_ascii_case("application")
+                && matches!(
+                    s.as_str(),
+                    "pkcs7-signature" | "x-pkcs7-signature" | "pgp-signature"
+                )
+        })
+    })
 }
 
 fn add_file(

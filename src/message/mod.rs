@@ -7,13 +7,18 @@
 mod archive;
 mod auto;
 mod collect;
+mod depth;
+mod metadata;
 mod mime;
 mod params;
 mod sniff;
+mod tnef;
 
 pub use auto::{Automatic, is_question, own_text};
+pub use metadata::is_metadata;
 pub use mime::parse_email;
 pub use sniff::{FileKind, sniff};
+pub use tnef::{TnefFile, parse as parse_tnef};
 
 use collect::Collector;
 
@@ -44,6 +49,19 @@ pub struct Email {
     pub answers_ours: Option<String>,
     /// Every attachment in document order; archive and message containers come before their entries.
     pub attachments: Vec<Attachment>,
+    /// Set when the email holds more files than `max_attachments`: the sender is told.
+    pub too_many: Option<TooMany>,
+}
+
+/// An email over the attachment cap: how many files it holds and how many were read. The
+/// files not read are listed with [`FileProblem::Skipped`] (up to a bound, past which they are
+/// only counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TooMany {
+    /// Files found at all depths (system metadata such as `__MACOSX/` not counted).
+    pub found: usize,
+    /// Files read (the cap).
+    pub read: usize,
 }
 
 /// One file found in the email. A container (zip, attached message) is listed too, followed by
@@ -70,6 +88,9 @@ pub enum FileProblem {
     Unreadable(String),
     /// A format the program does not read (rar, 7z, wps, …); the detail names it.
     Unsupported(String),
+    /// Not read because the email holds more files than `max_attachments`; the email as a
+    /// whole is reported (`too_many_attachments`), not each file.
+    Skipped,
 }
 
 /// Caps that keep hostile mail from exhausting memory or time. Exceeding one makes the file

@@ -177,7 +177,7 @@ fn percent(text: &[u8]) -> Vec<u8> {
 }
 
 /// One header of a part, unfolded: lower-case name and raw value bytes.
-fn headers(raw: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(super) fn headers(raw: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     for line in raw.split(|&b| b == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -201,7 +201,7 @@ fn headers(raw: &[u8]) -> Vec<(String, Vec<u8>)> {
 
 /// The `;`-separated parameters of a structured header value: lower-case name and raw value
 /// with quotes and backslash escapes removed.
-fn parameters(value: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(super) fn parameters(value: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut i = 0;
     // Skip the main value (type/subtype or disposition).

@@ -242,6 +242,7 @@ impl Judge {
                 _ => {}
             }
         }
+        file_problems.extend(too_many_problem(email));
         let held = stamped::forms_held(&stamped_files);
         incoming.summary_scans = held.summaries;
         incoming.application_scans = held.applications;
@@ -349,8 +350,43 @@ fn file_problem(name: &str, problem: Option<&FileProblem>) -> Option<Problem> {
                 "附件“{name}”的格式（{kind}）无法处理。请直接以附件发送word/Excel文件和PDF/JPG盖章扫描件，或使用zip压缩包。"
             ),
         ),
+        // Reported once for the whole email by `too_many_problem`.
+        FileProblem::Skipped => return None,
     };
     Some(p.file(name))
+}
+
+/// The email held more files than are read: say how many, and which were left out.
+fn too_many_problem(email: &Email) -> Option<Problem> {
+    const NAMED: usize = 10;
+    let t = email.too_many?;
+    let skipped: Vec<&str> = email
+        .attachments
+        .iter()
+        .filter(|a| a.problem == Some(FileProblem::Skipped))
+        .map(|a| a.name.as_str())
+        .collect();
+    let left_out = t.found.saturating_sub(t.read);
+    let names = skipped
+        .iter()
+        .take(NAMED)
+        .map(|n| format!("“{n}”"))
+        .collect::<Vec<_>>()
+        .join("、");
+    let which = if names.is_empty() {
+        String::new()
+    } else if left_out > NAMED.min(skipped.len()) {
+        format!("未读取的有{names}等{left_out}个文件。")
+    } else {
+        format!("未读取的是{names}。")
+    };
+    Some(Problem::new(
+        Code::TooManyAttachments,
+        format!(
+            "本邮件共有{}个文件（含压缩包和转发邮件中的文件），超过每封邮件最多处理{}个的上限，只读取了其中{}个，其余未读取，无法确认材料是否齐全。{which}请删去与申报无关的文件后重新发送，或分几封邮件发送。",
+            t.found, t.read, t.read
+        ),
+    ))
 }
 
 fn most_common(v: &[String]) -> Option<&String> {

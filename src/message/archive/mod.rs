@@ -58,9 +58,6 @@ pub(crate) fn expand(
         .sum();
     col.archive_budget = col.archive_budget.saturating_sub(total);
     for r in read {
-        if col.is_full() {
-            break;
-        }
         match r.content {
             Ok(bytes) => col.add_file(r.name, Some(container.to_string()), bytes, depth + 1),
             Err(why) => col.add_problem(

@@ -281,7 +281,7 @@ fn traversal_names_are_only_labels() {
 }
 
 #[test]
-fn attachment_cap_stops_listing() {
+fn entries_past_the_attachment_cap_are_listed_without_bytes() {
     let specs: Vec<ZipSpec> = (0..10)
         .map(|i| ZipSpec::stored(&format!("{i}.txt"), b"x"))
         .collect();
@@ -289,7 +289,16 @@ fn attachment_cap_stops_listing() {
         max_attachments: 4,
         ..Limits::default()
     };
-    assert_eq!(list(zip_bytes(&specs), &cap).len(), 4);
+    let mut col = Collector::new(&cap);
+    col.add_file("包.zip".to_string(), None, zip_bytes(&specs), 0);
+    assert_eq!(col.out.len(), 11);
+    let skipped = col
+        .out
+        .iter()
+        .filter(|a| a.problem == Some(crate::message::FileProblem::Skipped))
+        .count();
+    assert_eq!(skipped, 7);
+    assert_eq!(col.too_many().map(|t| (t.found, t.read)), Some((11, 4)));
 }
 
 #[test]

@@ -209,7 +209,8 @@ fn fifty_level_multipart_has_no_attachment() {
     }
     let e = parse(&raw);
     assert!(e.attachments.is_empty(), "{:?}", names(&e));
-    assert!(e.body_text.contains("bottom"));
+    // Below `max_depth` nothing is read, not even the text.
+    assert!(!e.body_text.contains("bottom"));
 }
 
 fn nested_messages(levels: usize) -> Vec<u8> {
@@ -276,7 +277,23 @@ fn sixty_images_and_the_cap() {
         max_attachments: 25,
         ..Limits::default()
     };
-    assert_eq!(parse_email(&raw, &cap).attachments.len(), 25);
+    // Past the cap every file is still listed, those not read without bytes, and the email
+    // says so.
+    let e = parse_email(&raw, &cap);
+    assert_eq!(e.attachments.len(), 60);
+    let read = e
+        .attachments
+        .iter()
+        .filter(|a| a.problem != Some(FileProblem::Skipped))
+        .count();
+    assert_eq!(read, 25);
+    assert_eq!(
+        e.too_many,
+        Some(crate::message::TooMany {
+            found: 60,
+            read: 25
+        })
+    );
 }
 
 #[test]
@@ -391,4 +408,22 @@ fn raw_gbk_display_name_is_redecoded() {
     let e = parse(&raw);
     assert_eq!(e.from.as_deref(), Some("wl@tj.gov.cn"));
     assert_eq!(e.from_name.as_deref(), Some("天津市科委 王丽"));
+}
+
+#[test]
+fn smime_signature_is_listed_as_nothing_whatever_its_name() {
+    for (ct, name) in [
+        ("application/pkcs7-signature", "smime.p7s"),
+        ("application/x-pkcs7-signature", "签名.pdf"),
+    ] {
+        let sig = format!(
+            "Content-Type: {ct}; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\nMIIGAwYJKoZIhvcNAQcCoIIF9DCCBfACAQExDzANBglghkgBZQMEAgEFADALBgkqhkiG\r\n"
+        );
+        let raw = mixed(&head(), &[text_part("signed"), sig.into_bytes()]);
+        let e = parse(&raw);
+        assert_eq!(e.attachments.len(), 1, "{ct}");
+        let a = &e.attachments[0];
+        assert_eq!((a.name.as_str(), &a.problem), (name, &None), "{ct}");
+        assert_eq!(a.kind, FileKind::Unknown);
+    }
 }
