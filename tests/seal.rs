@@ -4,6 +4,10 @@
 
 #[path = "seal/fixtures.rs"]
 mod fixtures;
+#[path = "seal/tiff.rs"]
+mod tiff;
+#[path = "seal/tiff_tests.rs"]
+mod tiff_tests;
 
 use fixtures::*;
 use lopdf::{Document, Object, Stream, dictionary};

@@ -1,4 +1,4 @@
-//! Stamped versions (PDF, JPEG, PNG): page count, page shape and any PDF text layer, read from
+//! Stamped versions (PDF, TIFF, JPEG, PNG): page count, page shape and any PDF text layer, read from
 //! the file's structure without decoding pixels.
 
 use super::{PageInfo, ReadError, ScanInfo};
@@ -34,6 +34,19 @@ pub fn inspect(data: &[u8], kind: FileKind) -> Result<ScanInfo, ReadError> {
                 text: String::new(),
             })
             .ok_or_else(|| ReadError::Corrupt("PNG 文件头不完整".into())),
+        FileKind::Tiff => super::seal::tiff_page_sizes(data)
+            .map(|sizes| ScanInfo {
+                pages: sizes
+                    .into_iter()
+                    .map(|(width, height)| PageInfo {
+                        width,
+                        height,
+                        ..PageInfo::default()
+                    })
+                    .collect(),
+                text: String::new(),
+            })
+            .ok_or_else(|| ReadError::Corrupt("TIFF 结构无法解析".into())),
         _ => Err(ReadError::Corrupt("不是扫描件格式".into())),
     }
 }
