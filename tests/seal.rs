@@ -2,6 +2,10 @@
 //! quality are found where they were drawn; red ink that is not a seal, sealless and grayscale
 //! pages are not taken for seals; PDFs, PNGs and rotated photos come out upright.
 
+#[path = "seal/encrypt.rs"]
+mod encrypt;
+#[path = "seal/encrypted.rs"]
+mod encrypted;
 #[path = "seal/fixtures.rs"]
 mod fixtures;
 #[path = "seal/tiff.rs"]

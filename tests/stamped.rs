@@ -2,6 +2,8 @@
 //! stamped version in which no seal can be seen is flagged for the division.
 
 mod common;
+#[path = "seal/encrypt.rs"]
+mod encrypt;
 #[path = "seal/tiff.rs"]
 mod tiff;
 
@@ -199,4 +201,37 @@ fn a_faxed_stamped_version_counts_and_is_flagged_black_and_white() {
     assert_eq!(o.verdict, Verdict::Accepted, "{:#?}", o.problems);
     assert_eq!(o.codes(Severity::Warning), ["stamp_not_detected"]);
     assert!(o.problems.iter().any(|p| p.message.contains("黑白")));
+}
+
+#[test]
+fn an_encrypted_pdf_that_opens_without_a_password_is_read_like_any_other() {
+    let forms = [Form::new(0, UNIT)];
+    let mut files = complete_submission(UNIT, &forms);
+    for (name, data) in files.iter_mut() {
+        if name.ends_with(".pdf") {
+            *data = encrypt::encrypt(data, encrypt::Rev::Aes256, "");
+        }
+    }
+    let o = check(&files);
+    assert_eq!(o.verdict, Verdict::Accepted, "{:#?}", o.problems);
+    assert!(o.codes(Severity::Warning).is_empty(), "{:#?}", o.problems);
+}
+
+#[test]
+fn a_pdf_that_needs_a_password_is_unreadable() {
+    let forms = [Form::new(0, UNIT)];
+    let mut files = complete_submission(UNIT, &forms);
+    for (name, data) in files.iter_mut() {
+        if name.contains("汇总") && name.ends_with(".pdf") {
+            *data = encrypt::encrypt(data, encrypt::Rev::Rc4_128, "1234");
+        }
+    }
+    let o = check(&files);
+    assert_eq!(o.verdict, Verdict::Rejected);
+    let p = o
+        .problems
+        .iter()
+        .find(|p| p.code.as_str() == "unreadable_attachment")
+        .unwrap_or_else(|| panic!("{:#?}", o.problems));
+    assert!(p.message.contains("加密"), "{}", p.message);
 }

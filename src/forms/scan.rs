@@ -55,6 +55,7 @@ fn pdf(data: &[u8]) -> Result<ScanInfo, ReadError> {
     // lopdf is not written for hostile input; a panic inside it must not take the daemon down.
     let loaded = std::panic::catch_unwind(|| lopdf::Document::load_mem(data));
     let doc = match loaded {
+        Ok(Ok(doc)) if super::seal::pdf_needs_password(&doc) => return Err(ReadError::Encrypted),
         Ok(Ok(doc)) => doc,
         Ok(Err(lopdf::Error::Decryption(_))) => {
             return Err(ReadError::Encrypted);

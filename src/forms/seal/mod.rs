@@ -174,6 +174,11 @@ fn picture(img: &raster::Raster) -> PageAnalysis {
     }
 }
 
+/// Whether a loaded PDF is encrypted with a password we do not have.
+pub(crate) fn pdf_needs_password(doc: &lopdf::Document) -> bool {
+    pdf::needs_password(doc)
+}
+
 /// Width and height of each page of a TIFF file as displayed, read from its directories alone.
 pub(crate) fn tiff_page_sizes(data: &[u8]) -> Option<Vec<(f64, f64)>> {
     let pages = tiff::pages(data, &Limits::default()).ok()?;
