@@ -2,8 +2,16 @@
 //! quality are found where they were drawn; red ink that is not a seal, sealless and grayscale
 //! pages are not taken for seals; PDFs, PNGs and rotated photos come out upright.
 
+#[path = "seal/encrypt.rs"]
+mod encrypt;
+#[path = "seal/encrypted.rs"]
+mod encrypted;
 #[path = "seal/fixtures.rs"]
 mod fixtures;
+#[path = "seal/tiff.rs"]
+mod tiff;
+#[path = "seal/tiff_tests.rs"]
+mod tiff_tests;
 
 use fixtures::*;
 use lopdf::{Document, Object, Stream, dictionary};
@@ -462,4 +470,29 @@ fn broken_and_hostile_files_fail_cleanly() {
         seal::analyse(&sealed, FileKind::Jpeg, &tiny),
         Err(shenbao::forms::ReadError::TooLarge(_))
     ));
+}
+
+#[test]
+fn seal_stamped_half_off_the_page_edge_is_found() {
+    let mm = PX_MM_150;
+    // Centre 1 mm inside the right edge, then 1 mm inside the bottom edge: half the ring shows.
+    for (cx, cy, what) in [
+        (1240.0 - mm, 900.0, "right edge"),
+        (700.0, 1754.0 - mm, "bottom edge"),
+    ] {
+        let mut c = Canvas::form_page(1240, 1754, 12);
+        c.seal(cx, cy, 42.0 * mm, 0.9, RED);
+        let a = jpeg_analysis(&c, 75);
+        let s = a.pages[0].seal.unwrap_or_else(|| panic!("{what}: no seal"));
+        let (bx, by) = ((s.x + s.w / 2.0) * 1240.0, (s.y + s.h / 2.0) * 1754.0);
+        assert!(
+            (bx - cx).abs() < 21.0 * mm && (by - cy).abs() < 21.0 * mm,
+            "{what}: {s:?}"
+        );
+    }
+    // A red rule running off the page is still no seal.
+    let mut c = Canvas::form_page(1240, 1754, 13);
+    c.line(1000.0, 900.0, 1240.0, 900.0, 0.8 * mm, RED);
+    c.line(1100.0, 860.0, 1240.0, 860.0, 0.8 * mm, RED);
+    assert!(jpeg_analysis(&c, 75).pages[0].seal.is_none());
 }

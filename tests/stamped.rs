@@ -2,6 +2,10 @@
 //! stamped version in which no seal can be seen is flagged for the division.
 
 mod common;
+#[path = "seal/encrypt.rs"]
+mod encrypt;
+#[path = "seal/tiff.rs"]
+mod tiff;
 
 use common::draw::{Canvas, PdfPage, RED};
 use common::*;
@@ -139,4 +143,95 @@ fn a_grayscale_scan_is_flagged_as_such() {
     let o = check(&files);
     assert_eq!(o.codes(Severity::Warning), ["stamp_not_detected"]);
     assert!(o.problems.iter().any(|p| p.message.contains("黑白")));
+}
+
+/// A 100 dpi page of a printed form, sealed or not, as raw RGB for a TIFF.
+fn tiff_page(landscape: bool, sealed: bool, seed: u64, comp: tiff::Comp) -> tiff::TiffPage {
+    let (w, h) = if landscape { (1169, 827) } else { (827, 1169) };
+    let mut c = Canvas::form_page(w, h, seed);
+    if sealed {
+        let mm = w.min(h) as f64 / 210.0;
+        c.seal(w as f64 * 0.68, h as f64 * 0.8, 42.0 * mm, 1.1, RED);
+    }
+    let mut p = tiff::TiffPage::rgb(w, h, c.rgb, comp);
+    p.dpi = (100, 100);
+    p.rows_per_strip = 16;
+    p
+}
+
+#[test]
+fn tiff_scans_are_stamped_versions_and_complete_the_unit() {
+    use tiff::Comp;
+    let forms = [Form::new(0, UNIT), Form::new(1, UNIT)];
+    let mut files = word_files(complete_submission(UNIT, &forms));
+    // An office scanner's multi-page LZW TIFF of both application forms (sealed on their last
+    // page), and the summary alone as JPEG-in-TIFF; names say nothing.
+    let applications = [
+        tiff_page(false, false, 1, Comp::Lzw),
+        tiff_page(false, true, 2, Comp::Lzw),
+        tiff_page(false, false, 3, Comp::PackBits),
+        tiff_page(false, true, 4, Comp::PackBits),
+    ];
+    files.push(("SCAN0001.TIF".into(), tiff::tiff(&applications, false)));
+    files.push((
+        "SCAN0002.TIF".into(),
+        tiff::tiff(&[tiff_page(true, true, 5, Comp::JpegTables)], true),
+    ));
+    let o = check(&files);
+    assert_eq!(o.verdict, Verdict::Accepted, "{:#?}", o.problems);
+    assert!(o.codes(Severity::Warning).is_empty(), "{:#?}", o.problems);
+    let scan = o.attachments.iter().find(|a| a.name == "SCAN0001.TIF");
+    assert_eq!(scan.map(|a| a.pages.len()), Some(4));
+}
+
+#[test]
+fn a_faxed_stamped_version_counts_and_is_flagged_black_and_white() {
+    let forms = [Form::new(0, UNIT)];
+    let mut files = complete_submission(UNIT, &forms);
+    for (name, data) in files.iter_mut() {
+        if name.contains("汇总") && name.ends_with(".pdf") {
+            *name = "传真.tif".into();
+            let mut fax = tiff::TiffPage::fax();
+            // The summary is faxed sideways: a landscape sheet at 204×196 dpi.
+            (fax.w, fax.h, fax.dpi) = (2339, 1728, (204, 196));
+            *data = tiff::tiff(&[fax], false);
+        }
+    }
+    let o = check(&files);
+    assert_eq!(o.verdict, Verdict::Accepted, "{:#?}", o.problems);
+    assert_eq!(o.codes(Severity::Warning), ["stamp_not_detected"]);
+    assert!(o.problems.iter().any(|p| p.message.contains("黑白")));
+}
+
+#[test]
+fn an_encrypted_pdf_that_opens_without_a_password_is_read_like_any_other() {
+    let forms = [Form::new(0, UNIT)];
+    let mut files = complete_submission(UNIT, &forms);
+    for (name, data) in files.iter_mut() {
+        if name.ends_with(".pdf") {
+            *data = encrypt::encrypt(data, encrypt::Rev::Aes256, "");
+        }
+    }
+    let o = check(&files);
+    assert_eq!(o.verdict, Verdict::Accepted, "{:#?}", o.problems);
+    assert!(o.codes(Severity::Warning).is_empty(), "{:#?}", o.problems);
+}
+
+#[test]
+fn a_pdf_that_needs_a_password_is_unreadable() {
+    let forms = [Form::new(0, UNIT)];
+    let mut files = complete_submission(UNIT, &forms);
+    for (name, data) in files.iter_mut() {
+        if name.contains("汇总") && name.ends_with(".pdf") {
+            *data = encrypt::encrypt(data, encrypt::Rev::Rc4_128, "1234");
+        }
+    }
+    let o = check(&files);
+    assert_eq!(o.verdict, Verdict::Rejected);
+    let p = o
+        .problems
+        .iter()
+        .find(|p| p.code.as_str() == "unreadable_attachment")
+        .unwrap_or_else(|| panic!("{:#?}", o.problems));
+    assert!(p.message.contains("加密"), "{}", p.message);
 }

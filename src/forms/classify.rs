@@ -71,7 +71,7 @@ pub fn read(att: &Attachment, limits: &Limits) -> Reading {
         FileKind::Doc => word(doc::read(&att.data, limits), &att.name),
         FileKind::Xlsx | FileKind::Xls => word(sheet::read(&att.data, att.kind, limits), &att.name),
         FileKind::EncryptedOffice => unreadable(ReadError::Encrypted),
-        FileKind::Pdf | FileKind::Jpeg | FileKind::Png => {
+        FileKind::Pdf | FileKind::Jpeg | FileKind::Png | FileKind::Tiff => {
             stamped(scan_info(att), att.kind, &att.name)
         }
         FileKind::Rar | FileKind::SevenZip => Reading {
@@ -144,7 +144,7 @@ fn stamped(info: Result<ScanInfo, ReadError>, kind: FileKind, name: &str) -> Rea
         Ok(i) => i,
         Err(e) => return unreadable(e),
     };
-    let is_image = matches!(kind, FileKind::Jpeg | FileKind::Png);
+    let is_image = matches!(kind, FileKind::Jpeg | FileKind::Png | FileKind::Tiff);
     if is_image
         && info
             .pages

@@ -1,4 +1,4 @@
-//! Stamped versions (PDF, JPEG, PNG): page count, page shape and any PDF text layer, read from
+//! Stamped versions (PDF, TIFF, JPEG, PNG): page count, page shape and any PDF text layer, read from
 //! the file's structure without decoding pixels.
 
 use super::{PageInfo, ReadError, ScanInfo};
@@ -34,6 +34,19 @@ pub fn inspect(data: &[u8], kind: FileKind) -> Result<ScanInfo, ReadError> {
                 text: String::new(),
             })
             .ok_or_else(|| ReadError::Corrupt("PNG 文件头不完整".into())),
+        FileKind::Tiff => super::seal::tiff_page_sizes(data)
+            .map(|sizes| ScanInfo {
+                pages: sizes
+                    .into_iter()
+                    .map(|(width, height)| PageInfo {
+                        width,
+                        height,
+                        ..PageInfo::default()
+                    })
+                    .collect(),
+                text: String::new(),
+            })
+            .ok_or_else(|| ReadError::Corrupt("TIFF 结构无法解析".into())),
         _ => Err(ReadError::Corrupt("不是扫描件格式".into())),
     }
 }
@@ -42,6 +55,7 @@ fn pdf(data: &[u8]) -> Result<ScanInfo, ReadError> {
     // lopdf is not written for hostile input; a panic inside it must not take the daemon down.
     let loaded = std::panic::catch_unwind(|| lopdf::Document::load_mem(data));
     let doc = match loaded {
+        Ok(Ok(doc)) if super::seal::pdf_needs_password(&doc) => return Err(ReadError::Encrypted),
         Ok(Ok(doc)) => doc,
         Ok(Err(lopdf::Error::Decryption(_))) => {
             return Err(ReadError::Encrypted);

@@ -21,6 +21,8 @@ pub enum FileKind {
     Pdf,
     Jpeg,
     Png,
+    /// A TIFF scan (office scanners, fax gateways), one page per image directory.
+    Tiff,
     Rar,
     SevenZip,
     /// An attached email (message/rfc822).
@@ -42,6 +44,8 @@ pub fn sniff(data: &[u8]) -> FileKind {
         FileKind::Jpeg
     } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
         FileKind::Png
+    } else if data.starts_with(b"II*\0") || data.starts_with(b"MM\0*") {
+        FileKind::Tiff
     } else if data.starts_with(b"Rar!\x1a\x07") {
         FileKind::Rar
     } else if data.starts_with(b"7z\xBC\xAF\x27\x1C") {
@@ -143,16 +147,16 @@ pub(crate) fn problem_for(kind: FileKind, name: &str, data: &[u8]) -> Option<Fil
             match ext.as_str() {
                 "wps" | "et" | "dps" | "rar" | "7z" | "ofd" | "tar" | "gz" | "bz2" | "xz"
                 | "arj" | "cab" | "iso" | "pages" | "numbers" => unsupported(&ext),
-                "doc" | "docx" | "xls" | "xlsx" | "pdf" | "jpg" | "jpeg" | "png" | "zip"
+                "doc" | "docx" | "xls" | "xlsx" | "pdf" | "jpg" | "jpeg" | "png" | "tif"
+                | "tiff" | "zip"
                     if !data.is_empty() =>
                 {
                     Some(FileProblem::Unreadable(
                         "文件内容与扩展名不符或文件已损坏".to_string(),
                     ))
                 }
-                "doc" | "docx" | "xls" | "xlsx" | "pdf" | "jpg" | "jpeg" | "png" | "zip" => {
-                    Some(FileProblem::Unreadable("文件为空".to_string()))
-                }
+                "doc" | "docx" | "xls" | "xlsx" | "pdf" | "jpg" | "jpeg" | "png" | "tif"
+                | "tiff" | "zip" => Some(FileProblem::Unreadable("文件为空".to_string())),
                 _ => None,
             }
         }
@@ -183,6 +187,8 @@ mod tests {
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), FileKind::Jpeg);
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0"), FileKind::Png);
         assert_eq!(sniff(b"GIF89a"), FileKind::Unknown);
+        assert_eq!(sniff(b"II*\0\x08\0\0\0"), FileKind::Tiff);
+        assert_eq!(sniff(b"MM\0*\0\0\0\x08"), FileKind::Tiff);
         assert_eq!(sniff(b"Rar!\x1a\x07\x01\x00"), FileKind::Rar);
         assert_eq!(sniff(b"7z\xBC\xAF\x27\x1C\0\x04"), FileKind::SevenZip);
         assert_eq!(

@@ -105,19 +105,88 @@ impl Canvas {
     /// A round seal: outer ring, a five-pointed star, lettering along the upper arc and a line
     /// of lettering under the star; `turn` rotates it (radians).
     pub fn seal(&mut self, cx: f64, cy: f64, diameter: f64, turn: f64, c: [u8; 3]) {
-        let mut m = Canvas::new(self.w, self.h);
-        m.seal_shape(cx, cy, diameter, turn);
-        self.ink_mask(&m, c);
+        // The mask only covers the seal: a full-page mask per seal would dominate the recall run.
+        let side = diameter.ceil() as usize + 8;
+        let (ox, oy) = (
+            (cx - side as f64 / 2.0).floor(),
+            (cy - side as f64 / 2.0).floor(),
+        );
+        let mut m = Canvas::new(side, side);
+        m.seal_shape(cx - ox, cy - oy, diameter, turn);
+        self.ink_mask_at(&m, ox as i64, oy as i64, c);
     }
 
     /// Inks `c` once wherever `mask` is dark: strokes drawn over each other must not darken the
     /// ink the way repeated multiplication would.
     fn ink_mask(&mut self, mask: &Canvas, c: [u8; 3]) {
+        self.ink_mask_at(mask, 0, 0, c);
+    }
+
+    fn ink_mask_at(&mut self, mask: &Canvas, ox: i64, oy: i64, c: [u8; 3]) {
         for (i, p) in mask.rgb.chunks_exact(3).enumerate() {
             if p[0] < 128 {
-                self.ink((i % self.w) as i64, (i / self.w) as i64, c);
+                self.ink(ox + (i % mask.w) as i64, oy + (i / mask.w) as i64, c);
             }
         }
+    }
+
+    /// Paper of colour `paper` (recycled or yellowed sheets scan greyish) with a little grain.
+    pub fn tinted(&mut self, paper: [u8; 3], seed: u64) {
+        let mut rng = seed
+            .wrapping_mul(2862933555777941757)
+            .wrapping_add(3037000493);
+        for p in self.rgb.chunks_exact_mut(3) {
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let grain = ((rng >> 60) as i32) - 8;
+            for (v, k) in p.iter_mut().zip(paper) {
+                let tinted = u32::from(*v) * u32::from(k) / 250;
+                *v = (tinted as i32 + grain / 2).clamp(0, 255) as u8;
+            }
+        }
+    }
+
+    /// A line of `n` Chinese-like characters in `c`, each `size` pixels high, strokes as bars.
+    pub fn text_line(&mut self, x: f64, y: f64, size: f64, n: usize, c: [u8; 3]) {
+        let mut m = Canvas::new(
+            (size * 1.15 * n as f64).ceil() as usize + 4,
+            size.ceil() as usize + 4,
+        );
+        let stroke = (size * 0.09).max(1.0);
+        for k in 0..n {
+            let gx = k as f64 * size * 1.15;
+            // Three horizontal bars, two verticals and a sweep, as in 国, 天, 津.
+            for bar in 0..3 {
+                let yy = size * (0.1 + 0.4 * bar as f64);
+                m.line(gx + size * 0.1, yy, gx + size * 0.9, yy, stroke, [0, 0, 0]);
+            }
+            m.line(
+                gx + size * 0.5,
+                0.0,
+                gx + size * 0.5,
+                size,
+                stroke,
+                [0, 0, 0],
+            );
+            m.line(
+                gx + size * 0.15,
+                size * 0.1,
+                gx + size * 0.15,
+                size * 0.9,
+                stroke,
+                [0, 0, 0],
+            );
+            m.line(
+                gx + size * 0.5,
+                size * 0.5,
+                gx + size * 0.95,
+                size,
+                stroke,
+                [0, 0, 0],
+            );
+        }
+        self.ink_mask_at(&m, x as i64, y as i64, c);
     }
 
     fn seal_shape(&mut self, cx: f64, cy: f64, diameter: f64, turn: f64) {

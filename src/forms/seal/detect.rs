@@ -91,11 +91,11 @@ pub fn detect(img: &Raster, px_per_mm: f64) -> Detection {
     found.extend(merged(&found));
     // A ring partly hidden under black print shows as a cut-off box: also try the whole circle
     // on either side of the cut.
-    let squares: Vec<Bbox> = found.iter().flat_map(|&b| completed(b, w, h)).collect();
-    found.extend(squares);
-    let mut candidates: Vec<Found> = found
+    let mut boxes: Vec<VBox> = found.iter().map(|&b| widen(b)).collect();
+    boxes.extend(found.iter().flat_map(|&b| completed(b, w, h)));
+    let mut candidates: Vec<Found> = boxes
         .into_iter()
-        .filter_map(|b| score(&red, w, b, px_per_mm))
+        .filter_map(|b| score(&red, w, h, b, px_per_mm))
         .filter(|f| f.confidence >= THRESHOLD)
         .collect();
     candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
@@ -150,25 +150,35 @@ fn components(red: &[bool], w: usize, h: usize) -> Vec<Bbox> {
 
 type Bbox = (usize, usize, usize, usize);
 
-/// The two squares a cut-off round box (aspect 0.5–0.8) may belong to.
-fn completed(b: Bbox, w: usize, h: usize) -> Vec<Bbox> {
-    let (x0, y0, x1, y1) = b;
+/// A box in signed pixels: a seal half off the page edge is completed beyond the image.
+type VBox = (i64, i64, i64, i64);
+
+fn widen(b: Bbox) -> VBox {
+    let v = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    (v(b.0), v(b.1), v(b.2), v(b.3))
+}
+
+/// The two squares a cut-off round box (aspect 0.45–0.8) may belong to: a ring partly hidden
+/// under black print, or stamped half off the page edge (then the square reaches past the edge).
+fn completed(b: Bbox, w: usize, h: usize) -> Vec<VBox> {
+    let (x0, y0, x1, y1) = widen(b);
+    let (w, h, _, _) = widen((w, h, 0, 0));
     let (bw, bh) = (x1 - x0, y1 - y0);
     let (short, long) = (bw.min(bh), bw.max(bh));
-    if short * 10 < long * 5 || short * 10 >= long * 8 {
+    if short * 100 < long * 45 || short * 10 >= long * 8 {
         return Vec::new();
     }
     let grow = long - short;
+    // Past an edge only from a mass that touches it.
+    let past = |touches: bool, v: i64, lo: i64, hi: i64| if touches { v } else { v.clamp(lo, hi) };
+    let left = past(x0 == 0, x0 - grow, 0, w);
+    let top = past(y0 == 0, y0 - grow, 0, h);
+    let right = past(x1 >= w, x1 + grow, 0, w);
+    let bottom = past(y1 >= h, y1 + grow, 0, h);
     let out = if bw < bh {
-        vec![
-            (x0.saturating_sub(grow), y0, x1, y1),
-            (x0, y0, (x1 + grow).min(w), y1),
-        ]
+        vec![(left, y0, x1, y1), (x0, y0, right, y1)]
     } else {
-        vec![
-            (x0, y0.saturating_sub(grow), x1, y1),
-            (x0, y0, x1, (y1 + grow).min(h)),
-        ]
+        vec![(x0, top, x1, y1), (x0, y0, x1, bottom)]
     };
     out.into_iter()
         .filter(|&(a, b, c, d)| c > a && d > b)
@@ -226,11 +236,17 @@ fn ramp(v: f64, lo: f64, hi: f64) -> f64 {
 
 /// Scores one red mass as a seal: round, seal-sized, ink at the rim all the way round, a fill
 /// typical of ring + star + lettering. A title line is flat, a signature sparse and elongated,
-/// table borders too large or square (their rim is hit only where the sides touch it).
-fn score(red: &[bool], w: usize, b: Bbox, px_per_mm: f64) -> Option<Found> {
+/// table borders too large or square (their rim is hit only where the sides touch it). Of a box
+/// reaching past the page edge only the part on the page is judged, and most of it must be there.
+fn score(red: &[bool], w: usize, h: usize, b: VBox, px_per_mm: f64) -> Option<Found> {
     let (x0, y0, x1, y1) = b;
     let (bw, bh) = ((x1 - x0) as f64, (y1 - y0) as f64);
     if bw < 6.0 || bh < 6.0 {
+        return None;
+    }
+    let clip = |v: i64, max: usize| usize::try_from(v.max(0)).unwrap_or(0).min(max);
+    let (cx0, cy0, cx1, cy1) = (clip(x0, w), clip(y0, h), clip(x1, w), clip(y1, h));
+    if cx1 <= cx0 || cy1 <= cy0 {
         return None;
     }
     let aspect = bw.min(bh) / bw.max(bh);
@@ -241,8 +257,8 @@ fn score(red: &[bool], w: usize, b: Bbox, px_per_mm: f64) -> Option<Found> {
     let (rx, ry) = (bw / 2.0, bh / 2.0);
     let mut bins = [false; RIM_BINS];
     let mut count = 0usize;
-    for y in y0..y1 {
-        for x in x0..x1 {
+    for y in cy0..cy1 {
+        for x in cx0..cx1 {
             let is_red = red.get(y * w + x).copied().unwrap_or(false);
             count += usize::from(is_red);
             if !is_red {
@@ -260,17 +276,31 @@ fn score(red: &[bool], w: usize, b: Bbox, px_per_mm: f64) -> Option<Found> {
             }
         }
     }
-    let fill = count as f64 / (bw * bh);
+    // Rim bins whose middle lies on the page; the others cannot be seen.
+    let on_page: Vec<bool> = (0..RIM_BINS)
+        .map(|k| {
+            let a =
+                (k as f64 + 0.5) / RIM_BINS as f64 * std::f64::consts::TAU - std::f64::consts::PI;
+            let (px, py) = (cx + rx * 0.9 * a.cos(), cy + ry * 0.9 * a.sin());
+            px >= 0.0 && py >= 0.0 && px < w as f64 && py < h as f64
+        })
+        .collect();
+    let visible = on_page.iter().filter(|&&v| v).count();
+    if visible * 100 < RIM_BINS * 45 {
+        return None;
+    }
+    let area = ((cx1 - cx0) * (cy1 - cy0)) as f64;
+    let fill = count as f64 / area;
     let s_fill = ramp(fill, 0.05, 0.12).min(ramp(fill, 0.9, 0.7));
-    let hits = bins.iter().filter(|&&b| b).count();
-    let coverage = hits as f64 / RIM_BINS as f64;
+    let hits = bins.iter().zip(&on_page).filter(|&(&b, &v)| b && v).count();
+    let coverage = hits as f64 / visible as f64;
     let s_ring = ramp(coverage, 0.55, 0.85);
     let confidence = s_aspect.min(s_size).min(s_fill) * (0.3 + 0.7 * s_ring);
     Some(Found {
-        x0,
-        y0,
-        x1,
-        y1,
+        x0: cx0,
+        y0: cy0,
+        x1: cx1,
+        y1: cy1,
         confidence,
     })
 }

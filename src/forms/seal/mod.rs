@@ -1,4 +1,4 @@
-//! Seal analysis of stamped versions (盖章版): pages out of PDFs, JPEG and PNG files, each looked at
+//! Seal analysis of stamped versions (盖章版): pages out of PDFs, TIFF, JPEG and PNG files, each looked at
 //! on a reduced image for the unit's red round seal (公章), plus a PNG a person can check.
 //!
 //! The entry points are [`analyse`] (per-page facts for classification and the verdict) and
@@ -14,6 +14,7 @@ mod pdf;
 mod raster;
 #[cfg(test)]
 mod tests;
+mod tiff;
 
 pub use detect::THRESHOLD;
 pub(crate) use raster::tiff_orientation;
@@ -110,30 +111,78 @@ pub fn analyse(data: &[u8], kind: FileKind, limits: &Limits) -> Result<ScanAnaly
         FileKind::Pdf => pdf::analyse(data, limits),
         FileKind::Jpeg | FileKind::Png => {
             let img = raster::decode_file(data, kind, limits, DETECT_SHORT_SIDE)?;
-            let (w, h) = (img.width as f64, img.height as f64);
-            // A loose image is taken as a whole A4 page: its short side is 210 mm.
-            let px_per_mm = img.width.min(img.height) as f64 / 210.0;
-            let found = detect::detect(&img, px_per_mm);
-            let boxes: Vec<SealBox> = found
-                .seals
-                .iter()
-                .map(|s| s.to_fractions(img.width, img.height))
-                .collect();
             Ok(ScanAnalysis {
-                pages: vec![PageAnalysis {
-                    width: img.source_width as f64,
-                    height: img.source_height as f64,
-                    landscape: w > h,
-                    seal: boxes.first().copied(),
-                    seal_count: boxes.len(),
-                    grayscale: found.grayscale,
-                    pictured: true,
-                }],
+                pages: vec![picture(&img)],
+                text: String::new(),
+            })
+        }
+        FileKind::Tiff => {
+            let mut pages = Vec::new();
+            for page in tiff::pages(data, limits)? {
+                let (width, height) = page.display_size();
+                let shape = PageAnalysis {
+                    width,
+                    height,
+                    landscape: width > height,
+                    seal: None,
+                    seal_count: 0,
+                    grayscale: false,
+                    pictured: false,
+                };
+                pages.push(match tiff::look(data, &page, limits, DETECT_SHORT_SIDE)? {
+                    tiff::Look::Pixels(img) => PageAnalysis {
+                        width,
+                        height,
+                        ..picture(&img)
+                    },
+                    tiff::Look::Gray => PageAnalysis {
+                        grayscale: true,
+                        pictured: true,
+                        ..shape
+                    },
+                    tiff::Look::Unreadable => shape,
+                });
+            }
+            Ok(ScanAnalysis {
+                pages,
                 text: String::new(),
             })
         }
         _ => Err(ReadError::Corrupt("不是扫描件格式".into())),
     }
+}
+
+/// What a picture taken as a whole page shows.
+fn picture(img: &raster::Raster) -> PageAnalysis {
+    let (w, h) = (img.width as f64, img.height as f64);
+    // A loose image is taken as a whole A4 page: its short side is 210 mm.
+    let px_per_mm = img.width.min(img.height) as f64 / 210.0;
+    let found = detect::detect(img, px_per_mm);
+    let boxes: Vec<SealBox> = found
+        .seals
+        .iter()
+        .map(|s| s.to_fractions(img.width, img.height))
+        .collect();
+    PageAnalysis {
+        width: img.source_width as f64,
+        height: img.source_height as f64,
+        landscape: w > h,
+        seal: boxes.first().copied(),
+        seal_count: boxes.len(),
+        grayscale: found.grayscale,
+        pictured: true,
+    }
+}
+
+/// Whether a loaded PDF is encrypted with a password we do not have.
+pub(crate) fn pdf_needs_password(doc: &lopdf::Document) -> bool {
+    pdf::needs_password(doc)
+}
+
+/// Width and height of each page of a TIFF file as displayed, read from its directories alone.
+pub(crate) fn tiff_page_sizes(data: &[u8]) -> Option<Vec<(f64, f64)>> {
+    let pages = tiff::pages(data, &Limits::default()).ok()?;
+    Some(pages.iter().map(tiff::Ifd::display_size).collect())
 }
 
 /// A PNG of one page (0-based) with the detected seals boxed, for a person to check the decision.
@@ -151,6 +200,16 @@ pub fn render_evidence(
         .ok_or_else(|| ReadError::Corrupt(format!("没有第 {} 页", page_index + 1)))?;
     let img = match kind {
         FileKind::Pdf => pdf::render_page(data, page_index, limits, EVIDENCE_SHORT_SIDE)?,
+        FileKind::Tiff => {
+            let pages = tiff::pages(data, limits)?;
+            let ifd = pages
+                .get(page_index)
+                .ok_or_else(|| ReadError::Corrupt(format!("没有第 {} 页", page_index + 1)))?;
+            match tiff::look(data, ifd, limits, EVIDENCE_SHORT_SIDE)? {
+                tiff::Look::Pixels(img) => img,
+                _ => return Err(ReadError::Corrupt("黑白页面或无法解码的页面".into())),
+            }
+        }
         _ => raster::decode_file(data, kind, limits, EVIDENCE_SHORT_SIDE)?,
     };
     evidence::draw(img, page)

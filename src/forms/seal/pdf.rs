@@ -31,11 +31,19 @@ struct Page {
 fn load(data: &[u8]) -> Result<Document, ReadError> {
     // lopdf is not written for hostile input; a panic inside it must not take the daemon down.
     match std::panic::catch_unwind(|| Document::load_mem(data)) {
+        // lopdf decrypts on loading when the empty user password opens the file (scanner apps
+        // set only an owner password); otherwise it loads nothing but the page skeleton.
+        Ok(Ok(doc)) if needs_password(&doc) => Err(ReadError::Encrypted),
         Ok(Ok(doc)) => Ok(doc),
         Ok(Err(lopdf::Error::Decryption(_))) => Err(ReadError::Encrypted),
         Ok(Err(e)) => Err(ReadError::Corrupt(format!("PDF: {e}"))),
         Err(_) => Err(ReadError::Corrupt("PDF 结构无法解析".into())),
     }
+}
+
+/// An encrypted PDF the empty user password did not open.
+pub(crate) fn needs_password(doc: &Document) -> bool {
+    doc.trailer.has(b"Encrypt") && doc.encryption_state.is_none()
 }
 
 fn pages(doc: &Document, limits: &Limits) -> Vec<(u32, Page)> {

@@ -90,8 +90,40 @@ pub fn decode_file(
 
 /// Decodes a JPEG with the coarsest DCT scaling that keeps the short side at or above `short`.
 pub fn jpeg(data: &[u8], limits: &Limits, short: usize) -> Result<Raster, ReadError> {
+    let (w, h) = jpeg_dimensions(data)?;
+    if (w as u64) * (h as u64) > limits.max_image_pixels {
+        return Err(ReadError::TooLarge(format!("图片 {w}×{h} 像素")));
+    }
+    let s = w.min(h).max(1);
+    let f = [8usize, 4, 2, 1]
+        .into_iter()
+        .find(|f| s / f >= short)
+        .unwrap_or(1);
+    let (ow, oh, rgb, gray) = jpeg_scaled(data, limits, f)?;
+    Ok(reduce(rgb, ow, oh, gray, short, (w, h)))
+}
+
+/// A JPEG's width and height from its header.
+pub fn jpeg_dimensions(data: &[u8]) -> Result<(usize, usize), ReadError> {
+    let run = std::panic::catch_unwind(|| {
+        let mut dec = jpeg_decoder::Decoder::new(data);
+        dec.read_info().ok()?;
+        dec.info()
+            .map(|i| (usize::from(i.width), usize::from(i.height)))
+    });
+    run.ok()
+        .flatten()
+        .ok_or_else(|| ReadError::Corrupt("JPEG 文件头不完整".into()))
+}
+
+/// Decodes a JPEG reduced by `f` (8, 4, 2 or 1): width, height, RGB and whether it was gray.
+pub fn jpeg_scaled(
+    data: &[u8],
+    limits: &Limits,
+    f: usize,
+) -> Result<(usize, usize, Vec<u8>, bool), ReadError> {
     // jpeg-decoder is not written for hostile input; a panic inside must not take the caller down.
-    let run = std::panic::catch_unwind(|| -> Result<Raster, ReadError> {
+    let run = std::panic::catch_unwind(|| {
         let bad = |e: jpeg_decoder::Error| ReadError::Corrupt(format!("JPEG: {e}"));
         let mut dec = jpeg_decoder::Decoder::new(data);
         dec.read_info().map_err(bad)?;
@@ -102,18 +134,13 @@ pub fn jpeg(data: &[u8], limits: &Limits, short: usize) -> Result<Raster, ReadEr
         if (w as u64) * (h as u64) > limits.max_image_pixels {
             return Err(ReadError::TooLarge(format!("图片 {w}×{h} 像素")));
         }
-        let s = w.min(h).max(1);
-        let f = [8usize, 4, 2, 1]
-            .into_iter()
-            .find(|f| s / f >= short)
-            .unwrap_or(1);
         if f == 8 {
             let max_blocks = usize::try_from(limits.max_image_pixels / 64).unwrap_or(usize::MAX);
-            if let Some((ow, oh, rgb, gray)) = super::dconly::decode(data, max_blocks) {
-                return Ok(reduce(rgb, ow, oh, gray, short, (w, h)));
+            if let Some(done) = super::dconly::decode(data, max_blocks) {
+                return Ok(done);
             }
         }
-        let req = |v: usize| u16::try_from(v.div_ceil(f)).unwrap_or(u16::MAX);
+        let req = |v: usize| u16::try_from(v.div_ceil(f.max(1))).unwrap_or(u16::MAX);
         let (ow, oh) = dec.scale(req(w), req(h)).map_err(bad)?;
         let px = dec.decode().map_err(bad)?;
         let (ow, oh) = (usize::from(ow), usize::from(oh));
@@ -140,7 +167,7 @@ pub fn jpeg(data: &[u8], limits: &Limits, short: usize) -> Result<Raster, ReadEr
                 false,
             ),
         };
-        Ok(reduce(rgb, ow, oh, gray, short, (w, h)))
+        Ok((ow, oh, rgb, gray))
     });
     run.unwrap_or_else(|_| Err(ReadError::Corrupt("JPEG 无法解码".into())))
 }
