@@ -4,6 +4,7 @@ use super::choice::{self, Choice};
 use super::grid::{Document, clean_text};
 use super::labels::{self, label_key};
 use super::value;
+use super::vocab::{self, Entry, Named};
 use serde::{Deserialize, Serialize};
 
 /// Sizes an enterprise can tick (企业规模).
@@ -53,112 +54,187 @@ pub const FIELDS: &[Field] = &[
     Field {
         key: "enterprise_name",
         name: "企业名称",
-        labels: &["企业名称", "申报单位名称", "申报企业名称"],
+        labels: &[
+            "企业名称",
+            "申报单位名称",
+            "申报企业名称",
+            "单位名称",
+            "企业全称",
+            "公司名称",
+            "申报单位",
+            "申报企业",
+        ],
         options: &[],
         required: true,
     },
     Field {
         key: "credit_code",
         name: "统一社会信用代码",
-        labels: &["统一社会信用代码", "社会信用代码"],
+        labels: &[
+            "统一社会信用代码",
+            "社会信用代码",
+            "信用代码",
+            "统一信用代码",
+            "社会统一信用代码",
+        ],
         options: &[],
         required: true,
     },
     Field {
         key: "recommender",
         name: "推荐单位",
-        labels: &["推荐单位"],
+        labels: &["推荐单位", "推荐部门", "推荐单位名称", "推荐机构"],
         options: &[],
         required: true,
     },
     Field {
         key: "enterprise_size",
         name: "企业规模",
-        labels: &["企业规模"],
+        labels: &["企业规模", "规模", "企业规模类型"],
         options: SIZES,
         required: true,
     },
     Field {
         key: "contact",
         name: "单位申报联系人及职务",
-        labels: &["单位申报联系人及职务", "联系人及职务", "申报联系人及职务"],
+        labels: &[
+            "单位申报联系人及职务",
+            "联系人及职务",
+            "申报联系人及职务",
+            "联系人",
+            "申报联系人",
+            "单位联系人",
+            "联系人姓名及职务",
+            "联系人职务",
+            "联系人姓名",
+        ],
         options: &[],
         required: true,
     },
     Field {
         key: "mobile",
         name: "联系人手机",
-        labels: &["联系人手机", "手机", "手机号码"],
+        labels: &[
+            "联系人手机",
+            "手机",
+            "手机号码",
+            "移动电话",
+            "联系手机",
+            "联系人手机号码",
+            // Mobile or landline: said by neither, settled only when the other is found.
+            "联系电话",
+            "电话",
+        ],
         options: &[],
         required: true,
     },
     Field {
         key: "landline",
         name: "固定电话",
-        labels: &["固定电话", "座机"],
+        labels: &[
+            "固定电话",
+            "座机",
+            "座机号码",
+            "固话",
+            "办公电话",
+            "联系电话",
+            "电话",
+        ],
         options: &[],
         required: false,
     },
     Field {
         key: "email",
         name: "电子邮箱",
-        labels: &["电子邮箱", "邮箱", "E-mail", "Email"],
+        labels: &[
+            "电子邮箱",
+            "邮箱",
+            "E-mail",
+            "Email",
+            "电子邮件",
+            "邮件",
+            "邮箱地址",
+            "电子信箱",
+            "电子邮箱地址",
+        ],
         options: &[],
         required: true,
     },
     Field {
         key: "project_name",
         name: "项目名称",
-        labels: &["项目名称"],
+        labels: &["项目名称", "课题名称", "攻关项目名称", "项目题目"],
         options: &[],
         required: true,
     },
     Field {
         key: "project_type",
         name: "项目类型",
-        labels: &["项目类型", "课题类型"],
+        labels: &["项目类型", "课题类型", "项目类别", "课题类别"],
         options: PROJECT_TYPES,
         required: true,
     },
     Field {
         key: "industry",
         name: "企业所属产业",
-        labels: &["企业所属产业", "所属产业"],
+        labels: &[
+            "企业所属产业",
+            "所属产业",
+            "产业",
+            "产业领域",
+            "所属领域",
+            "产业类别",
+        ],
         options: INDUSTRIES,
         required: true,
     },
     Field {
         key: "background",
         name: "项目背景意义",
-        labels: &["项目背景意义", "项目背景及意义"],
+        labels: &[
+            "项目背景意义",
+            "项目背景及意义",
+            "背景意义",
+            "项目背景",
+            "立项背景",
+            "项目意义",
+        ],
         options: &[],
         required: true,
     },
     Field {
         key: "overview",
         name: "项目基本情况介绍",
-        labels: &["项目基本情况介绍", "项目基本情况"],
+        labels: &[
+            "项目基本情况介绍",
+            "项目基本情况",
+            "基本情况",
+            "项目概况",
+            "项目简介",
+            "项目情况介绍",
+            "项目情况",
+        ],
         options: &[],
         required: true,
     },
     Field {
         key: "goals",
         name: "质量攻关目标",
-        labels: &["质量攻关目标"],
+        labels: &["质量攻关目标", "攻关目标", "项目目标"],
         options: &[],
         required: true,
     },
     Field {
         key: "expected_results",
         name: "预期成效",
-        labels: &["预期成效"],
+        labels: &["预期成效", "预期效果", "预期成果", "预期效益"],
         options: &[],
         required: true,
     },
 ];
 
 /// Labels that are not fields but still end a value search (the seal row).
-const OTHER_LABELS: &[&str] = &["申报单位意见"];
+const OTHER_LABELS: &[&str] = &["申报单位意见", "推荐单位意见", "单位意见"];
 
 /// The application form's values, normalised. Text fields are "" when empty or absent;
 /// checkbox fields are `None` unless exactly one option is ticked.
@@ -185,6 +261,10 @@ pub struct Application {
     /// Fields whose label was not found at all (template edited beyond recognition).
     #[serde(skip)]
     pub labels_missing: Vec<&'static str>,
+    /// Labels that fit several fields equally (as written, and the fields they could be): the
+    /// value beside them is not taken, the rules say why.
+    #[serde(skip)]
+    pub ambiguous: Vec<(String, Vec<&'static str>)>,
 }
 
 impl Application {
@@ -239,11 +319,30 @@ impl Application {
     }
 }
 
-fn is_any_label(key: &str) -> bool {
-    FIELDS.iter().any(|f| f.labels.contains(&key)) || OTHER_LABELS.contains(&key)
+/// The form's fields as the label matcher sees them.
+fn entries() -> Vec<Entry> {
+    FIELDS
+        .iter()
+        .map(|f| Entry {
+            key: f.key,
+            labels: f.labels,
+        })
+        .collect()
 }
 
-/// How many of the form's labels a document has: the classifier's evidence.
+/// A cell that holds a known label of this form (never a value).
+fn is_any_label(entries: &[Entry], key: &str) -> bool {
+    match vocab::classify(entries, key) {
+        Named::Field { exact, .. } => exact,
+        Named::Ambiguous(_) => vocab::norm(key).chars().count() <= 8,
+        Named::Nothing => OTHER_LABELS
+            .iter()
+            .any(|o| vocab::norm(o) == vocab::norm(key)),
+    }
+}
+
+/// How many of the form's labels a document has: the classifier's evidence. Only known labels
+/// count, so a summary's header never passes for an application form.
 pub fn label_score(doc: &Document) -> usize {
     FIELDS
         .iter()
@@ -253,13 +352,16 @@ pub fn label_score(doc: &Document) -> usize {
 
 /// Reads the application form's fields from a document grid.
 pub fn extract(doc: &Document) -> Application {
+    let entries = entries();
+    let found = labels::locate(doc, &entries, OTHER_LABELS);
     let mut app = Application::default();
     for field in FIELDS {
-        let Some(spot) = labels::find(doc, field.labels) else {
+        let Some(spot) = found.spot(field.key) else {
             app.labels_missing.push(field.key);
             continue;
         };
-        let raw = labels::value_at(doc, spot, is_any_label).unwrap_or_default();
+        let raw =
+            labels::value_spanning(doc, spot, |k| is_any_label(&entries, k)).unwrap_or_default();
         if field.options.is_empty() {
             app.set(field.key, normalise(field.key, &raw));
         } else {
@@ -270,6 +372,7 @@ pub fn extract(doc: &Document) -> Application {
             }
         }
     }
+    app.ambiguous = found.ambiguous;
     app
 }
 
@@ -291,7 +394,7 @@ fn normalise(key: &str, raw: &str) -> String {
 
 /// Whether a label key belongs to this form (used by the classifier).
 pub fn has_label(key: &str) -> bool {
-    is_any_label(&label_key(key))
+    is_any_label(&entries(), &label_key(key))
 }
 
 #[cfg(test)]

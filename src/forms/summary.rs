@@ -1,8 +1,8 @@
 //! Attachment 2, the summary table (立项申报汇总表): the recommending unit and one row per project.
 
-use super::grid::{Document, Table};
-use super::labels::label_key;
+use super::grid::{Document, Shown, Table, clean_text};
 use super::value;
+use super::vocab::{self, Entry, Named};
 use serde::{Deserialize, Serialize};
 
 /// Columns of the summary: JSON key, Chinese name, header variants (compared by prefix after
@@ -116,12 +116,6 @@ impl SummaryRow {
         };
         *slot = v;
     }
-
-    fn is_empty(&self) -> bool {
-        COLUMNS
-            .iter()
-            .all(|(k, _, _)| *k == "seq" || self.get(k).is_none_or(str::is_empty))
-    }
 }
 
 /// The summary as read: who recommends, and the rows.
@@ -131,35 +125,170 @@ pub struct Summary {
     pub recommender: Option<String>,
     /// Project rows, blank rows skipped.
     pub rows: Vec<SummaryRow>,
+    /// Headers fitting several columns equally (as written, and the columns they could be),
+    /// for columns found nowhere else: their values are not read.
+    #[serde(skip)]
+    pub ambiguous: Vec<(String, Vec<&'static str>)>,
 }
 
+/// Headers as the label matcher sees them: the columns, plus a phone column split off the
+/// project lead (项目负责人 | 联系方式), read back into `project_lead`.
+const LEAD_PHONE: &str = "lead_phone";
+const VOCAB: &[Entry] = &[
+    Entry {
+        key: "seq",
+        labels: &["序号", "编号", "序"],
+    },
+    Entry {
+        key: "enterprise_name",
+        labels: &[
+            "申报单位名称",
+            "申报企业名称",
+            "企业名称",
+            "单位名称",
+            "申报单位",
+            "申报企业",
+            "企业全称",
+            "公司名称",
+        ],
+    },
+    Entry {
+        key: "credit_code",
+        labels: &[
+            "统一社会信用代码",
+            "社会信用代码",
+            "信用代码",
+            "统一信用代码",
+        ],
+    },
+    Entry {
+        key: "industry",
+        labels: &["所属行业", "行业", "所属产业", "产业", "行业类别"],
+    },
+    Entry {
+        key: "district",
+        labels: &["所在区", "所在区县", "所属区", "区县", "所在地区", "区域"],
+    },
+    Entry {
+        key: "enterprise_size",
+        labels: &["企业规模", "规模"],
+    },
+    Entry {
+        key: "ownership",
+        labels: &["企业性质", "性质", "单位性质", "企业类型", "所有制性质"],
+    },
+    Entry {
+        key: "project_name",
+        labels: &["项目名称", "课题名称", "攻关项目名称"],
+    },
+    Entry {
+        key: "project_type",
+        labels: &["课题类型", "项目类型", "类型", "项目类别", "课题类别"],
+    },
+    Entry {
+        key: "project_lead",
+        labels: &[
+            "项目负责人及联系方式",
+            "项目负责人",
+            "负责人及联系方式",
+            "负责人",
+            "项目负责人姓名",
+            "负责人姓名",
+            "项目联系人",
+        ],
+    },
+    Entry {
+        key: LEAD_PHONE,
+        labels: &[
+            "联系方式",
+            "联系电话",
+            "手机",
+            "手机号码",
+            "电话",
+            "负责人电话",
+            "负责人手机",
+            "负责人联系方式",
+            "联系人电话",
+        ],
+    },
+    Entry {
+        key: "email",
+        labels: &[
+            "电子邮箱",
+            "邮箱",
+            "E-mail",
+            "Email",
+            "电子邮件",
+            "邮箱地址",
+        ],
+    },
+    Entry {
+        key: "remarks",
+        labels: &["备注", "说明"],
+    },
+];
+
+/// Words of a second header row under a merged one (项目负责人 over 姓名 | 电话).
+const SUB_HEADERS: &[&str] = &["姓名", "职务", "名称", "代码"];
+
 fn column_of(header: &str) -> Option<&'static str> {
-    let key = label_key(header);
-    if key.is_empty() {
-        return None;
+    match vocab::classify(VOCAB, header) {
+        Named::Field { key, .. } => Some(key),
+        _ => None,
     }
-    COLUMNS
-        .iter()
-        .find(|(_, _, names)| names.iter().any(|n| key == *n || key.starts_with(n)))
-        .map(|(k, _, _)| *k)
+}
+
+/// The header of the summary: its row, and the field each grid column holds (a header cell
+/// spanning two columns names both).
+struct Header {
+    row: usize,
+    /// (grid column, field key), in column order.
+    cols: Vec<(usize, &'static str)>,
+    /// Headers fitting several columns equally, as written.
+    ambiguous: Vec<(String, Vec<&'static str>)>,
+}
+
+impl Header {
+    fn named(&self) -> usize {
+        let mut keys: Vec<&str> = self.cols.iter().map(|(_, k)| *k).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.len()
+    }
 }
 
 /// Finds the header row of a table: the row naming most summary columns (at least four, with
 /// the three required ones).
-fn header_row(table: &Table) -> Option<(usize, Vec<(usize, &'static str)>)> {
-    let mut best: Option<(usize, Vec<(usize, &'static str)>)> = None;
+fn header_row(table: &Table) -> Option<Header> {
+    let mut best: Option<Header> = None;
     for (r, row) in table.rows.iter().enumerate() {
         let mut cols: Vec<(usize, &'static str)> = Vec::new();
+        let mut ambiguous = Vec::new();
         for cell in row {
-            if let Some(k) = column_of(&cell.text)
-                && !cols.iter().any(|(_, c)| *c == k)
-            {
-                cols.push((cell.col, k));
+            let key = match vocab::classify(VOCAB, &cell.text) {
+                Named::Field { key, .. } => key,
+                Named::Ambiguous(keys) => {
+                    ambiguous.push((clean_text(&cell.text), keys));
+                    continue;
+                }
+                Named::Nothing => continue,
+            };
+            // A second column of the same name is a copy; only the lead may be split in two.
+            if cols.iter().any(|(_, k)| *k == key) {
+                continue;
+            }
+            for c in cell.col..cell.col.saturating_add(cell.span.max(1)) {
+                cols.push((c, key));
             }
         }
         let has_required = REQUIRED.iter().all(|k| cols.iter().any(|(_, c)| c == k));
-        if cols.len() >= 4 && has_required && best.as_ref().is_none_or(|b| cols.len() > b.1.len()) {
-            best = Some((r, cols));
+        let h = Header {
+            row: r,
+            cols,
+            ambiguous,
+        };
+        if h.named() >= 4 && has_required && best.as_ref().is_none_or(|b| h.named() > b.named()) {
+            best = Some(h);
         }
     }
     best
@@ -170,25 +299,50 @@ pub fn header_score(doc: &Document) -> usize {
     doc.tables
         .iter()
         .filter_map(header_row)
-        .map(|(_, c)| c.len())
+        .map(|h| h.named())
         .max()
         .unwrap_or(0)
 }
 
-/// Rows under the header that are notes or signatures, not projects.
+/// A row under the table that ends it: signatures and notes ("注：…", "填表说明：…").
 fn is_footer(text: &str) -> bool {
-    let k = label_key(text);
+    let k = value::half_width(&text.replace(char::is_whitespace, ""));
     [
         "推荐部门负责人",
+        "推荐单位负责人",
         "填报人",
+        "填表人",
+        "制表人",
+        "审核人",
         "注:",
-        "注：",
+        "注1",
+        "注(",
+        "注释:",
+        "说明:",
+        "填表说明",
+        "填报说明",
         "备注:",
-        "合计",
         "联系人电话",
+        "联系人:",
+        "日期:",
+        "推荐单位(公章)",
+        "推荐单位(盖章)",
     ]
     .iter()
     .any(|p| k.starts_with(p))
+}
+
+/// A totals row (合计 / 总计 / 小计), which counts projects but is none: the word alone, or
+/// followed by a count ("合计：3项", "合计(3)").
+fn is_total(text: &str) -> bool {
+    let k = value::half_width(&text.replace(char::is_whitespace, "")).to_lowercase();
+    ["合计", "总计", "小计", "total"].iter().any(|w| {
+        k.strip_prefix(w).is_some_and(|rest| {
+            rest.is_empty()
+                || rest.starts_with([':', '(', '共'])
+                || rest.starts_with(|c: char| c.is_ascii_digit())
+        })
+    })
 }
 
 /// Reads the summary table from a document grid.
@@ -196,41 +350,111 @@ pub fn extract(doc: &Document) -> Summary {
     let mut summary = Summary {
         recommender: find_recommender(doc),
         rows: Vec::new(),
+        ambiguous: Vec::new(),
     };
-    let Some((t, (h, cols))) = doc
+    let Some((t, header)) = doc
         .tables
         .iter()
         .enumerate()
         .filter_map(|(i, t)| header_row(t).map(|hr| (i, hr)))
-        .max_by_key(|(_, (_, c))| c.len())
+        .max_by_key(|(_, h)| h.named())
     else {
         return summary;
     };
     let Some(table) = doc.tables.get(t) else {
         return summary;
     };
-    for row in table.rows.iter().skip(h + 1) {
-        if row.first().is_some_and(|c| is_footer(&c.text)) {
+    summary.ambiguous = header
+        .ambiguous
+        .iter()
+        .filter(|(_, keys)| {
+            keys.iter()
+                .filter(|k| !header.cols.iter().any(|(_, c)| c == *k))
+                .count()
+                > 0
+        })
+        .cloned()
+        .collect();
+    let shown = table.shown();
+    for (r, row) in shown.iter().enumerate().skip(header.row + 1) {
+        let own: Vec<&str> = row
+            .iter()
+            .filter(|c| !c.carried(r) && !c.text.is_empty())
+            .map(|c| c.text)
+            .collect();
+        if own.first().is_some_and(|t| is_footer(t)) {
             break;
         }
-        // A second header row (headers split over two rows) holds no project.
-        if row.iter().filter(|c| column_of(&c.text).is_some()).count() >= 3 {
+        if own.iter().any(|t| is_total(t)) || is_header_again(&own) {
             continue;
         }
-        let mut out = SummaryRow::default();
-        for cell in row {
-            if cell.continues_above {
-                continue;
-            }
-            if let Some((_, key)) = cols.iter().find(|(c, _)| *c == cell.col) {
-                out.set(key, &cell.text);
-            }
-        }
-        if !out.is_empty() {
+        if let Some(out) = project_row(row, r, header.row, &header.cols) {
             summary.rows.push(out);
         }
     }
     summary
+}
+
+/// A header row continued (headers split over two rows, or repeated on a new page).
+fn is_header_again(own: &[&str]) -> bool {
+    let labels = own
+        .iter()
+        .filter(|t| column_of(t).is_some() || SUB_HEADERS.iter().any(|s| vocab::norm(t) == *s))
+        .count();
+    labels >= 3 || (labels > 0 && labels == own.len())
+}
+
+/// One project from a row: each column's text (merged cells from above included, once per
+/// cell), the split lead phone joined to the lead. `None` for a row that adds nothing of its
+/// own but a sequence number (blank rows, a merge running past the last project).
+fn project_row(
+    row: &[Shown<'_>],
+    r: usize,
+    header_row: usize,
+    cols: &[(usize, &'static str)],
+) -> Option<SummaryRow> {
+    let mut texts: Vec<(&'static str, (usize, usize), &str)> = Vec::new();
+    let mut own_content = false;
+    for cell in row {
+        // A merge reaching up into the header carries no project value.
+        if cell.origin.0 <= header_row || cell.text.is_empty() {
+            continue;
+        }
+        // A cell wider than its column (a value merged over 负责人 | 联系方式, a note across
+        // the table) belongs to the first column it covers.
+        let Some(key) = (cell.col..cell.col.saturating_add(cell.span))
+            .find_map(|c| cols.iter().find(|(hc, _)| *hc == c).map(|(_, k)| *k))
+        else {
+            continue;
+        };
+        let key = if key == LEAD_PHONE {
+            "project_lead"
+        } else {
+            key
+        };
+        if texts.iter().any(|(k, o, _)| *k == key && *o == cell.origin) {
+            continue;
+        }
+        if key != "seq" && !cell.carried(r) {
+            own_content = true;
+        }
+        texts.push((key, cell.origin, cell.text));
+    }
+    if !own_content {
+        return None;
+    }
+    let mut out = SummaryRow::default();
+    for (key, _, _) in COLUMNS {
+        let parts: Vec<&str> = texts
+            .iter()
+            .filter(|(k, _, _)| k == key)
+            .map(|(_, _, t)| *t)
+            .collect();
+        if !parts.is_empty() {
+            out.set(key, &parts.join(" "));
+        }
+    }
+    Some(out)
 }
 
 /// "推荐单位(公章)：河西区市场监管局" above the table, in a paragraph or a merged cell.
