@@ -349,3 +349,29 @@ fn excel_summary_merges_split_lead_hidden_column_formulas_and_noise() {
     assert_eq!(s.rows[2].enterprise_name, "天津海宏液压机械科技有限公司");
     assert_eq!(s.rows[2].email, "h@c.cn");
 }
+
+#[test]
+fn a_header_over_two_rows_with_the_lead_split_under_it() {
+    let top = ["序号", "企业名称", "统一社会信用代码", "项目名称"];
+    let rows = [
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            top.map(|h| vmerge(h, true)).concat(),
+            cell("项目负责人及联系方式", 2)
+        ),
+        format!(
+            "<w:tr>{}{}{}</w:tr>",
+            top.map(|_| vmerge("", false)).concat(),
+            cell("姓名", 1),
+            cell("手机", 1)
+        ),
+        row(&["1", "天津甲公司", CODE, "项目一", "何颖", "134-4756-2223"].map(|v| cell(v, 1))),
+    ];
+    let s = summary::extract(&read_docx(&word(&format!(
+        "<w:tbl>{}</w:tbl>",
+        rows.concat()
+    ))));
+    assert_eq!(s.rows.len(), 1, "{:#?}", s.rows);
+    assert_eq!(s.rows[0].enterprise_name, "天津甲公司");
+    assert_eq!(s.rows[0].project_lead, "何颖 13447562223");
+}
