@@ -342,12 +342,33 @@ fn is_any_label(entries: &[Entry], key: &str) -> bool {
 }
 
 /// How many of the form's labels a document has: the classifier's evidence. Only known labels
-/// count, so a summary's header never passes for an application form.
+/// count (after normalisation), and never those of a row naming four fields or more: a form
+/// row holds a label or two, a summary's header row holds many.
 pub fn label_score(doc: &Document) -> usize {
-    FIELDS
-        .iter()
-        .filter(|f| labels::find(doc, f.labels).is_some())
-        .count()
+    let entries = entries();
+    let mut seen: Vec<&'static str> = Vec::new();
+    for row in doc.tables.iter().flat_map(|t| t.rows.iter()) {
+        let mut here: Vec<&'static str> = Vec::new();
+        for cell in row.iter().filter(|c| !c.continues_above) {
+            let named = vocab::classify(&entries, &cell.text).exact().or_else(|| {
+                let (head, _) = cell.text.split_once(['：', ':'])?;
+                vocab::classify(&entries, head).exact()
+            });
+            if let Some(key) = named
+                && !here.contains(&key)
+            {
+                here.push(key);
+            }
+        }
+        if here.len() < 4 {
+            for key in here {
+                if !seen.contains(&key) {
+                    seen.push(key);
+                }
+            }
+        }
+    }
+    seen.len()
 }
 
 /// Reads the application form's fields from a document grid.
