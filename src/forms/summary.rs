@@ -435,12 +435,29 @@ fn project_row(
         if texts.iter().any(|(k, o, _)| *k == key && *o == cell.origin) {
             continue;
         }
-        if key != "seq" && !cell.carried(r) {
+        if key != "seq" && key != "remarks" && !cell.carried(r) {
             own_content = true;
         }
         texts.push((key, cell.origin, cell.text));
     }
-    if !own_content {
+    // A project names its enterprise, code or project; a sentence alone ("以上项目经审核，
+    // 情况属实。") under the table is a note. Dropping a row never hides a project: its form
+    // is then missing from the summary, which is reported.
+    let own: Vec<&str> = texts
+        .iter()
+        .filter(|(k, o, _)| *k != "seq" && *k != "remarks" && o.0 == r)
+        .map(|(_, _, t)| *t)
+        .collect();
+    let sentence = |t: &str| {
+        t.contains('。')
+            || ["以上", "本表", "此表", "上述"]
+                .iter()
+                .any(|p| t.starts_with(p))
+    };
+    if !own_content
+        || !texts.iter().any(|(k, _, _)| REQUIRED.contains(k))
+        || (own.len() == 1 && own.iter().all(|t| sentence(t)))
+    {
         return None;
     }
     let mut out = SummaryRow::default();

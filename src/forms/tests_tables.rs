@@ -330,6 +330,9 @@ fn merged_summary_xlsx() -> Vec<u8> {
     ws.write_string(7, 1, "合计").unwrap();
     ws.write_formula(7, 8, "=COUNTA(I4:I7)").unwrap();
     ws.set_formula_result(7, 8, "3");
+    ws.write_string(8, 1, "以上项目经我单位审核，情况属实。")
+        .unwrap();
+    ws.write_string(8, 13, "2023年4月20日").unwrap();
     ws.write_string(9, 0, "填表说明：1.企业规模按统计局标准填写。")
         .unwrap();
     ws.write_string(10, 0, "注：请加盖公章。").unwrap();
