@@ -189,10 +189,13 @@ fn inline_label(entries: &[Entry], text: &str) -> Option<&'static str> {
 /// A label's value read through merges: the value beside it, and when the label cell is
 /// merged down over further rows (an option list continued on a second row), the values beside
 /// it on those rows too, one per line.
+/// `continues` lets an empty, unmerged cell below the label continue it too when the value
+/// beside it passes (an option list whose second row was added without merging the label).
 pub fn value_spanning(
     doc: &Document,
     spot: Spot,
     is_label: impl Fn(&str) -> bool,
+    continues: impl Fn(&str) -> bool,
 ) -> Option<String> {
     let first = value_at(doc, spot, &is_label)?;
     if spot.inline {
@@ -211,9 +214,13 @@ pub fn value_spanning(
     };
     let mut out = first;
     for (r, row) in table.rows.iter().enumerate().skip(spot.row + 1) {
-        let Some(i) = row.iter().position(|c| c.col == col && c.continues_above) else {
+        let Some(i) = row
+            .iter()
+            .position(|c| c.col == col && (c.continues_above || c.text.is_empty()))
+        else {
             break;
         };
+        let merged = row.get(i).is_some_and(|c| c.continues_above);
         let more = value_at(
             doc,
             Spot {
@@ -224,6 +231,9 @@ pub fn value_spanning(
             &is_label,
         )
         .unwrap_or_default();
+        if !merged && !continues(&more) {
+            break;
+        }
         if !more.is_empty() {
             if !out.is_empty() {
                 out.push('\n');

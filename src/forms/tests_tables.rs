@@ -378,3 +378,22 @@ fn a_header_over_two_rows_with_the_lead_split_under_it() {
     assert_eq!(s.rows[0].enterprise_name, "天津甲公司");
     assert_eq!(s.rows[0].project_lead, "何颖 13447562223");
 }
+
+#[test]
+fn an_option_list_continued_on_a_row_added_under_an_unmerged_label() {
+    let rows = [
+        row(&[cell("企业名称", 1), cell("天津甲公司", 1)]),
+        row(&[
+            cell("企业所属产业", 1),
+            cell("☐信创 ☐高端装备 ☐集成电路", 1),
+        ]),
+        row(&[cell("", 1), cell("☐新材料 ☑生物医药 ☐其他＿＿", 1)]),
+        row(&[cell("项目背景意义", 1), cell("背景", 1)]),
+    ];
+    let app = application::extract(&read_docx(&word(&format!(
+        "<w:tbl>{}</w:tbl>",
+        rows.concat()
+    ))));
+    assert_eq!(app.industry.as_deref(), Some("生物医药"));
+    assert_eq!(app.background, "背景");
+}

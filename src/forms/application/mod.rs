@@ -157,8 +157,13 @@ pub fn extract(doc: &Document) -> Application {
             app.labels_missing.push(field.key);
             continue;
         };
-        let raw =
-            labels::value_spanning(doc, spot, |k| is_any_label(&entries, k)).unwrap_or_default();
+        let raw = labels::value_spanning(
+            doc,
+            spot,
+            |k| is_any_label(&entries, k),
+            |v| field.options.iter().any(|o| v.contains(o)),
+        )
+        .unwrap_or_default();
         if field.options.is_empty() {
             app.set(field.key, normalise(field.key, &raw));
         } else {
