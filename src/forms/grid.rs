@@ -64,6 +64,70 @@ impl Document {
     }
 }
 
+/// A cell as the reader of a merged table sees it: a continuation of a vertical merge shows
+/// the text of the cell that starts the merge, as it does on paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown<'a> {
+    /// Grid column where the cell starts.
+    pub col: usize,
+    /// Grid columns covered.
+    pub span: usize,
+    /// The text shown: the cell's own, or the merge origin's for a continuation.
+    pub text: &'a str,
+    /// Where the text comes from (row, cell index): the cell itself, or the merge origin.
+    pub origin: (usize, usize),
+}
+
+impl Shown<'_> {
+    /// Whether the text belongs to a cell in an earlier row (a vertical merge carried down).
+    pub fn carried(&self, row: usize) -> bool {
+        self.origin.0 != row
+    }
+}
+
+impl Table {
+    /// Every row with vertically merged continuations resolved to their origin's text, so a
+    /// name merged down over two project rows belongs to both. One pass, remembering per grid
+    /// column the last cell that started there: linear in the cells whatever the merges.
+    pub fn shown(&self) -> Vec<Vec<Shown<'_>>> {
+        // Grid column → (row, cell index, end column) of the cell covering it from above.
+        let mut open: std::collections::BTreeMap<usize, (usize, usize, usize)> =
+            std::collections::BTreeMap::new();
+        let mut out = Vec::with_capacity(self.rows.len());
+        for (r, row) in self.rows.iter().enumerate() {
+            let mut shown = Vec::with_capacity(row.len());
+            for (i, cell) in row.iter().enumerate() {
+                let end = cell.col.saturating_add(cell.span.max(1));
+                let origin = if cell.continues_above {
+                    open.range(..=cell.col)
+                        .next_back()
+                        .filter(|(_, (_, _, e))| *e > cell.col)
+                        .map(|(_, (orow, oi, _))| (*orow, *oi))
+                } else {
+                    // This cell now covers its columns: earlier cells starting there end.
+                    let covered: Vec<usize> = open.range(cell.col..end).map(|(c, _)| *c).collect();
+                    for c in covered {
+                        open.remove(&c);
+                    }
+                    open.insert(cell.col, (r, i, end));
+                    Some((r, i))
+                };
+                let text = origin
+                    .and_then(|(orow, oi)| self.rows.get(orow)?.get(oi))
+                    .map_or("", |c| c.text.as_str());
+                shown.push(Shown {
+                    col: cell.col,
+                    span: cell.span.max(1),
+                    text,
+                    origin: origin.unwrap_or((r, i)),
+                });
+            }
+            out.push(shown);
+        }
+        out
+    }
+}
+
 /// Characters trimmed from both ends of a paragraph: ASCII and Unicode white space, the
 /// ideographic space U+3000 and the no-break space.
 pub fn is_trim_char(c: char) -> bool {
@@ -99,5 +163,42 @@ mod tests {
     fn clean_text_trims_ideographic_space_and_drops_empty_paragraphs() {
         assert_eq!(clean_text("\u{3000}甲 乙 \n\n  \n丙\u{3000}"), "甲 乙\n丙");
         assert_eq!(clean_text(""), "");
+    }
+
+    fn cell(text: &str, col: usize, span: usize, continues_above: bool) -> Cell {
+        Cell {
+            text: text.into(),
+            col,
+            span,
+            continues_above,
+        }
+    }
+
+    #[test]
+    fn vertical_merges_show_their_origin_text_in_every_row() {
+        let t = Table {
+            rows: vec![
+                vec![cell("甲公司", 0, 1, false), cell("项目一", 1, 2, false)],
+                vec![cell("", 0, 1, true), cell("项目二", 1, 2, false)],
+                vec![
+                    cell("", 0, 1, true),
+                    cell("", 1, 1, true),
+                    cell("x", 2, 1, false),
+                ],
+            ],
+        };
+        let s = t.shown();
+        assert_eq!(s[1][0].text, "甲公司");
+        assert!(s[1][0].carried(1));
+        assert!(!s[1][1].carried(1));
+        assert_eq!(s[2][0].text, "甲公司");
+        assert_eq!(s[2][0].origin, (0, 0));
+        // A continuation under a two-column cell takes that cell's text.
+        assert_eq!(s[2][1].text, "项目二");
+        // A continuation with nothing above shows nothing.
+        let lone = Table {
+            rows: vec![vec![cell("", 3, 1, true)]],
+        };
+        assert_eq!(lone.shown()[0][0].text, "");
     }
 }

@@ -2,6 +2,7 @@
 //! edited template still reads.
 
 use super::grid::{Cell, Document};
+use super::vocab::{self, Entry, Named};
 
 /// A label as compared: no white space, half-width, without hints in brackets such as （划√）
 /// and without a trailing colon.
@@ -65,6 +66,182 @@ pub fn find(doc: &Document, labels: &[&str]) -> Option<Spot> {
         }
     }
     None
+}
+
+/// Where each field of a form was found, by meaning (see [`vocab`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Located {
+    /// Fields found, with the cell of their label.
+    pub spots: Vec<(&'static str, Spot)>,
+    /// Labels that fit several fields equally, as written, with the fields they could be;
+    /// listed only for fields found nowhere else.
+    pub ambiguous: Vec<(String, Vec<&'static str>)>,
+}
+
+impl Located {
+    /// The label cell of a field.
+    pub fn spot(&self, key: &str) -> Option<Spot> {
+        self.spots.iter().find(|(k, _)| *k == key).map(|(_, s)| *s)
+    }
+}
+
+/// Finds every field of a form by its label. A known label (after [`vocab::norm`]) wins over
+/// a similar one, the most similar over the less, the first over later ones. A cell right of a
+/// label is where a value goes: it is taken as a label only when it is a known one, so a short
+/// value is never read as the next field's label. `others` are labels of the form that are no
+/// field (they only stop a cell from counting as a value).
+pub fn locate(doc: &Document, entries: &[Entry], others: &[&str]) -> Located {
+    // (key, spot, score, exact) of the best cell per field so far.
+    let mut best: Vec<(&'static str, Spot, f32, bool)> = Vec::new();
+    let mut unsure: Vec<(String, Vec<&'static str>, Spot)> = Vec::new();
+    for (t, table) in doc.tables.iter().enumerate() {
+        for (r, row) in table.rows.iter().enumerate() {
+            let mut after_label = false;
+            for (c, cell) in row.iter().enumerate() {
+                if cell.continues_above {
+                    continue;
+                }
+                let spot = Spot {
+                    table: t,
+                    row: r,
+                    cell: c,
+                    inline: false,
+                };
+                let named = if is_other(&cell.text, others) {
+                    after_label = true;
+                    continue;
+                } else {
+                    match vocab::classify(entries, &cell.text) {
+                        Named::Nothing => inline_label(entries, &cell.text)
+                            .map(|key| {
+                                (
+                                    Named::Field {
+                                        key,
+                                        score: 1.0,
+                                        exact: true,
+                                    },
+                                    Spot {
+                                        inline: true,
+                                        ..spot
+                                    },
+                                )
+                            })
+                            .unwrap_or((Named::Nothing, spot)),
+                        n => (n, spot),
+                    }
+                };
+                let was_after_label = after_label;
+                after_label = false;
+                match named {
+                    (Named::Field { key, score, exact }, spot) => {
+                        if !exact && was_after_label {
+                            continue;
+                        }
+                        after_label = !spot.inline;
+                        match best.iter_mut().find(|(k, ..)| *k == key) {
+                            Some(b) if (exact && !b.3) || (exact == b.3 && score > b.2) => {
+                                *b = (key, spot, score, exact);
+                            }
+                            Some(_) => {}
+                            None => best.push((key, spot, score, exact)),
+                        }
+                    }
+                    (Named::Ambiguous(keys), spot) if !was_after_label => {
+                        after_label = true;
+                        unsure.push((cell.text.clone(), keys, spot));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut out = Located {
+        spots: best.iter().map(|(k, s, ..)| (*k, *s)).collect(),
+        ambiguous: Vec::new(),
+    };
+    // A label fitting several fields is settled when all but one are found elsewhere.
+    for (text, keys, spot) in unsure {
+        let open: Vec<&'static str> = keys
+            .iter()
+            .copied()
+            .filter(|k| out.spot(k).is_none())
+            .collect();
+        match open.as_slice() {
+            [] => {}
+            [one] if keys.len() > 1 => out.spots.push((one, spot)),
+            _ => out.ambiguous.push((super::grid::clean_text(&text), open)),
+        }
+    }
+    out
+}
+
+fn is_other(text: &str, others: &[&str]) -> bool {
+    let key = vocab::norm(text);
+    !key.is_empty() && others.iter().any(|o| vocab::norm(o) == key)
+}
+
+/// "企业名称：天津…": a known label before a colon, the value after it.
+fn inline_label(entries: &[Entry], text: &str) -> Option<&'static str> {
+    let (head, _) = text.split_once(['：', ':'])?;
+    vocab::classify(entries, head).exact()
+}
+
+/// A label's value read through merges: the value beside it, and when the label cell is
+/// merged down over further rows (an option list continued on a second row), the values beside
+/// it on those rows too, one per line.
+/// `continues` lets an empty, unmerged cell below the label continue it too when the value
+/// beside it passes (an option list whose second row was added without merging the label).
+pub fn value_spanning(
+    doc: &Document,
+    spot: Spot,
+    is_label: impl Fn(&str) -> bool,
+    continues: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let first = value_at(doc, spot, &is_label)?;
+    if spot.inline {
+        return Some(first);
+    }
+    let Some(table) = doc.tables.get(spot.table) else {
+        return Some(first);
+    };
+    let Some(col) = table
+        .rows
+        .get(spot.row)
+        .and_then(|r| r.get(spot.cell))
+        .map(|c| c.col)
+    else {
+        return Some(first);
+    };
+    let mut out = first;
+    for (r, row) in table.rows.iter().enumerate().skip(spot.row + 1) {
+        let Some(i) = row
+            .iter()
+            .position(|c| c.col == col && (c.continues_above || c.text.is_empty()))
+        else {
+            break;
+        };
+        let merged = row.get(i).is_some_and(|c| c.continues_above);
+        let more = value_at(
+            doc,
+            Spot {
+                row: r,
+                cell: i,
+                ..spot
+            },
+            &is_label,
+        )
+        .unwrap_or_default();
+        if !merged && !continues(&more) {
+            break;
+        }
+        if !more.is_empty() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&more);
+        }
+    }
+    Some(out)
 }
 
 /// The value beside a label: the next cell to the right in the same row, or the text after a

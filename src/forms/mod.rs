@@ -16,6 +16,10 @@ pub mod seal;
 pub mod sheet;
 pub mod summary;
 pub mod value;
+pub mod vocab;
+
+#[cfg(test)]
+mod tests_tables;
 
 pub use grid::{Cell, Document, Table};
 

@@ -47,9 +47,41 @@ pub fn phone_digits(s: &str) -> String {
     digits
 }
 
+/// A whole number written the way a spreadsheet shows a number cell ("13447562223.0",
+/// "1.3447562223E+10") as its digits, but only when every digit is written: "1.34476E+10" has
+/// lost digits and stays as it is, for the rule to report.
+pub fn whole_number(s: &str) -> Option<String> {
+    let t = half_width(s);
+    let t = t.trim();
+    let (mantissa, exp) = match t.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i32>().ok()?),
+        None => (t, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty()
+        || !int.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+        || !(0..=20).contains(&exp)
+    {
+        return None;
+    }
+    // Every digit must be written: at least as many after the point as the exponent shifts
+    // (a shorter mantissa had digits cut by the display), only zeros beyond, and something to
+    // rewrite at all.
+    let shift = usize::try_from(exp).ok()?;
+    let (kept, beyond) = (frac.get(..shift)?, frac.get(shift..).unwrap_or(""));
+    if !beyond.chars().all(|c| c == '0') || (!mantissa.contains('.') && exp == 0) {
+        return None;
+    }
+    Some(format!("{int}{kept}"))
+}
+
 /// A mobile-phone field: its digits when it holds nothing but a phone number, else the text as
 /// written (so the rule can say what is wrong with it).
 pub fn mobile(s: &str) -> String {
+    if let Some(d) = whole_number(s) {
+        return d;
+    }
     let hw = half_width(s);
     let only_phone = hw
         .chars()
@@ -100,6 +132,25 @@ mod tests {
         assert_eq!(mobile("0086-13812345678"), "13812345678");
         assert_eq!(mobile("1381234567"), "1381234567");
         assert_eq!(mobile("无"), "无");
+    }
+
+    #[test]
+    fn numbers_shown_by_a_spreadsheet_read_as_their_digits() {
+        assert_eq!(mobile("13447562223.0"), "13447562223");
+        assert_eq!(mobile("1.3447562223E+10"), "13447562223");
+        assert_eq!(
+            person_and_phone("何颖 1.3447562223E+10"),
+            "何颖 13447562223"
+        );
+        // Digits lost to the display are not made up.
+        assert_eq!(mobile("1.34476E+10"), "1.34476E+10");
+        assert_eq!(whole_number("12.5"), None);
+        assert_eq!(whole_number("abc"), None);
+        assert_eq!(
+            whole_number("1.3447562220E+10").as_deref(),
+            Some("13447562220")
+        );
+        assert_eq!(whole_number("13447562223").as_deref(), None);
     }
 
     #[test]

@@ -137,8 +137,8 @@ pub(crate) fn problem_for(kind: FileKind, name: &str, data: &[u8]) -> Option<Fil
             _ => None,
         },
         FileKind::Unknown => {
-            if data.starts_with(b"{\\rtf") {
-                return unsupported("rtf");
+            if let Some(what) = disguised(data, &ext) {
+                return unsupported(&what);
             }
             // Outlook's TNEF wrapper hides the real attachments inside.
             if data.starts_with(&[0x78, 0x9F, 0x3E, 0x22]) {
@@ -162,6 +162,66 @@ pub(crate) fn problem_for(kind: FileKind, name: &str, data: &[u8]) -> Option<Fil
         }
         _ => None,
     }
+}
+
+/// Names under which a document saved in another format (RTF, a web page, Word/Excel 2003
+/// XML) arrives as a form.
+const FORM_EXTENSIONS: &[&str] = &[
+    "doc", "docx", "xls", "xlsx", "wps", "et", "rtf", "mht", "mhtml",
+];
+
+/// A real document of a kind no reader handles, disguised by its name: what it really is and
+/// how to save it properly, for the sender. RTF is said whatever the name; web pages and 2003
+/// XML only under a form's name (an .html beside the forms is just not a form).
+fn disguised(data: &[u8], ext: &str) -> Option<String> {
+    let head = text_head(data);
+    let head = head.trim_start();
+    let spreadsheet = matches!(ext, "xls" | "xlsx" | "et");
+    let (app, save_as) = if spreadsheet {
+        ("Excel", "Excel 工作簿 (.xlsx)")
+    } else {
+        ("Word", "Word 文档 (.docx)")
+    };
+    let what = if head.starts_with("{\\rtf") {
+        "RTF文档"
+    } else if !FORM_EXTENSIONS.contains(&ext) {
+        return None;
+    } else if head.contains("mime-version:") && head.contains("multipart/related") {
+        "MHT单个文件网页"
+    } else if head.starts_with("<?xml")
+        && (head.contains("word.document") || head.contains("<w:worddocument"))
+    {
+        "Word 2003 XML文档"
+    } else if head.starts_with("<?xml")
+        && (head.contains("excel.sheet") || head.contains("office:spreadsheet"))
+    {
+        "Excel 2003 XML表格"
+    } else if head.starts_with("<html")
+        || head.starts_with("<!doctype html")
+        || (head.starts_with('<') && head.contains("<html"))
+    {
+        "HTML网页文件"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "实为{what}，不是{app}文件；请用{app}打开后另存为 {save_as} 再发送"
+    ))
+}
+
+/// The first bytes as lower-case ASCII text, through a UTF-8 or UTF-16 byte-order mark.
+fn text_head(data: &[u8]) -> String {
+    let head = data.get(..4096).unwrap_or(data);
+    let bytes: Vec<u8> = if let Some(rest) = head.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        rest.to_vec()
+    } else if let Some(rest) = head.strip_prefix(&[0xFF, 0xFE]) {
+        rest.iter().step_by(2).copied().collect()
+    } else if let Some(rest) = head.strip_prefix(&[0xFE, 0xFF]) {
+        rest.iter().skip(1).step_by(2).copied().collect()
+    } else {
+        head.to_vec()
+    };
+    String::from_utf8_lossy(&bytes).to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -240,10 +300,10 @@ mod tests {
         assert_eq!(problem_for(FileKind::SevenZip, "a.7z", b""), un("7z"));
         assert_eq!(problem_for(FileKind::Ole, "申报表.wps", b""), un("wps"));
         assert_eq!(problem_for(FileKind::Unknown, "a.wps", b"xx"), un("wps"));
-        assert_eq!(
+        assert!(matches!(
             problem_for(FileKind::Unknown, "a.doc", b"{\\rtf1"),
-            un("rtf")
-        );
+            Some(FileProblem::Unsupported(m)) if m.contains("RTF")
+        ));
         assert!(matches!(
             problem_for(FileKind::Unknown, "a.pdf", b"<html>"),
             Some(FileProblem::Unreadable(_))
@@ -259,6 +319,56 @@ mod tests {
                 &[0x78, 0x9F, 0x3E, 0x22, 1]
             ),
             Some(FileProblem::Unsupported(_))
+        ));
+    }
+
+    #[test]
+    fn documents_saved_as_rtf_or_web_pages_are_unsupported_saying_what_they_are() {
+        let mht = b"From: <Saved by Microsoft Word>\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart\"\r\n";
+        let mut utf16_html = vec![0xFF, 0xFE];
+        for b in b"<html xmlns:o=\"urn:schemas-microsoft-com:office:office\">" {
+            utf16_html.extend([*b, 0]);
+        }
+        let cases: [(&str, &[u8], &str, &str); 6] = [
+            ("申报表.doc", b"{\\rtf1\\ansi", "RTF", "Word 文档 (.docx)"),
+            ("申报表.doc", mht, "MHT", "Word 文档 (.docx)"),
+            (
+                "申报表.docx",
+                b"\xEF\xBB\xBF <!DOCTYPE html><html>",
+                "HTML",
+                "(.docx)",
+            ),
+            ("汇总表.xls", &utf16_html, "HTML", "Excel 工作簿 (.xlsx)"),
+            (
+                "申报表.doc",
+                b"<?xml version=\"1.0\"?><?mso-application progid=\"Word.Document\"?>",
+                "Word 2003 XML",
+                "(.docx)",
+            ),
+            (
+                "汇总表.xml.xls",
+                b"<?xml version=\"1.0\"?><?mso-application progid=\"Excel.Sheet\"?>",
+                "Excel 2003",
+                "(.xlsx)",
+            ),
+        ];
+        for (name, data, what, how) in cases {
+            match problem_for(FileKind::Unknown, name, data) {
+                Some(FileProblem::Unsupported(m)) => {
+                    assert!(
+                        m.contains(what) && m.contains("另存为") && m.contains(how),
+                        "{m}"
+                    );
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        // A web page that is not named as a form is no form, and no problem either.
+        assert_eq!(problem_for(FileKind::Unknown, "正文.html", b"<html>"), None);
+        // Garbage under a form's name stays unreadable.
+        assert!(matches!(
+            problem_for(FileKind::Unknown, "a.doc", b"\x00\x01garbage"),
+            Some(FileProblem::Unreadable(_))
         ));
     }
 

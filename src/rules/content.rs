@@ -12,8 +12,9 @@ pub fn application(app: &Application, file: &str) -> Vec<Problem> {
     } else {
         format!("（{}）", app.enterprise_name)
     };
+    let unsure = ambiguous_labels(app, file, &who, &mut out);
     for f in FIELDS {
-        if !f.required {
+        if !f.required || unsure.contains(&f.key) {
             continue;
         }
         let value = app.get(f.key).unwrap_or("");
@@ -112,6 +113,51 @@ pub fn application(app: &Application, file: &str) -> Vec<Problem> {
         );
     }
     out
+}
+
+/// A label that fits several fields (联系电话: mobile or landline?) leaves the required ones
+/// among them unread: one problem per such label, naming what it could be. Returns the fields
+/// so reported.
+fn ambiguous_labels(
+    app: &Application,
+    file: &str,
+    who: &str,
+    out: &mut Vec<Problem>,
+) -> Vec<&'static str> {
+    let mut reported = Vec::new();
+    for (label, keys) in &app.ambiguous {
+        let fields: Vec<&crate::forms::application::Field> = keys
+            .iter()
+            .filter_map(|k| FIELDS.iter().find(|f| f.key == *k))
+            .collect();
+        let Some(first) = fields
+            .iter()
+            .find(|f| f.required && app.get(f.key).is_none_or(str::is_empty))
+        else {
+            continue;
+        };
+        let names: Vec<String> = fields.iter().map(|f| format!("“{}”", f.name)).collect();
+        out.push(
+            Problem::new(
+                Code::MissingField,
+                format!(
+                    "申报表{who}中的栏目“{}”无法确定是{}中的哪一项，因此“{}”未能读取。请按模板的栏目名称填写后重新报送。",
+                    label.replace('\n', ""),
+                    names.join("还是"),
+                    first.name
+                ),
+            )
+            .file(file)
+            .field(first.name),
+        );
+        reported.extend(
+            fields
+                .iter()
+                .filter(|f| app.get(f.key).is_none_or(str::is_empty))
+                .map(|f| f.key),
+        );
+    }
+    reported
 }
 
 /// Problems of the summary table read from `file`.

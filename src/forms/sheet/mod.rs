@@ -5,6 +5,7 @@
 //! the sheet's table, where classification looks when there are no paragraphs.
 
 mod biff;
+mod hidden;
 mod layout;
 mod value;
 
@@ -54,9 +55,11 @@ fn read_xlsx(data: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     check_zip_sizes(data, limits)?;
     let mut book = Xlsx::new(Cursor::new(data)).map_err(xlsx_error)?;
     let names: Vec<String> = book.sheet_names().into_iter().take(MAX_SHEETS).collect();
+    let hidden = hidden::columns(data);
     let mut doc = Document::default();
     let mut budget = MAX_CELLS;
     for name in names {
+        let hidden_here = hidden.get(&name).map_or(&[][..], Vec::as_slice);
         let merges = match book.worksheet_merge_cells(&name) {
             Some(Ok(dims)) => to_merges(&dims)?,
             Some(Err(e)) => return Err(xlsx_error(e)),
@@ -69,7 +72,7 @@ fn read_xlsx(data: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             let mut reader = book.worksheet_cells_reader(&name).map_err(xlsx_error)?;
             while let Some(cell) = reader.next_cell().map_err(xlsx_error)? {
                 let text = value::text_ref(cell.get_value());
-                if text.is_empty() {
+                if text.is_empty() || hidden::is_hidden(hidden_here, cell.get_position().1) {
                     continue;
                 }
                 budget = budget.checked_sub(1).ok_or_else(too_many_cells)?;

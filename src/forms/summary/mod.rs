@@ -1,12 +1,15 @@
 //! Attachment 2, the summary table (立项申报汇总表): the recommending unit and one row per project.
 
-use super::grid::{Document, Table};
-use super::labels::label_key;
+mod header;
+
+use super::grid::{Document, Shown};
 use super::value;
+pub use header::header_score;
+use header::{LEAD_PHONE, header_row, is_header_again};
 use serde::{Deserialize, Serialize};
 
-/// Columns of the summary: JSON key, Chinese name, header variants (compared by prefix after
-/// [`label_key`], since headers carry hints such as 课题类型（问题解决型、创新型）).
+/// Columns of the summary: JSON key, Chinese name, and the names of the official template
+/// (headers are matched by meaning with the wider vocabulary of `header.rs`).
 pub const COLUMNS: &[(&str, &str, &[&str])] = &[
     ("seq", "序号", &["序号"]),
     (
@@ -116,12 +119,6 @@ impl SummaryRow {
         };
         *slot = v;
     }
-
-    fn is_empty(&self) -> bool {
-        COLUMNS
-            .iter()
-            .all(|(k, _, _)| *k == "seq" || self.get(k).is_none_or(str::is_empty))
-    }
 }
 
 /// The summary as read: who recommends, and the rows.
@@ -131,64 +128,51 @@ pub struct Summary {
     pub recommender: Option<String>,
     /// Project rows, blank rows skipped.
     pub rows: Vec<SummaryRow>,
+    /// Headers fitting several columns equally (as written, and the columns they could be),
+    /// for columns found nowhere else: their values are not read.
+    #[serde(skip)]
+    pub ambiguous: Vec<(String, Vec<&'static str>)>,
 }
 
-fn column_of(header: &str) -> Option<&'static str> {
-    let key = label_key(header);
-    if key.is_empty() {
-        return None;
-    }
-    COLUMNS
-        .iter()
-        .find(|(_, _, names)| names.iter().any(|n| key == *n || key.starts_with(n)))
-        .map(|(k, _, _)| *k)
-}
-
-/// Finds the header row of a table: the row naming most summary columns (at least four, with
-/// the three required ones).
-fn header_row(table: &Table) -> Option<(usize, Vec<(usize, &'static str)>)> {
-    let mut best: Option<(usize, Vec<(usize, &'static str)>)> = None;
-    for (r, row) in table.rows.iter().enumerate() {
-        let mut cols: Vec<(usize, &'static str)> = Vec::new();
-        for cell in row {
-            if let Some(k) = column_of(&cell.text)
-                && !cols.iter().any(|(_, c)| *c == k)
-            {
-                cols.push((cell.col, k));
-            }
-        }
-        let has_required = REQUIRED.iter().all(|k| cols.iter().any(|(_, c)| c == k));
-        if cols.len() >= 4 && has_required && best.as_ref().is_none_or(|b| cols.len() > b.1.len()) {
-            best = Some((r, cols));
-        }
-    }
-    best
-}
-
-/// How strongly a document looks like the summary: the size of its best header row.
-pub fn header_score(doc: &Document) -> usize {
-    doc.tables
-        .iter()
-        .filter_map(header_row)
-        .map(|(_, c)| c.len())
-        .max()
-        .unwrap_or(0)
-}
-
-/// Rows under the header that are notes or signatures, not projects.
+/// A row under the table that ends it: signatures and notes ("注：…", "填表说明：…").
 fn is_footer(text: &str) -> bool {
-    let k = label_key(text);
+    let k = value::half_width(&text.replace(char::is_whitespace, ""));
     [
         "推荐部门负责人",
+        "推荐单位负责人",
         "填报人",
+        "填表人",
+        "制表人",
+        "审核人",
         "注:",
-        "注：",
+        "注1",
+        "注(",
+        "注释:",
+        "说明:",
+        "填表说明",
+        "填报说明",
         "备注:",
-        "合计",
         "联系人电话",
+        "联系人:",
+        "日期:",
+        "推荐单位(公章)",
+        "推荐单位(盖章)",
     ]
     .iter()
     .any(|p| k.starts_with(p))
+}
+
+/// A totals row (合计 / 总计 / 小计), which counts projects but is none: the word alone, or
+/// followed by a count ("合计：3项", "合计(3)").
+fn is_total(text: &str) -> bool {
+    let k = value::half_width(&text.replace(char::is_whitespace, "")).to_lowercase();
+    ["合计", "总计", "小计", "total"].iter().any(|w| {
+        k.strip_prefix(w).is_some_and(|rest| {
+            rest.is_empty()
+                || rest.starts_with([':', '(', '共'])
+                || rest.starts_with(|c: char| c.is_ascii_digit())
+        })
+    })
 }
 
 /// Reads the summary table from a document grid.
@@ -196,41 +180,119 @@ pub fn extract(doc: &Document) -> Summary {
     let mut summary = Summary {
         recommender: find_recommender(doc),
         rows: Vec::new(),
+        ambiguous: Vec::new(),
     };
-    let Some((t, (h, cols))) = doc
+    let Some((t, header)) = doc
         .tables
         .iter()
         .enumerate()
         .filter_map(|(i, t)| header_row(t).map(|hr| (i, hr)))
-        .max_by_key(|(_, (_, c))| c.len())
+        .max_by_key(|(_, h)| h.named())
     else {
         return summary;
     };
     let Some(table) = doc.tables.get(t) else {
         return summary;
     };
-    for row in table.rows.iter().skip(h + 1) {
-        if row.first().is_some_and(|c| is_footer(&c.text)) {
+    summary.ambiguous = header
+        .ambiguous
+        .iter()
+        .filter(|(_, keys)| {
+            keys.iter()
+                .filter(|k| !header.cols.iter().any(|(_, c)| c == *k))
+                .count()
+                > 0
+        })
+        .cloned()
+        .collect();
+    let shown = table.shown();
+    for (r, row) in shown.iter().enumerate().skip(header.row + 1) {
+        let own: Vec<&str> = row
+            .iter()
+            .filter(|c| !c.carried(r) && !c.text.is_empty())
+            .map(|c| c.text)
+            .collect();
+        if own.first().is_some_and(|t| is_footer(t)) {
             break;
         }
-        // A second header row (headers split over two rows) holds no project.
-        if row.iter().filter(|c| column_of(&c.text).is_some()).count() >= 3 {
+        if own.iter().any(|t| is_total(t)) || is_header_again(&own) {
             continue;
         }
-        let mut out = SummaryRow::default();
-        for cell in row {
-            if cell.continues_above {
-                continue;
-            }
-            if let Some((_, key)) = cols.iter().find(|(c, _)| *c == cell.col) {
-                out.set(key, &cell.text);
-            }
-        }
-        if !out.is_empty() {
+        if let Some(out) = project_row(row, r, header.row, &header.cols) {
             summary.rows.push(out);
         }
     }
     summary
+}
+
+/// One project from a row: each column's text (merged cells from above included, once per
+/// cell), the split lead phone joined to the lead. `None` for a row that adds nothing of its
+/// own but a sequence number (blank rows, a merge running past the last project).
+fn project_row(
+    row: &[Shown<'_>],
+    r: usize,
+    header_row: usize,
+    cols: &[(usize, &'static str)],
+) -> Option<SummaryRow> {
+    let mut texts: Vec<(&'static str, (usize, usize), &str)> = Vec::new();
+    let mut own_content = false;
+    for cell in row {
+        // A merge reaching up into the header carries no project value.
+        if cell.origin.0 <= header_row || cell.text.is_empty() {
+            continue;
+        }
+        // A cell wider than its column (a value merged over 负责人 | 联系方式, a note across
+        // the table) belongs to the first column it covers.
+        let Some(key) = (cell.col..cell.col.saturating_add(cell.span))
+            .find_map(|c| cols.iter().find(|(hc, _)| *hc == c).map(|(_, k)| *k))
+        else {
+            continue;
+        };
+        let key = if key == LEAD_PHONE {
+            "project_lead"
+        } else {
+            key
+        };
+        if texts.iter().any(|(k, o, _)| *k == key && *o == cell.origin) {
+            continue;
+        }
+        if key != "seq" && key != "remarks" && !cell.carried(r) {
+            own_content = true;
+        }
+        texts.push((key, cell.origin, cell.text));
+    }
+    // A project names its enterprise, code or project; a sentence alone ("以上项目经审核，
+    // 情况属实。") under the table is a note. Dropping a row never hides a project: its form
+    // is then missing from the summary, which is reported.
+    let own: Vec<&str> = texts
+        .iter()
+        .filter(|(k, o, _)| *k != "seq" && *k != "remarks" && o.0 == r)
+        .map(|(_, _, t)| *t)
+        .collect();
+    let sentence = |t: &str| {
+        t.contains('。')
+            || ["以上", "本表", "此表", "上述"]
+                .iter()
+                .any(|p| t.starts_with(p))
+    };
+    if !own_content
+        || !texts.iter().any(|(k, _, _)| REQUIRED.contains(k))
+        || (own.len() == 1 && own.iter().all(|t| sentence(t)))
+    {
+        return None;
+    }
+    let mut out = SummaryRow::default();
+    for (key, _, _) in COLUMNS {
+        let parts: Vec<&str> = texts
+            .iter()
+            .filter(|(k, _, _)| k == key)
+            .map(|(_, _, t)| *t)
+            .collect();
+        if !parts.is_empty() {
+            out.set(key, &parts.join(" "));
+        }
+    }
+    Some(out)
 }
 
 /// "推荐单位(公章)：河西区市场监管局" above the table, in a paragraph or a merged cell.
@@ -268,7 +330,7 @@ fn find_recommender(doc: &Document) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::forms::grid::Cell;
+    use crate::forms::grid::{Cell, Table};
 
     fn row(texts: &[&str]) -> Vec<Cell> {
         texts

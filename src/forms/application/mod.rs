@@ -4,161 +4,13 @@ use super::choice::{self, Choice};
 use super::grid::{Document, clean_text};
 use super::labels::{self, label_key};
 use super::value;
+use super::vocab::{self, Entry, Named};
 use serde::{Deserialize, Serialize};
 
-/// Sizes an enterprise can tick (企业规模).
-pub const SIZES: &[&str] = &["大型", "中型", "小型", "微型"];
-/// Project types (项目类型).
-pub const PROJECT_TYPES: &[&str] = &["问题解决型", "创新型"];
-/// Industries (企业所属产业), 其他 last with its free text.
-pub const INDUSTRIES: &[&str] = &[
-    "信创",
-    "高端装备",
-    "集成电路",
-    "车联网",
-    "新能源",
-    "航空航天",
-    "新材料",
-    "汽车及新能源汽车",
-    "生物医药",
-    "中医药",
-    "绿色石化",
-    "轻纺",
-    "其他",
-];
+mod fields;
 
-/// The template's hint inside 预期成效, which is not part of the answer.
-const HINTS: &[&str] = &[
-    "(可从经济效益和社会效益方面进行阐述)",
-    "（可从经济效益和社会效益方面进行阐述）",
-];
-
-/// One field of the form: JSON key, Chinese name, label variants, and its options if it is a
-/// checkbox row.
-pub struct Field {
-    /// Key in JSON output and in the database.
-    pub key: &'static str,
-    /// The field's name on the form, used in messages to senders.
-    pub name: &'static str,
-    /// Label texts that identify it (compared with [`label_key`]).
-    pub labels: &'static [&'static str],
-    /// Options of a checkbox field; empty for free text.
-    pub options: &'static [&'static str],
-    /// Whether the call requires a value.
-    pub required: bool,
-}
-
-/// Every field of the form, in the form's order.
-pub const FIELDS: &[Field] = &[
-    Field {
-        key: "enterprise_name",
-        name: "企业名称",
-        labels: &["企业名称", "申报单位名称", "申报企业名称"],
-        options: &[],
-        required: true,
-    },
-    Field {
-        key: "credit_code",
-        name: "统一社会信用代码",
-        labels: &["统一社会信用代码", "社会信用代码"],
-        options: &[],
-        required: true,
-    },
-    Field {
-        key: "recommender",
-        name: "推荐单位",
-        labels: &["推荐单位"],
-        options: &[],
-        required: true,
-    },
-    Field {
-        key: "enterprise_size",
-        name: "企业规模",
-        labels: &["企业规模"],
-        options: SIZES,
-        required: true,
-    },
-    Field {
-        key: "contact",
-        name: "单位申报联系人及职务",
-        labels: &["单位申报联系人及职务", "联系人及职务", "申报联系人及职务"],
-        options: &[],
-        required: true,
-    },
-    Field {
-        key: "mobile",
-        name: "联系人手机",
-        labels: &["联系人手机", "手机", "手机号码"],
-        options: &[],
-        required: true,
-    },
-    Field {
-        key: "landline",
-        name: "固定电话",
-        labels: &["固定电话", "座机"],
-        options: &[],
-        required: false,
-    },
-    Field {
-        key: "email",
-        name: "电子邮箱",
-        labels: &["电子邮箱", "邮箱", "E-mail", "Email"],
-        options: &[],
-        required: true,
-    },
-    Field {
-        key: "project_name",
-        name: "项目名称",
-        labels: &["项目名称"],
-        options: &[],
-        required: true,
-    },
-    Field {
-        key: "project_type",
-        name: "项目类型",
-        labels: &["项目类型", "课题类型"],
-        options: PROJECT_TYPES,
-        required: true,
-    },
-    Field {
-        key: "industry",
-        name: "企业所属产业",
-        labels: &["企业所属产业", "所属产业"],
-        options: INDUSTRIES,
-        required: true,
-    },
-    Field {
-        key: "background",
-        name: "项目背景意义",
-        labels: &["项目背景意义", "项目背景及意义"],
-        options: &[],
-        required: true,
-    },
-    Field {
-        key: "overview",
-        name: "项目基本情况介绍",
-        labels: &["项目基本情况介绍", "项目基本情况"],
-        options: &[],
-        required: true,
-    },
-    Field {
-        key: "goals",
-        name: "质量攻关目标",
-        labels: &["质量攻关目标"],
-        options: &[],
-        required: true,
-    },
-    Field {
-        key: "expected_results",
-        name: "预期成效",
-        labels: &["预期成效"],
-        options: &[],
-        required: true,
-    },
-];
-
-/// Labels that are not fields but still end a value search (the seal row).
-const OTHER_LABELS: &[&str] = &["申报单位意见"];
+pub use fields::{FIELDS, Field, INDUSTRIES, PROJECT_TYPES, SIZES};
+use fields::{HINTS, OTHER_LABELS};
 
 /// The application form's values, normalised. Text fields are "" when empty or absent;
 /// checkbox fields are `None` unless exactly one option is ticked.
@@ -185,6 +37,10 @@ pub struct Application {
     /// Fields whose label was not found at all (template edited beyond recognition).
     #[serde(skip)]
     pub labels_missing: Vec<&'static str>,
+    /// Labels that fit several fields equally (as written, and the fields they could be): the
+    /// value beside them is not taken, the rules say why.
+    #[serde(skip)]
+    pub ambiguous: Vec<(String, Vec<&'static str>)>,
 }
 
 impl Application {
@@ -239,27 +95,75 @@ impl Application {
     }
 }
 
-fn is_any_label(key: &str) -> bool {
-    FIELDS.iter().any(|f| f.labels.contains(&key)) || OTHER_LABELS.contains(&key)
-}
-
-/// How many of the form's labels a document has: the classifier's evidence.
-pub fn label_score(doc: &Document) -> usize {
+/// The form's fields as the label matcher sees them.
+fn entries() -> Vec<Entry> {
     FIELDS
         .iter()
-        .filter(|f| labels::find(doc, f.labels).is_some())
-        .count()
+        .map(|f| Entry {
+            key: f.key,
+            labels: f.labels,
+        })
+        .collect()
+}
+
+/// A cell that holds a known label of this form (never a value).
+fn is_any_label(entries: &[Entry], key: &str) -> bool {
+    match vocab::classify(entries, key) {
+        Named::Field { exact, .. } => exact,
+        Named::Ambiguous(_) => vocab::norm(key).chars().count() <= 8,
+        Named::Nothing => OTHER_LABELS
+            .iter()
+            .any(|o| vocab::norm(o) == vocab::norm(key)),
+    }
+}
+
+/// How many of the form's labels a document has: the classifier's evidence. Only known labels
+/// count (after normalisation), and never those of a row naming four fields or more: a form
+/// row holds a label or two, a summary's header row holds many.
+pub fn label_score(doc: &Document) -> usize {
+    let entries = entries();
+    let mut seen: Vec<&'static str> = Vec::new();
+    for row in doc.tables.iter().flat_map(|t| t.rows.iter()) {
+        let mut here: Vec<&'static str> = Vec::new();
+        for cell in row.iter().filter(|c| !c.continues_above) {
+            let named = vocab::classify(&entries, &cell.text).exact().or_else(|| {
+                let (head, _) = cell.text.split_once(['：', ':'])?;
+                vocab::classify(&entries, head).exact()
+            });
+            if let Some(key) = named
+                && !here.contains(&key)
+            {
+                here.push(key);
+            }
+        }
+        if here.len() < 4 {
+            for key in here {
+                if !seen.contains(&key) {
+                    seen.push(key);
+                }
+            }
+        }
+    }
+    seen.len()
 }
 
 /// Reads the application form's fields from a document grid.
 pub fn extract(doc: &Document) -> Application {
+    let entries = entries();
+    let found = labels::locate(doc, &entries, OTHER_LABELS);
     let mut app = Application::default();
     for field in FIELDS {
-        let Some(spot) = labels::find(doc, field.labels) else {
+        let Some(spot) = found.spot(field.key) else {
             app.labels_missing.push(field.key);
             continue;
         };
-        let raw = labels::value_at(doc, spot, is_any_label).unwrap_or_default();
+        let raw = labels::value_spanning(
+            doc,
+            spot,
+            |k| is_any_label(&entries, k),
+            |v| field.options.iter().any(|o| v.contains(o)),
+        )
+        .unwrap_or_default();
         if field.options.is_empty() {
             app.set(field.key, normalise(field.key, &raw));
         } else {
@@ -270,6 +174,7 @@ pub fn extract(doc: &Document) -> Application {
             }
         }
     }
+    app.ambiguous = found.ambiguous;
     app
 }
 
@@ -291,7 +196,7 @@ fn normalise(key: &str, raw: &str) -> String {
 
 /// Whether a label key belongs to this form (used by the classifier).
 pub fn has_label(key: &str) -> bool {
-    is_any_label(&label_key(key))
+    is_any_label(&entries(), &label_key(key))
 }
 
 #[cfg(test)]
