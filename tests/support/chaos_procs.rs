@@ -18,6 +18,14 @@ fn signal_group(pid: u32, sig: &str) {
         .status();
 }
 
+/// Whether `pid` runs (a zombie does not).
+fn alive(pid: u32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The state follows the parenthesised command name.
+    stat.rsplit_once(") ")
+        .is_some_and(|(_, rest)| !rest.starts_with('Z') && !rest.starts_with('X'))
+}
+
 /// One `shenbao run` process, its stderr appended to `log`.
 pub struct Daemon {
     child: Child,
@@ -112,9 +120,18 @@ impl Dovecot {
             signal_group(c.id(), "-KILL");
             let _ = c.wait();
         }
-        let pid = std::fs::read_to_string(stack.dir().join("run/master.pid")).unwrap_or_default();
+        let pidfile = stack.dir().join("run/master.pid");
+        let pid = std::fs::read_to_string(&pidfile).unwrap_or_default();
         if let Ok(pid) = pid.trim().parse::<u32>() {
             signal_group(pid, "-KILL");
+            // The stack's own child stays a zombie until the stack reaps it at drop, and
+            // Dovecot takes a zombie in master.pid for a running master: wait for death, then
+            // remove the file.
+            let end = Instant::now() + Duration::from_secs(10);
+            while alive(pid) && Instant::now() < end {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let _ = std::fs::remove_file(&pidfile);
         }
         let end = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(("127.0.0.1", stack.imap_starttls_port())).is_ok()
