@@ -496,3 +496,22 @@ fn seal_stamped_half_off_the_page_edge_is_found() {
     c.line(1100.0, 860.0, 1240.0, 860.0, 0.8 * mm, RED);
     assert!(jpeg_analysis(&c, 75).pages[0].seal.is_none());
 }
+
+#[test]
+fn red_square_frame_with_red_lettering_is_no_seal() {
+    // Found by the recall bench: a 40 mm red frame with a line of red characters inside, 200 dpi.
+    let mut c = Canvas::form_page(1654, 2339, 54);
+    let mm = 1654.0 / 210.0;
+    let (x, y, s) = (120.0 * mm, 200.0 * mm, 40.0 * mm);
+    for (a, b, cc, d) in [
+        (x, y, x + s, y),
+        (x, y + s, x + s, y + s),
+        (x, y, x, y + s),
+        (x + s, y, x + s, y + s),
+    ] {
+        c.line(a, b, cc, d, 0.8 * mm, [230, 25, 35]);
+    }
+    c.text_line(x + 6.0 * mm, y + 15.0 * mm, 6.0 * mm, 4, [230, 25, 35]);
+    let a = jpeg_analysis(&c, 92);
+    assert!(a.pages[0].seal.is_none(), "{:?}", a.pages[0].seal);
+}

@@ -256,7 +256,7 @@ fn score(red: &[bool], w: usize, h: usize, b: VBox, px_per_mm: f64) -> Option<Fo
     let (cx, cy) = ((x0 + x1) as f64 / 2.0, (y0 + y1) as f64 / 2.0);
     let (rx, ry) = (bw / 2.0, bh / 2.0);
     let mut bins = [false; RIM_BINS];
-    let mut count = 0usize;
+    let (mut count, mut band, mut corner) = (0usize, 0usize, 0usize);
     for y in cy0..cy1 {
         for x in cx0..cx1 {
             let is_red = red.get(y * w + x).copied().unwrap_or(false);
@@ -266,9 +266,11 @@ fn score(red: &[bool], w: usize, h: usize, b: VBox, px_per_mm: f64) -> Option<Fo
             }
             let (dx, dy) = ((x as f64 + 0.5 - cx) / rx, (y as f64 + 0.5 - cy) / ry);
             let rho = (dx * dx + dy * dy).sqrt();
+            corner += usize::from(rho > 1.2);
             if !(0.7..=1.1).contains(&rho) {
                 continue;
             }
+            band += 1;
             let a = dy.atan2(dx) + std::f64::consts::PI;
             let bin = (((a / std::f64::consts::TAU) * RIM_BINS as f64) as usize).min(RIM_BINS - 1);
             if let Some(slot) = bins.get_mut(bin) {
@@ -295,7 +297,9 @@ fn score(red: &[bool], w: usize, h: usize, b: VBox, px_per_mm: f64) -> Option<Fo
     let hits = bins.iter().zip(&on_page).filter(|&(&b, &v)| b && v).count();
     let coverage = hits as f64 / visible as f64;
     let s_ring = ramp(coverage, 0.55, 0.85);
-    let confidence = s_aspect.min(s_size).min(s_fill) * (0.3 + 0.7 * s_ring);
+    // A round seal leaves the corners of its box empty; a square frame runs through them.
+    let s_round = ramp(corner as f64 / band.max(1) as f64, 0.5, 0.25);
+    let confidence = s_aspect.min(s_size).min(s_fill).min(s_round) * (0.3 + 0.7 * s_ring);
     Some(Found {
         x0: cx0,
         y0: cy0,
