@@ -10,7 +10,7 @@ use crate::verdict::{FileReport, Outcome, Verdict};
 use chrono::DateTime;
 use mail_parser::MessageParser;
 
-const ALL_CODES: [Code; 19] = [
+const ALL_CODES: [Code; 20] = [
     Code::NoAttachments,
     Code::MissingSummary,
     Code::MissingSummaryWord,
@@ -30,6 +30,7 @@ const ALL_CODES: [Code; 19] = [
     Code::DuplicateInCampaign,
     Code::StampNotDetected,
     Code::Resubmission,
+    Code::TooManyAttachments,
 ];
 
 fn campaign() -> Campaign {
