@@ -61,9 +61,12 @@ pub fn seal(file: &Path, page: usize, out: Option<&Path>) -> anyhow::Result<Exit
     use crate::message::{FileKind, sniff};
     let data = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let kind = sniff(&data);
-    if !matches!(kind, FileKind::Pdf | FileKind::Jpeg | FileKind::Png) {
+    if !matches!(
+        kind,
+        FileKind::Pdf | FileKind::Jpeg | FileKind::Png | FileKind::Tiff
+    ) {
         anyhow::bail!(
-            "{} is not a PDF, JPEG or PNG scan ({kind:?})",
+            "{} is not a PDF, TIFF, JPEG or PNG scan ({kind:?})",
             file.display()
         );
     }

@@ -179,7 +179,7 @@ impl Daemon {
         };
         let why = format!("尝试 {attempts} 次仍无法处理：{reason}");
         let stats = self
-            .put_aside(w, &incoming, None, &why, std::time::Instant::now())
+            .put_aside(w, &incoming, None, &why, None, std::time::Instant::now())
             .await?;
         self.retries.cleared(key);
         self.store.clear_attempts(key).await?;

@@ -64,7 +64,9 @@ impl Daemon {
             self.judge.state = before;
             tracing::error!(mail = %name, "the pipeline failed on this message");
             let reason = "处理邮件时发生内部错误";
-            return self.put_aside(w, &incoming, None, reason, started).await;
+            return self
+                .put_aside(w, &incoming, None, reason, None, started)
+                .await;
         };
         let campaign = &self.cfg.campaign;
         let now = Local::now().fixed_offset();
@@ -224,8 +226,10 @@ impl Daemon {
         let email = parse_email(&header, &self.cfg.limits);
         let limit = limit as u64;
         let arrival = w.arrival();
-        let ctx = |row_id: i64| ReplyContext::of(&self.cfg, row_id, arrival);
-        let campaign = &self.cfg.campaign;
+        // A copy, so the composer may live while the message is put aside.
+        let cfg = self.cfg.clone();
+        let ctx = |row_id: i64| ReplyContext::of(&cfg, row_id, arrival);
+        let campaign = &cfg.campaign;
         let compose = |row_id: i64| {
             notify::oversized::compose_oversized(&email, size, limit, campaign, &ctx(row_id))
         };
@@ -241,29 +245,23 @@ impl Daemon {
             })
         };
         let reply = reply.as_ref().map(|r| (r, &composer as Composer<'_>));
-        self.store
-            .record_failed(&incoming, Some(&email), &reason, reply)
-            .await?;
-        self.source.failed(w).await?;
-        self.ops.telemetry.recorded("failed", started.elapsed());
-        Ok(Stats {
-            failed: 1,
-            ..Stats::default()
-        })
+        self.put_aside(w, &incoming, Some(&email), &reason, reply, started)
+            .await
     }
 
     /// Puts a message aside: recorded as failed with `reason` (and its header facts when
-    /// read), moved to the failed folder for the division.
+    /// read, and the reply that tells the sender, if any), moved to the failed folder.
     pub(super) async fn put_aside(
         &mut self,
         w: &Waiting,
         incoming: &Incoming<'_>,
         email: Option<&Email>,
         reason: &str,
+        reply: Option<(&Reply, Composer<'_>)>,
         started: Instant,
     ) -> anyhow::Result<Stats> {
         self.store
-            .record_failed(incoming, email, reason, None)
+            .record_failed(incoming, email, reason, reply)
             .await?;
         self.source.failed(w).await?;
         self.ops.telemetry.recorded("failed", started.elapsed());

@@ -339,15 +339,34 @@ pub fn compose(
             .format("%Y年%-m月%-d日")
             .to_string(),
     };
-    let text = facts.text();
-    let html = facts.html();
+    Ok(answer(
+        email,
+        ctx,
+        kind,
+        to,
+        subject,
+        facts.text(),
+        facts.html(),
+    ))
+}
 
+/// The reply to `email` as a whole message: our headers, the answering headers, and the
+/// text and HTML alternatives.
+pub(crate) fn answer(
+    email: &Email,
+    ctx: &ReplyContext,
+    kind: ReplyKind,
+    to: String,
+    subject: String,
+    text: String,
+    html: String,
+) -> Reply {
     let message_id = reply_message_id(ctx.row_id, &ctx.domain);
     let mut h = headers(ctx, &to, &subject, &message_id);
     h += &answer_headers(email);
     let boundary = format!("=_shenbao_{}_alt", ctx.row_id);
     let raw = mime::alternative(&h, &boundary, &text, &html);
-    Ok(Reply {
+    Reply {
         kind,
         to,
         subject,
@@ -355,5 +374,5 @@ pub fn compose(
         text,
         html,
         raw,
-    })
+    }
 }

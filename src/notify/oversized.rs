@@ -4,8 +4,7 @@
 //! (automatic mail, our own address, the daily cap).
 
 use super::compose::{
-    NoReply, Reply, ReplyContext, ReplyKind, answer_headers, cn_time, headers, one_line, recipient,
-    reply_message_id,
+    NoReply, Reply, ReplyContext, ReplyKind, answer, cn_time, one_line, recipient,
 };
 use super::mime;
 use crate::config::Campaign;
@@ -67,20 +66,7 @@ pub fn compose_oversized(
         "<html><body><pre style=\"font-family:sans-serif;white-space:pre-wrap\">{}</pre></body></html>",
         mime::escape_html(&text)
     );
-    let message_id = reply_message_id(ctx.row_id, &ctx.domain);
-    let mut h = headers(ctx, &to, &subject, &message_id);
-    h += &answer_headers(email);
-    let boundary = format!("=_shenbao_{}_alt", ctx.row_id);
-    let raw = mime::alternative(&h, &boundary, &text, &html);
-    Ok(Reply {
-        kind,
-        to,
-        subject,
-        message_id,
-        text,
-        html,
-        raw,
-    })
+    Ok(answer(email, ctx, kind, to, subject, text, html))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ const MAX_BYTES: usize = 150;
 
 /// Extensions kept as sent; anything else becomes `.bin`.
 const EXTENSIONS: &[&str] = &[
-    "docx", "doc", "wps", "xlsx", "xls", "et", "pdf", "jpg", "jpeg", "png", "ofd",
+    "docx", "doc", "wps", "xlsx", "xls", "et", "pdf", "jpg", "jpeg", "png", "tif", "tiff", "ofd",
 ];
 
 /// Folder names already used, so two units whose names make the same folder stay apart.

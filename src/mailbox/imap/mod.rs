@@ -22,6 +22,15 @@ use futures_util::TryStreamExt;
 use idle::{Ticks, idle};
 use std::time::Duration;
 
+/// What of a message to fetch.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    /// The header only (a message too large to take).
+    Header,
+    /// The whole message.
+    Whole,
+}
+
 /// A message waiting in the inbox folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Waiting {
@@ -251,48 +260,36 @@ impl ImapSource {
     /// The header of a message, without setting \\Seen: enough to answer a message too
     /// large to download.
     pub async fn read_header(&mut self, w: &Waiting) -> anyhow::Result<Vec<u8>> {
-        let limit = self.limit();
-        let uid = w.uid;
-        let s = self.session().await?;
-        let r = timed(limit, "UID FETCH HEADER", async {
-            let fetches: Vec<_> = s
-                .uid_fetch(uid.to_string(), "(UID BODY.PEEK[HEADER])")
-                .await?
-                .try_collect()
-                .await?;
-            Ok::<_, async_imap::error::Error>(
-                fetches
-                    .iter()
-                    .find(|f| f.uid == Some(uid))
-                    .and_then(|f| f.header().map(<[u8]>::to_vec)),
-            )
-        })
-        .await;
-        self.drain();
-        match r {
-            Ok(Some(raw)) => Ok(raw),
-            Ok(None) => Err(anyhow!("UID {uid} 的邮件已不在服务器上")),
-            Err(e) => Err(self.broken(e)),
-        }
+        self.fetch_part(w.uid, Part::Header).await
     }
 
-    /// The whole message, without setting \Seen.
+    /// The whole message, without setting \\Seen.
     pub async fn read(&mut self, w: &Waiting) -> anyhow::Result<Vec<u8>> {
+        self.fetch_part(w.uid, Part::Whole).await
+    }
+
+    async fn fetch_part(&mut self, uid: u32, part: Part) -> anyhow::Result<Vec<u8>> {
         let limit = self.limit();
-        let uid = w.uid;
         let s = self.session().await?;
-        let r = timed(limit, "UID FETCH BODY", async {
+        let (what, items) = match part {
+            Part::Header => ("UID FETCH HEADER", "(UID BODY.PEEK[HEADER])"),
+            Part::Whole => ("UID FETCH BODY", "(UID BODY.PEEK[])"),
+        };
+        let r = timed(limit, what, async {
             let fetches: Vec<_> = s
-                .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
+                .uid_fetch(uid.to_string(), items)
                 .await?
                 .try_collect()
                 .await?;
-            Ok::<_, async_imap::error::Error>(
-                fetches
-                    .iter()
-                    .find(|f| f.uid == Some(uid))
-                    .and_then(|f| f.body().map(<[u8]>::to_vec)),
-            )
+            Ok::<_, async_imap::error::Error>(fetches.iter().find(|f| f.uid == Some(uid)).and_then(
+                |f| {
+                    match part {
+                        Part::Header => f.header(),
+                        Part::Whole => f.body(),
+                    }
+                    .map(<[u8]>::to_vec)
+                },
+            ))
         })
         .await;
         self.drain();
