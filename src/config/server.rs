@@ -64,6 +64,11 @@ pub struct ImapServer {
     /// Folder messages that cannot be processed at all are moved to (created when missing).
     #[serde(default = "default_failed")]
     pub failed: String,
+    /// Folder the copies of our own replies are moved to (created when missing): with an
+    /// SMTP outbox each reply is also addressed to the campaign mailbox, and its copy arriving
+    /// here proves the server took it (a crash between hand-over and record sends no second).
+    #[serde(default = "default_sent")]
+    pub sent: String,
     /// Seconds each IMAP command may take before the connection is dropped and rebuilt.
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
@@ -105,6 +110,15 @@ pub struct SmtpServer {
     /// Seconds each SMTP exchange may take.
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
+    /// Whether each reply is also addressed (envelope only, no header) to the campaign mailbox
+    /// when that mailbox is read over IMAP: the copy confirms delivery after a crash and is
+    /// filed in `[mailbox.imap] sent`. Default on.
+    #[serde(default = "default_true")]
+    pub sent_copy: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_inbox() -> String {
@@ -115,6 +129,9 @@ fn default_processed() -> String {
 }
 fn default_failed() -> String {
     "处理失败".into()
+}
+fn default_sent() -> String {
+    "已发送".into()
 }
 fn default_timeout() -> u64 {
     60

@@ -43,13 +43,15 @@ pub struct Stats {
     pub errors: usize,
     /// Replies delivered.
     pub replies: usize,
+    /// Copies of our own replies filed (each proves a delivery).
+    pub copies: usize,
 }
 
 impl Stats {
     /// Messages that left the mailbox this round (recorded, known, or put aside): a round
     /// that took any lists the mailbox again before waiting.
     pub fn taken(&self) -> usize {
-        self.judged + self.duplicates + self.failed
+        self.judged + self.duplicates + self.failed + self.copies
     }
 }
 
@@ -61,6 +63,7 @@ impl Stats {
         self.failed += o.failed;
         self.errors += o.errors;
         self.replies += o.replies;
+        self.copies += o.copies;
     }
 }
 

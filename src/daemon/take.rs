@@ -27,6 +27,9 @@ impl Daemon {
             Err(ReadFailure::TooLarge(limit)) => return self.oversized(w, limit, started).await,
             Err(e) => return Err(e.into()),
         };
+        if let Some(row) = self.own_copy(&raw).await? {
+            return self.file_copy(w, row).await;
+        }
         // Before anything else: the raw bytes, content-addressed and fsynced.
         let hash = archive::sha256_hex(&raw);
         let rel = archive::relative_path("raw", &hash, ".eml");
@@ -168,6 +171,65 @@ impl Daemon {
         })
     }
 
+    /// The outbox row whose copy `raw` is: a message from our address with one of our reply
+    /// Message-IDs that carries that reply's very body (so no sender can pass for one).
+    async fn own_copy(&self, raw: &[u8]) -> anyhow::Result<Option<i64>> {
+        let campaign = &self.cfg.campaign;
+        let domain = campaign
+            .mailbox
+            .rsplit_once('@')
+            .map(|(_, d)| d)
+            .unwrap_or("");
+        let Some(row) = header_value(raw, "message-id")
+            .map(|v| v.trim().trim_matches(['<', '>']).to_string())
+            .and_then(|id| notify::compose::reply_row(&id, domain))
+        else {
+            return Ok(None);
+        };
+        let ours = header_value(raw, "from").is_some_and(|f| {
+            f.to_ascii_lowercase()
+                .contains(&campaign.mailbox.to_ascii_lowercase())
+        });
+        let Some((_, sent)) = self.store.reply_sent_as(row).await? else {
+            return Ok(None);
+        };
+        let body = |m: &[u8]| -> Vec<u8> {
+            let start = m
+                .windows(4)
+                .position(|x| x == b"\r\n\r\n")
+                .map_or(m.len(), |i| i + 4);
+            let mut b = m.get(start..).unwrap_or_default().to_vec();
+            while b.last().is_some_and(|c| matches!(c, b'\r' | b'\n')) {
+                b.pop();
+            }
+            b
+        };
+        let (mine, copy) = (body(&sent), body(raw));
+        Ok((ours && !mine.is_empty() && copy.ends_with(&mine)).then_some(row))
+    }
+
+    /// Files the copy of reply `row`: its delivery is recorded when a crash left it
+    /// `sending`, and the copy goes to the sent folder, not into the record.
+    async fn file_copy(&mut self, w: &Waiting, row: i64) -> anyhow::Result<Stats> {
+        if self
+            .store
+            .reply_sent_as(row)
+            .await?
+            .is_some_and(|(state, _)| state == "sending")
+        {
+            self.store.mark_sent(row).await?;
+            tracing::info!(
+                reply = row,
+                "delivery of an interrupted reply confirmed by its copy"
+            );
+        }
+        self.source.file_sent_copy(w).await?;
+        Ok(Stats {
+            copies: 1,
+            ..Stats::default()
+        })
+    }
+
     /// The reply to `to`, unless the per-sender daily cap is reached; held when the sender
     /// check (`trusted_authserv_id`) fails on `raw`.
     async fn within_cap(
@@ -270,4 +332,28 @@ impl Daemon {
             ..Stats::default()
         })
     }
+}
+
+/// The unfolded value of the first header `name` (lower case) of a raw message.
+fn header_value(raw: &[u8], name: &str) -> Option<String> {
+    let end = raw
+        .windows(4)
+        .position(|x| x == b"\r\n\r\n")
+        .unwrap_or(raw.len());
+    let head = String::from_utf8_lossy(raw.get(..end).unwrap_or_default());
+    let mut value: Option<String> = None;
+    for line in head.split("\r\n") {
+        match &mut value {
+            Some(v) if line.starts_with([' ', '\t']) => v.push_str(line),
+            Some(_) => break,
+            None => {
+                if let Some((n, v)) = line.split_once(':')
+                    && n.trim().eq_ignore_ascii_case(name)
+                {
+                    value = Some(v.to_string());
+                }
+            }
+        }
+    }
+    value
 }

@@ -146,6 +146,15 @@ impl Source {
         }
     }
 
+    /// Files a copy of our own reply: the IMAP sent folder (Maildir: `cur/`, as done).
+    pub async fn file_sent_copy(&mut self, w: &Waiting) -> anyhow::Result<()> {
+        match (self, w) {
+            (Source::Maildir(m), Waiting::Maildir(w)) => Ok(m.done(w)?),
+            (Source::Imap(i), Waiting::Imap(w)) => i.file_sent_copy(w).await,
+            _ => Err(anyhow!("waiting message of another source")),
+        }
+    }
+
     /// Puts aside a message that cannot be processed at all.
     pub async fn failed(&mut self, w: &Waiting) -> anyhow::Result<()> {
         match (self, w) {

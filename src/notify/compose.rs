@@ -125,6 +125,18 @@ pub fn reply_message_id(row_id: i64, domain: &str) -> String {
     format!("shenbao-reply-{row_id}@{domain}")
 }
 
+/// The outbox row of one of our replies, from its `Message-ID` (without brackets): the
+/// inverse of [`reply_message_id`].
+pub fn reply_row(message_id: &str, domain: &str) -> Option<i64> {
+    let (local, right) = message_id.split_once('@')?;
+    let ours = reply_message_id(0, domain);
+    let (_, our_right) = ours.split_once('@')?;
+    if !right.eq_ignore_ascii_case(our_right) {
+        return None;
+    }
+    local.strip_prefix("shenbao-reply-")?.parse().ok()
+}
+
 /// An address we can put in a header without letting the sender inject anything.
 pub(crate) fn usable_address(a: &str) -> bool {
     a.len() <= 254

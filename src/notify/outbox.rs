@@ -117,6 +117,9 @@ pub struct Ledger {
     /// Outbox rows handed over (server accepted, file written) but still `sending` in the
     /// record.
     unrecorded: HashSet<i64>,
+    /// With copies to the campaign mailbox: how long a reply interrupted by a crash waits
+    /// for its copy (which proves the server took it) before it is sent again.
+    grace: Option<chrono::Duration>,
 }
 
 impl Ledger {
@@ -132,11 +135,17 @@ impl Ledger {
         Ok(())
     }
 
-    /// The queued replies this process may hand over: not those already handed over.
+    /// The queued replies this process may hand over: not those already handed over, nor
+    /// an interrupted one whose copy may still be on its way.
     pub(super) fn due(&self, queued: Vec<Queued>) -> Vec<Queued> {
+        let now = chrono::Utc::now();
         queued
             .into_iter()
             .filter(|q| !self.unrecorded.contains(&q.id))
+            .filter(|q| match (self.grace, q.interrupted, q.sending_at) {
+                (Some(grace), true, Some(at)) => at + grace <= now,
+                _ => true,
+            })
             .collect()
     }
 
@@ -166,6 +175,10 @@ impl Ledger {
     }
 }
 
+/// How long a reply interrupted by a crash waits for its copy before it is sent again: the
+/// copy of a reply the server took reaches the mailbox within seconds.
+const COPY_GRACE_SECONDS: i64 = 30;
+
 /// How the outbox is delivered, per `[outbox] kind`.
 #[derive(Debug)]
 pub enum Channel {
@@ -187,18 +200,27 @@ pub struct Delivery {
 impl Delivery {
     /// The delivery the configuration asks for.
     pub fn new(cfg: &Config, data_dir: &Path) -> anyhow::Result<Delivery> {
+        let mut grace = None;
         let channel = match cfg.outbox.kind {
             OutboxKind::File => Channel::File(FileOutbox::new(data_dir)),
             OutboxKind::Smtp => {
                 let smtp = cfg.smtp.as_ref().ok_or_else(|| {
                     anyhow::anyhow!("[outbox] kind = \"smtp\" needs an [smtp] section")
                 })?;
-                Channel::Smtp(Box::new(SmtpOutbox::new(smtp)?))
+                let mut out = SmtpOutbox::new(smtp)?;
+                if smtp.sent_copy && cfg.mailbox.kind == crate::config::MailboxKind::Imap {
+                    out = out.with_copy_to(&cfg.campaign.mailbox)?;
+                    grace = Some(chrono::Duration::seconds(COPY_GRACE_SECONDS));
+                }
+                Channel::Smtp(Box::new(out))
             }
         };
         Ok(Delivery {
             channel,
-            ledger: Ledger::default(),
+            ledger: Ledger {
+                grace,
+                ..Ledger::default()
+            },
         })
     }
 

@@ -67,6 +67,9 @@ pub struct SmtpOutbox {
     server_failures: i64,
     /// No attempt before this, after a server-level failure.
     paused_until: Option<Instant>,
+    /// Where a copy of every reply goes besides its recipient (envelope only): the campaign
+    /// mailbox, whose copies prove what the server took (see `[smtp] sent_copy`).
+    copy_to: Option<Address>,
 }
 
 impl std::fmt::Debug for SmtpOutbox {
@@ -127,7 +130,22 @@ impl SmtpOutbox {
             max_backoff: Duration::from_secs(3600),
             server_failures: 0,
             paused_until: None,
+            copy_to: None,
         })
+    }
+
+    /// Addresses a copy of every reply to `mailbox` too (envelope only).
+    pub fn with_copy_to(mut self, mailbox: &str) -> anyhow::Result<SmtpOutbox> {
+        let a: Address = mailbox
+            .parse()
+            .map_err(|e| anyhow::anyhow!("campaign.mailbox {mailbox} is no address: {e}"))?;
+        self.copy_to = Some(a);
+        Ok(self)
+    }
+
+    /// Whether replies leave with a copy to the campaign mailbox.
+    pub fn copies(&self) -> bool {
+        self.copy_to.is_some()
     }
 
     /// Connects, negotiates TLS and logs in, then quits: `config check`'s SMTP probe.
@@ -142,8 +160,13 @@ impl SmtpOutbox {
         self
     }
 
-    /// Sends one reply with an empty envelope sender.
+    /// Sends one reply with an empty envelope sender (and the copy to the campaign mailbox,
+    /// when copies are on).
     pub async fn send(&self, q: &Queued) -> Result<(), SendError> {
+        self.send_to(q, self.copy_to.as_ref()).await
+    }
+
+    async fn send_to(&self, q: &Queued, copy: Option<&Address>) -> Result<(), SendError> {
         let Some(raw) = &q.raw else {
             return Err(SendError::Permanent("回复未能生成，无法发送".into()));
         };
@@ -151,12 +174,35 @@ impl SmtpOutbox {
             .recipient
             .parse()
             .map_err(|e| SendError::Permanent(format!("收件地址无效 {}: {e}", q.recipient)))?;
-        let envelope = Envelope::new(None, vec![to])
+        let mut rcpt = vec![to];
+        rcpt.extend(copy.cloned());
+        let envelope = Envelope::new(None, rcpt)
             .map_err(|e| SendError::Permanent(format!("信封无效: {e}")))?;
         match self.transport.send_raw(&envelope, raw).await {
             Ok(_) => Ok(()),
             Err(e) => Err(classify(&e)),
         }
+    }
+
+    /// Sends one reply; when the copy's recipient is what the server refuses (the reply
+    /// alone goes through), copies are turned off: a copy must never cost a reply.
+    async fn send_with_copy(&mut self, q: &Queued) -> Result<(), SendError> {
+        let first = self.send(q).await;
+        let Err(why @ (SendError::Permanent(_) | SendError::Transient(_))) = &first else {
+            return first;
+        };
+        if self.copy_to.is_none() {
+            return first;
+        }
+        let alone = self.send_to(q, None).await;
+        if alone.is_ok() {
+            tracing::warn!(
+                server = %self.server,
+                "the campaign mailbox is refused as a copy recipient ({why:?}); replies go without copies"
+            );
+            self.copy_to = None;
+        }
+        alone
     }
 
     /// Sends every queued reply that is due, counting successes and failures. Returns how
@@ -178,7 +224,7 @@ impl SmtpOutbox {
                 continue;
             }
             ledger.begin(store, &q).await?;
-            let result = self.send(&q).await;
+            let result = self.send_with_copy(&q).await;
             if result.is_err() {
                 telemetry.reply_failed();
             }
@@ -264,6 +310,7 @@ mod tests {
             attempts: 0,
             raw: Some(b"Subject: x\r\n\r\nx\r\n".to_vec()),
             interrupted: false,
+            sending_at: None,
         };
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -5,7 +5,7 @@
 
 use super::{Store, now};
 use anyhow::Context;
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use std::time::SystemTime;
 
 /// A reply waiting in the outbox.
@@ -30,6 +30,8 @@ pub struct Queued {
     /// The row was `sending`: an attempt began and its end was never recorded (a crash, or
     /// a record that could not be written after the server took it).
     pub interrupted: bool,
+    /// When the last attempt began, if one did.
+    pub sending_at: Option<DateTime<Utc>>,
 }
 
 impl Store {
@@ -45,10 +47,11 @@ impl Store {
             i64,
             Option<Vec<u8>>,
             String,
+            Option<String>,
         );
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT o.id, o.message_id, o.recipient, o.kind, o.outcome, \
-             m.message_id AS in_reply_to, o.attempts, o.raw, o.state FROM outbox o \
+             m.message_id AS in_reply_to, o.attempts, o.raw, o.state, o.sending_at FROM outbox o \
              LEFT JOIN messages m ON m.id = o.message_id \
              WHERE o.state IN ('queued', 'sending') ORDER BY o.id",
         )
@@ -58,7 +61,18 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(id, message_id, recipient, kind, outcome, in_reply_to, attempts, raw, state)| {
+                |(
+                    id,
+                    message_id,
+                    recipient,
+                    kind,
+                    outcome,
+                    in_reply_to,
+                    attempts,
+                    raw,
+                    state,
+                    sending_at,
+                )| {
                     Queued {
                         id,
                         message_id,
@@ -69,6 +83,9 @@ impl Store {
                         attempts,
                         raw,
                         interrupted: state == "sending",
+                        sending_at: sending_at
+                            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                            .map(|t| t.with_timezone(&Utc)),
                     }
                 },
             )
@@ -113,6 +130,17 @@ impl Store {
         .await
         .with_context(|| format!("cannot mark reply {id} as sent (outbox)"))?;
         Ok(())
+    }
+
+    /// A reply's state and composed bytes, to recognise its copy coming back.
+    pub async fn reply_sent_as(&self, id: i64) -> anyhow::Result<Option<(String, Vec<u8>)>> {
+        let row: Option<(String, Option<Vec<u8>>)> =
+            sqlx::query_as("SELECT state, raw FROM outbox WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .context("cannot read the outbox")?;
+        Ok(row.and_then(|(state, raw)| raw.map(|r| (state, r))))
     }
 
     /// Records a failed delivery attempt: queued again, or `failed` after `max_attempts`.

@@ -85,6 +85,7 @@ impl ImapSource {
             (&mut cfg.inbox, "INBOX"),
             (&mut cfg.processed, "已处理"),
             (&mut cfg.failed, "处理失败"),
+            (&mut cfg.sent, "已发送"),
         ] {
             if name.trim().is_empty() {
                 *name = default.to_string();
@@ -306,6 +307,12 @@ impl ImapSource {
         self.move_to(w, &to).await
     }
 
+    /// Moves a copy of our own reply to the sent folder.
+    pub async fn file_sent_copy(&mut self, w: &Waiting) -> anyhow::Result<()> {
+        let to = self.cfg.sent.clone();
+        self.move_to(w, &to).await
+    }
+
     /// Moves a message that cannot be processed at all to the failed folder.
     pub async fn failed(&mut self, w: &Waiting) -> anyhow::Result<()> {
         let to = self.cfg.failed.clone();
@@ -331,6 +338,7 @@ impl ImapSource {
         let names = [
             mutf7::encode(&self.cfg.processed),
             mutf7::encode(&self.cfg.failed),
+            mutf7::encode(&self.cfg.sent),
         ];
         let s = self.session().await?;
         if !ready {
