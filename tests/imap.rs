@@ -114,7 +114,7 @@ fn run_once_over_imaps_records_moves_and_is_idempotent() {
 }
 
 #[test]
-fn the_same_message_again_after_uidvalidity_loss_is_not_judged_twice() {
+fn the_same_message_appended_again_under_a_new_uid_is_not_judged_twice() {
     crate::require_mailstack!();
     let s = stack();
     let place = Place::new("dedup");

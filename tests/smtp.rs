@@ -247,23 +247,28 @@ fn each_sender_gets_one_reply_and_bounces_mark_it_undelivered() {
     );
 }
 
+/// A notice for A recorded and queued by a run that cannot send it: the throw-away CA is not
+/// among the system roots, so without `ca_file` nothing leaves.
+fn recorded_behind_an_untrusted_ca(place: &Place, cfg: &Config) -> Stats {
+    place.drop(
+        "a.eml",
+        &email(A, "申报", "", &[("说明.txt", b"x".to_vec())]),
+        0,
+    );
+    let mut untrusted = cfg.clone();
+    if let Some(smtp) = untrusted.smtp.as_mut() {
+        smtp.ca_file = None;
+    }
+    run_once(&untrusted)
+}
+
 #[test]
 fn replies_wait_while_smtp_is_down_and_leave_when_it_is_back() {
     crate::require_mailstack!();
     let mut s = stack(&[A]);
     let place = Place::new("down");
     let cfg = place.config(&s, false);
-    place.drop(
-        "a.eml",
-        &email(A, "申报", "", &[("说明.txt", b"x".to_vec())]),
-        0,
-    );
-    // The throw-away CA is not among the system roots: without ca_file nothing is sent.
-    let mut untrusted = cfg.clone();
-    if let Some(smtp) = untrusted.smtp.as_mut() {
-        smtp.ca_file = None;
-    }
-    let stats = run_once(&untrusted);
+    let stats = recorded_behind_an_untrusted_ca(&place, &cfg);
     assert_eq!((stats.judged, stats.replies, stats.errors), (1, 0, 0));
     let rows = outbox(&cfg);
     assert_eq!(rows[0].3, "queued", "{rows:?}");
@@ -356,17 +361,7 @@ fn a_reply_whose_delivery_cannot_be_recorded_is_not_sent_again() {
     let s = stack(&[A]);
     let place = Place::new("unrecordable");
     let cfg = place.config(&s, false);
-    place.drop(
-        "a.eml",
-        &email(A, "申报", "", &[("说明.txt", b"x".to_vec())]),
-        0,
-    );
-    // Recorded with the reply queued; the untrusted CA keeps it from leaving yet.
-    let mut untrusted = cfg.clone();
-    if let Some(smtp) = untrusted.smtp.as_mut() {
-        smtp.ca_file = None;
-    }
-    assert_eq!(run_once(&untrusted).replies, 0);
+    assert_eq!(recorded_behind_an_untrusted_ca(&place, &cfg).replies, 0);
     let delivered = || s.messages(A, "INBOX").unwrap().len();
     rt().block_on(async {
         use sqlx::Connection;

@@ -74,23 +74,21 @@ impl Daemon {
                     }
                 }
                 Err(Failure::Machine(e)) => {
-                    stats.errors += 1;
                     self.machine_failed(&e, &w.name());
+                    // This message and every one after it wait for the machine.
+                    stats.errors += n - i;
                     break;
                 }
-                Err(Failure::Message(e)) => {
-                    stats.errors += 1;
-                    match self.message_failed(w, key, &e).await {
-                        Ok(Some(s)) => stats.add(Stats { errors: 0, ..s }),
-                        Ok(None) => {}
-                        Err(e) => {
-                            let e = self.sort(e);
-                            let (Failure::Machine(e) | Failure::Message(e)) = e;
-                            self.machine_failed(&e, &w.name());
-                            break;
-                        }
+                Err(Failure::Message(e)) => match self.message_failed(w, key, &e).await {
+                    Ok(Some(put_aside)) => stats.add(put_aside),
+                    Ok(None) => stats.errors += 1,
+                    Err(e) => {
+                        // Counting or putting aside needs the record: the machine's failure.
+                        self.machine_failed(&e, &w.name());
+                        stats.errors += n - i;
+                        break;
                     }
-                }
+                },
             }
         }
         self.deliver().await?;

@@ -147,6 +147,7 @@ impl Daemon {
         loop {
             let (status, more) = match self.round(&shutdown).await {
                 Ok(s) => {
+                    // What is left waiting is the last round's count, not a sum over rounds.
                     total.add(Stats { errors: 0, ..s });
                     total.errors = s.errors;
                     let status = if self.source.idles() {
@@ -157,8 +158,8 @@ impl Daemon {
                     (status, s.taken() > 0)
                 }
                 Err(e) if !once => {
+                    // The source keeps its own reconnect backoff (1 s … 5 min).
                     tracing::error!("round failed, retrying: {e:#}");
-                    self.retries.machine_failed(tokio::time::Instant::now());
                     (format!("mailbox unreachable: {}", ops::short(&e)), false)
                 }
                 Err(e) => {

@@ -180,16 +180,20 @@ impl Daemon {
             .rsplit_once('@')
             .map(|(_, d)| d)
             .unwrap_or("");
-        let Some(row) = header_value(raw, "message-id")
-            .map(|v| v.trim().trim_matches(['<', '>']).to_string())
-            .and_then(|id| notify::compose::reply_row(&id, domain))
+        let Some(head) = mail_parser::MessageParser::default().parse_headers(raw) else {
+            return Ok(None);
+        };
+        let Some(row) = head
+            .message_id()
+            .and_then(|id| notify::compose::reply_row(id, domain))
         else {
             return Ok(None);
         };
-        let ours = header_value(raw, "from").is_some_and(|f| {
-            f.to_ascii_lowercase()
-                .contains(&campaign.mailbox.to_ascii_lowercase())
-        });
+        let ours = head
+            .from()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .is_some_and(|a| a.eq_ignore_ascii_case(&campaign.mailbox));
         let Some((_, sent)) = self.store.reply_sent_as(row).await? else {
             return Ok(None);
         };
@@ -332,28 +336,4 @@ impl Daemon {
             ..Stats::default()
         })
     }
-}
-
-/// The unfolded value of the first header `name` (lower case) of a raw message.
-fn header_value(raw: &[u8], name: &str) -> Option<String> {
-    let end = raw
-        .windows(4)
-        .position(|x| x == b"\r\n\r\n")
-        .unwrap_or(raw.len());
-    let head = String::from_utf8_lossy(raw.get(..end).unwrap_or_default());
-    let mut value: Option<String> = None;
-    for line in head.split("\r\n") {
-        match &mut value {
-            Some(v) if line.starts_with([' ', '\t']) => v.push_str(line),
-            Some(_) => break,
-            None => {
-                if let Some((n, v)) = line.split_once(':')
-                    && n.trim().eq_ignore_ascii_case(name)
-                {
-                    value = Some(v.to_string());
-                }
-            }
-        }
-    }
-    value
 }

@@ -85,7 +85,7 @@ async fn deliver_files(
     telemetry: &Telemetry,
 ) -> anyhow::Result<usize> {
     let mut sent = 0;
-    for q in ledger.due(store.queued().await?) {
+    for q in ledger.due(store.queued().await?, false) {
         ledger.begin(store, &q).await?;
         match outbox.write(&q) {
             Ok(_) => {
@@ -117,9 +117,6 @@ pub struct Ledger {
     /// Outbox rows handed over (server accepted, file written) but still `sending` in the
     /// record.
     unrecorded: HashSet<i64>,
-    /// With copies to the campaign mailbox: how long a reply interrupted by a crash waits
-    /// for its copy (which proves the server took it) before it is sent again.
-    grace: Option<chrono::Duration>,
 }
 
 impl Ledger {
@@ -135,15 +132,17 @@ impl Ledger {
         Ok(())
     }
 
-    /// The queued replies this process may hand over: not those already handed over, nor
-    /// an interrupted one whose copy may still be on its way.
-    pub(super) fn due(&self, queued: Vec<Queued>) -> Vec<Queued> {
+    /// The queued replies this process may hand over: not those already handed over, nor,
+    /// when replies leave with a copy (`copies`), an interrupted one whose copy may still be
+    /// on its way: the copy proves the server took it.
+    pub(super) fn due(&self, queued: Vec<Queued>, copies: bool) -> Vec<Queued> {
         let now = chrono::Utc::now();
+        let grace = chrono::Duration::seconds(COPY_GRACE_SECONDS);
         queued
             .into_iter()
             .filter(|q| !self.unrecorded.contains(&q.id))
-            .filter(|q| match (self.grace, q.interrupted, q.sending_at) {
-                (Some(grace), true, Some(at)) => at + grace <= now,
+            .filter(|q| match (copies, q.interrupted, q.sending_at) {
+                (true, true, Some(at)) => at + grace <= now,
                 _ => true,
             })
             .collect()
@@ -200,7 +199,6 @@ pub struct Delivery {
 impl Delivery {
     /// The delivery the configuration asks for.
     pub fn new(cfg: &Config, data_dir: &Path) -> anyhow::Result<Delivery> {
-        let mut grace = None;
         let channel = match cfg.outbox.kind {
             OutboxKind::File => Channel::File(FileOutbox::new(data_dir)),
             OutboxKind::Smtp => {
@@ -210,17 +208,13 @@ impl Delivery {
                 let mut out = SmtpOutbox::new(smtp)?;
                 if smtp.sent_copy && cfg.mailbox.kind == crate::config::MailboxKind::Imap {
                     out = out.with_copy_to(&cfg.campaign.mailbox)?;
-                    grace = Some(chrono::Duration::seconds(COPY_GRACE_SECONDS));
                 }
                 Channel::Smtp(Box::new(out))
             }
         };
         Ok(Delivery {
             channel,
-            ledger: Ledger {
-                grace,
-                ..Ledger::default()
-            },
+            ledger: Ledger::default(),
         })
     }
 

@@ -219,7 +219,7 @@ impl SmtpOutbox {
         if self.paused_until.is_some_and(|t| t > now) {
             return Ok(0);
         }
-        for q in ledger.due(store.queued().await?) {
+        for q in ledger.due(store.queued().await?, self.copies()) {
             if self.next_try.get(&q.id).is_some_and(|t| *t > now) {
                 continue;
             }

@@ -48,17 +48,6 @@ impl Store {
         Ok(n)
     }
 
-    /// Failed attempts recorded for a waiting message (0 when none).
-    pub async fn attempts_at(&self, source_key: &str) -> anyhow::Result<i64> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT attempts FROM intake_attempts WHERE source_key = ?")
-                .bind(source_key)
-                .fetch_optional(&self.pool)
-                .await
-                .context("cannot read intake_attempts")?;
-        Ok(row.map(|(n,)| n).unwrap_or(0))
-    }
-
     /// Forgets the attempts at a message that was recorded or put aside.
     pub async fn clear_attempts(&self, source_key: &str) -> anyhow::Result<()> {
         sqlx::query("DELETE FROM intake_attempts WHERE source_key = ?")
