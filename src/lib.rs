@@ -34,5 +34,7 @@ pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod samples;
+pub mod shutdown;
 pub mod store;
+pub mod telemetry;
 pub mod verdict;

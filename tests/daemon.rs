@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use shenbao::config::Config;
-use shenbao::daemon::shutdown::Shutdown;
 use shenbao::daemon::{Daemon, Stats};
+use shenbao::shutdown::Shutdown;
 use shenbao::store::archive;
 use sqlx::SqlitePool;
 use std::fs;
@@ -394,7 +394,7 @@ fn the_loop_stops_on_shutdown_after_its_round() {
     let cfg = place.config();
     place.drop("1.eml", &email(SENDER, "咨询", "", &[]), 0);
     rt().block_on(async {
-        let (trigger, shutdown) = shenbao::daemon::shutdown::channel();
+        let (trigger, shutdown) = shenbao::shutdown::channel();
         let mut d = Daemon::open(cfg.clone()).await.unwrap();
         tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(300)).await;

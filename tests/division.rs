@@ -16,7 +16,7 @@ use mailstack::MailStack;
 use serde_json::Value;
 use shenbao::config::Config;
 use shenbao::daemon::Daemon;
-use shenbao::daemon::shutdown::Shutdown;
+use shenbao::shutdown::Shutdown;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;

@@ -9,8 +9,8 @@ mod mailstack;
 
 use common::*;
 use shenbao::config::{Config, ImapServer, MailboxKind, TlsMode};
-use shenbao::daemon::shutdown;
 use shenbao::daemon::{Daemon, Stats};
+use shenbao::shutdown;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -9,7 +9,8 @@ mod mailstack;
 #[path = "support/servers.rs"]
 mod servers;
 
-use shenbao::daemon::{Daemon, shutdown};
+use shenbao::daemon::Daemon;
+use shenbao::shutdown;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

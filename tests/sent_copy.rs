@@ -11,7 +11,7 @@ mod mailstack;
 mod servers;
 
 use shenbao::daemon::Daemon;
-use shenbao::daemon::shutdown::Shutdown;
+use shenbao::shutdown::Shutdown;
 use std::time::Duration;
 
 const DIVISION: &str = "scjgzlfzc@tj.gov.cn";

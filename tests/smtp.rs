@@ -10,8 +10,8 @@ use common::*;
 use mail_parser::MessageParser;
 use mailstack::MailStack;
 use shenbao::config::{Config, OutboxKind, SmtpServer, TlsMode};
-use shenbao::daemon::shutdown::Shutdown;
 use shenbao::daemon::{Daemon, Stats};
+use shenbao::shutdown::Shutdown;
 use sqlx::SqlitePool;
 use std::fs;
 use std::path::PathBuf;
@@ -368,7 +368,7 @@ fn a_reply_whose_delivery_cannot_be_recorded_is_not_sent_again() {
         let store = shenbao::store::Store::open(&cfg.storage.data_dir)
             .await
             .unwrap();
-        let telemetry = shenbao::ops::telemetry::Telemetry::default();
+        let telemetry = shenbao::telemetry::Telemetry::default();
         let mut delivery = shenbao::notify::outbox::Delivery::new(&cfg, store.data_dir()).unwrap();
         // Another writer holds the database: no write can be recorded (as on a full disk,
         // SQLite answers BUSY after its timeout, or FULL).

@@ -14,17 +14,17 @@
 
 mod intake;
 pub mod retry;
-pub mod shutdown;
+
 mod take;
 
 use crate::config::Config;
 use crate::mailbox::Source;
 use crate::notify::outbox::Delivery;
 use crate::ops::{self, Ops};
+use crate::shutdown::{self, Shutdown};
 use crate::store::{DataLock, Store};
 use crate::verdict::Judge;
 use crate::{history, pipeline};
-use shutdown::Shutdown;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::process::ExitCode;

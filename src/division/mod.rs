@@ -50,7 +50,7 @@ where
 pub(crate) async fn deliver_now(cfg: &Config, store: &Store) -> anyhow::Result<usize> {
     let mut delivery = crate::notify::outbox::Delivery::new(cfg, store.data_dir())?;
     delivery
-        .deliver(store, &crate::ops::telemetry::Telemetry::default())
+        .deliver(store, &crate::telemetry::Telemetry::default())
         .await
 }
 

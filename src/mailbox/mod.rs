@@ -5,7 +5,7 @@ pub mod imap;
 pub mod maildir;
 
 use crate::config::{Mailbox, MailboxKind};
-use crate::daemon::shutdown::Shutdown;
+use crate::shutdown::Shutdown;
 use crate::store::SourceRef;
 use anyhow::anyhow;
 use chrono::{DateTime, FixedOffset};
@@ -196,7 +196,7 @@ impl Source {
     }
 
     /// Shares the daemon's counters with the source (IMAP reconnects and IDLE contact).
-    pub fn set_telemetry(&mut self, t: crate::ops::telemetry::Telemetry) {
+    pub fn set_telemetry(&mut self, t: crate::telemetry::Telemetry) {
         if let Source::Imap(i) = self {
             i.set_telemetry(t);
         }

@@ -4,9 +4,9 @@
 
 use super::smtp::SmtpOutbox;
 use crate::config::{Config, OutboxKind};
-use crate::ops::telemetry::Telemetry;
 use crate::store::fault::is_unwritable;
 use crate::store::{Queued, Store, archive};
+use crate::telemetry::Telemetry;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashSet;

@@ -7,8 +7,8 @@
 
 use super::outbox::Ledger;
 use crate::config::{SmtpServer, TlsMode};
-use crate::ops::telemetry::Telemetry;
 use crate::store::{Queued, Store};
+use crate::telemetry::Telemetry;
 use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};

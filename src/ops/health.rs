@@ -1,7 +1,7 @@
 //! When the daemon counts as unhealthy: alive but not doing its job, which systemd's
 //! watchdog cannot see — the mailbox unreachable for too long, or replies stuck in the outbox.
 
-use super::telemetry::Telemetry;
+use crate::telemetry::Telemetry;
 use std::time::Duration;
 
 /// The thresholds of `[ops]`.

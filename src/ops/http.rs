@@ -4,9 +4,9 @@
 //! a slow client from ever stalling the loop. Each connection has one deadline for its whole
 //! request and a few run at once, so a client trickling bytes cannot hold the probe hostage.
 
-use super::exposition::CONTENT_TYPE;
 use super::health::{self, Limits};
-use super::telemetry::Telemetry;
+use crate::telemetry::Telemetry;
+use crate::telemetry::exposition::CONTENT_TYPE;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;

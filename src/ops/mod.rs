@@ -5,20 +5,18 @@
 //! [`Ops`] is what the daemon loop holds: it turns the loop's events (mailbox reached,
 //! message processed, tick) into notifications and gauges.
 
-pub mod exposition;
 pub mod health;
 pub mod http;
 pub mod logging;
 pub mod sdnotify;
-pub mod telemetry;
 
 use crate::notify::outbox::Delivery;
 use crate::store::Store;
+use crate::telemetry::Telemetry;
 use sdnotify::Notifier;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use telemetry::Telemetry;
 
 /// Longest time between two ticks of the wait loop (watchdog, gauges, due retries).
 const MAX_TICK: Duration = Duration::from_secs(5);

@@ -7,8 +7,8 @@ use super::common::*;
 use super::mailstack::MailStack;
 use chrono::{DateTime, FixedOffset};
 use shenbao::config::{Config, ImapServer, MailboxKind, TlsMode};
-use shenbao::daemon::shutdown::Shutdown;
 use shenbao::daemon::{Daemon, Stats};
+use shenbao::shutdown::Shutdown;
 use sqlx::SqlitePool;
 use std::path::PathBuf;
 

@@ -2,8 +2,8 @@
 //! (watchdog, gauges, due retries) does not cost a DONE/IDLE round trip every few seconds.
 
 use super::connect::{ImapSession, timed};
-use crate::daemon::shutdown::Shutdown;
-use crate::ops::telemetry::Telemetry;
+use crate::shutdown::Shutdown;
+use crate::telemetry::Telemetry;
 use anyhow::Context;
 use std::time::Duration;
 

@@ -12,8 +12,8 @@ mod idle;
 pub mod mutf7;
 
 use crate::config::{ImapServer, Secret};
-use crate::daemon::shutdown::Shutdown;
-use crate::ops::telemetry::Telemetry;
+use crate::shutdown::Shutdown;
+use crate::telemetry::Telemetry;
 use anyhow::{Context, anyhow};
 use async_imap::types::{Flag, UnsolicitedResponse};
 use chrono::{DateTime, FixedOffset, Local};

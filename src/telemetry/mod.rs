@@ -2,7 +2,9 @@
 //! gauges as atomics behind one `Arc`, so the daemon loop, the IMAP source and the HTTP
 //! thread share them without locks.
 
-use super::exposition::Text;
+pub mod exposition;
+
+use exposition::Text;
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
@@ -253,7 +255,7 @@ impl Telemetry {
         let bucket = format!("{name}_bucket");
         for (b, n) in BUCKETS.iter().zip(&i.buckets) {
             cumulative += n.load(Relaxed);
-            let le = super::exposition::number(*b);
+            let le = exposition::number(*b);
             t.sample(&bucket, &[("le", &le)], cumulative as f64);
         }
         cumulative += i.overflow.load(Relaxed);
