@@ -17,8 +17,9 @@
 //! [`store`] (SQLite record and archive), [`notify`] (replies), [`samples`] (generated sample
 //! submissions for a first run), [`ops`] (systemd notification, metrics, health, logging),
 //! and [`division`] (the division's commands: status, list, show, export, reprocess, remind;
-//! `config check` lives in [`config::check`]).
+//! `shenbao config check` lives in [`check`]).
 pub mod acceptance;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;

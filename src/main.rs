@@ -69,7 +69,7 @@ fn main() -> ExitCode {
         Command::Seal { file, page, out } => shenbao::commands::seal(&file, page, out.as_deref()),
         Command::Config {
             action: ConfigAction::Check { no_connect, json },
-        } => shenbao::config::check::command(config, no_connect, json),
+        } => shenbao::check::command(config, no_connect, json),
         Command::Status { json } => shenbao::division::status::command(config, json),
         Command::List(a) => {
             let filter = shenbao::division::list::Filter {

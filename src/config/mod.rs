@@ -1,7 +1,6 @@
 //! The configuration file (TOML). `config/local.toml` is embedded as the default, so the
 //! program runs with no file at all; `config/shenbao.example.toml` documents every key.
 
-pub mod check;
 mod ops;
 mod secret;
 mod server;

@@ -7,7 +7,7 @@
 mod file;
 mod probe;
 
-use super::Config;
+use crate::config::{self, Config};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -120,7 +120,7 @@ pub async fn check(path: Option<&Path>, no_connect: bool) -> Report {
         ..Report::default()
     };
     let text = match path {
-        None => super::DEFAULT_TOML.to_string(),
+        None => config::DEFAULT_TOML.to_string(),
         Some(p) => match std::fs::read_to_string(p) {
             Ok(t) => t,
             Err(e) => {
