@@ -64,7 +64,7 @@ fn main() -> ExitCode {
         Command::Samples { out } => shenbao::samples::command(&out),
         Command::History {
             action: HistoryAction::Import { file },
-        } => shenbao::daemon::history_import(cli.config.as_deref(), &file),
+        } => shenbao::division::history::import(cli.config.as_deref(), &file),
         Command::Acceptance { dir, verbose } => shenbao::acceptance::run(&dir, verbose),
         Command::Seal { file, page, out } => shenbao::commands::seal(&file, page, out.as_deref()),
         Command::Config {

@@ -198,7 +198,7 @@ fn composed_notice_survives_postfix_and_dovecot() {
     use shenbao::verdict::{Outcome, Verdict};
     crate::require_mailstack!();
     let s = stack();
-    let campaign = Config::load(None).unwrap().campaign;
+    let letterhead = Config::load(None).unwrap().letterhead();
     let outcome = Outcome {
         verdict: Verdict::Rejected,
         unit: Some("和平区市场监管局".into()),
@@ -230,7 +230,7 @@ fn composed_notice_survives_postfix_and_dovecot() {
         received: now,
         now,
     };
-    let reply = compose(&outcome, &email, &campaign, &ctx).unwrap();
+    let reply = compose(&outcome, &email, &letterhead, &ctx).unwrap();
     s.submit(OFFICE, false, "", &[reply.to.as_str()], &reply.raw)
         .unwrap();
     let got = s

@@ -26,8 +26,8 @@ fn at() -> chrono::DateTime<chrono::FixedOffset> {
 /// Judges `raw` and asks the composer for the reply; `Err` is why there is none.
 fn answer(j: &mut Judge, cfg: &Config, raw: &[u8]) -> (Outcome, Result<String, NoReply>) {
     let (email, o) = pipeline::process(j, raw, at(), &cfg.limits);
-    let ctx = ReplyContext::of(cfg, 1, at());
-    let reply = compose(&o, &email, &cfg.campaign, &ctx).map(|r| r.subject);
+    let ctx = ReplyContext::of(&cfg.letterhead(), 1, at());
+    let reply = compose(&o, &email, &cfg.letterhead(), &ctx).map(|r| r.subject);
     (o, reply)
 }
 

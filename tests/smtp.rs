@@ -369,7 +369,8 @@ fn a_reply_whose_delivery_cannot_be_recorded_is_not_sent_again() {
             .await
             .unwrap();
         let telemetry = shenbao::telemetry::Telemetry::default();
-        let mut delivery = shenbao::notify::outbox::Delivery::new(&cfg, store.data_dir()).unwrap();
+        let mut delivery =
+            shenbao::notify::outbox::Delivery::new(cfg.route().unwrap(), store.data_dir()).unwrap();
         // Another writer holds the database: no write can be recorded (as on a full disk,
         // SQLite answers BUSY after its timeout, or FULL).
         let db = cfg.storage.data_dir.join("shenbao.db");

@@ -198,7 +198,7 @@ pub async fn smtp(cfg: &Config, report: &mut Report) {
         return;
     }
     let what = format!("{}与登录", tls_label(smtp.tls));
-    let outbox = match SmtpOutbox::new(smtp) {
+    let outbox = match smtp.settings().and_then(|s| SmtpOutbox::new(&s)) {
         Ok(o) => o,
         Err(e) => {
             report.push(g, &what, Mark::Fail, format!("{e:#}"));

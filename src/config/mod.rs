@@ -10,6 +10,8 @@ pub use secret::Secret;
 pub use server::{ImapServer, PasswordSource, SmtpServer, TlsMode};
 
 use crate::message::Limits;
+use crate::notify::Letterhead;
+use crate::notify::outbox::Route;
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -257,6 +259,34 @@ fn parse_error(text: &str, e: &toml::de::Error) -> String {
 }
 
 impl Config {
+    /// Who writes the replies and about which call, for the notify stage.
+    pub fn letterhead(&self) -> Letterhead {
+        Letterhead {
+            campaign: self.campaign.name.clone(),
+            mailbox: self.campaign.mailbox.clone(),
+            office: self.replies.from_name.clone(),
+            deadline: self.campaign.deadline,
+        }
+    }
+
+    /// Where replies go: files, or the `[smtp]` server (its password read now), with copies
+    /// to the campaign mailbox when that mailbox is read over IMAP and `sent_copy` is on.
+    pub fn route(&self) -> anyhow::Result<Route> {
+        match self.outbox.kind {
+            OutboxKind::File => Ok(Route::File),
+            OutboxKind::Smtp => {
+                let smtp = self.smtp.as_ref().ok_or_else(|| {
+                    anyhow::anyhow!("[outbox] kind = \"smtp\" needs an [smtp] section")
+                })?;
+                let copies = smtp.sent_copy && self.mailbox.kind == MailboxKind::Imap;
+                Ok(Route::Smtp {
+                    server: smtp.settings()?,
+                    copy_to: copies.then(|| self.campaign.mailbox.clone()),
+                })
+            }
+        }
+    }
+
     /// Parses a configuration text; errors point at the line.
     pub fn parse(text: &str) -> anyhow::Result<Config> {
         let cfg: Config =

@@ -2,8 +2,12 @@
 //! `allow_insecure = true`; passwords come from a file or an environment variable, never from
 //! the configuration file itself, so the file can be shared and logged.
 
+use crate::notify::smtp::{SmtpSettings, SmtpTls};
+use anyhow::Context;
+use lettre::transport::smtp::authentication::Credentials;
 use serde::Deserialize;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// How a connection is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -156,6 +160,34 @@ impl ImapServer {
 }
 
 impl SmtpServer {
+    /// What the SMTP stage needs: refuses `tls = "none"` without `allow_insecure`, and reads
+    /// the password (errors name its source, never its value).
+    pub fn settings(&self) -> anyhow::Result<SmtpSettings> {
+        let tls = match self.tls {
+            TlsMode::None if !self.allow_insecure => anyhow::bail!(
+                "[smtp] tls = \"none\" sends the password in clear: set allow_insecure = true (test servers only)"
+            ),
+            TlsMode::None => SmtpTls::None,
+            TlsMode::Starttls => SmtpTls::StartTls,
+            TlsMode::Implicit => SmtpTls::Implicit,
+        };
+        let login = match &self.user {
+            Some(user) => {
+                let secret = self.password().read().context("[smtp] password")?;
+                Some(Credentials::new(user.clone(), secret.expose().into()))
+            }
+            None => None,
+        };
+        Ok(SmtpSettings {
+            host: self.host.clone(),
+            port: self.port(),
+            tls,
+            ca_file: self.ca_file.clone(),
+            timeout: Duration::from_secs(self.timeout_seconds.max(1)),
+            login,
+        })
+    }
+
     /// The port to connect to: the configured one, else 465 (implicit TLS) or 587 (submission).
     pub fn port(&self) -> u16 {
         self.port.unwrap_or(match self.tls {
@@ -194,5 +226,17 @@ mod tests {
         assert!(c.smtp.is_some());
         let bad = good.replace("user = \"u\"", "user = \"u\"\npasword = \"x\"");
         assert!(Config::parse(&bad).is_err());
+    }
+
+    #[test]
+    fn smtp_plaintext_needs_allow_insecure() {
+        let mut smtp = super::SmtpServer {
+            host: "127.0.0.1".into(),
+            tls: super::TlsMode::None,
+            ..super::SmtpServer::default()
+        };
+        assert!(smtp.settings().is_err());
+        smtp.allow_insecure = true;
+        assert_eq!(smtp.settings().unwrap().tls, super::SmtpTls::None);
     }
 }

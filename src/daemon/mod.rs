@@ -21,10 +21,10 @@ use crate::config::Config;
 use crate::mailbox::Source;
 use crate::notify::outbox::Delivery;
 use crate::ops::{self, Ops};
+use crate::pipeline;
 use crate::shutdown::{self, Shutdown};
 use crate::store::{DataLock, Store};
 use crate::verdict::Judge;
-use crate::{history, pipeline};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::process::ExitCode;
@@ -109,7 +109,7 @@ impl Daemon {
         let mut judge = Judge::new(cfg.campaign.clone(), store.history().await?);
         judge.seed_receipts(store.issued_receipts().await?);
         replay(&store, &mut judge, &cfg).await?;
-        let outbox = Delivery::new(&cfg, store.data_dir())?;
+        let outbox = Delivery::new(cfg.route()?, store.data_dir())?;
         let ops = Ops::start(&cfg.ops)?;
         source.set_telemetry(ops.telemetry.clone());
         ops.refresh(&store).await?;
@@ -282,35 +282,5 @@ pub fn command(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> {
         } else {
             ExitCode::SUCCESS
         })
-    })
-}
-
-/// `shenbao history import FILE.xlsx`: adds past years' projects to the record.
-pub fn history_import(config: Option<&Path>, file: &Path) -> anyhow::Result<ExitCode> {
-    let cfg = Config::load(config)?;
-    let projects = history::load(file, &cfg.limits)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async {
-        let store = Store::open(&cfg.storage.data_dir).await?;
-        // In batches, for the progress bar; each batch is idempotent (INSERT OR IGNORE).
-        let progress = crate::division::progress::Progress::new();
-        progress.start(projects.len() as u64, "导入历年项目");
-        let (mut added, mut done) = (0, 0);
-        for batch in projects.chunks(500) {
-            added += store
-                .import_history(batch, &file.display().to_string())
-                .await?;
-            done += batch.len() as u64;
-            progress.set(done);
-        }
-        progress.finish();
-        store.close().await;
-        eprintln!(
-            "shenbao: {} past projects read, {added} new",
-            projects.len()
-        );
-        Ok(ExitCode::SUCCESS)
     })
 }

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Failed attempts after which a message is put aside.
-pub const MAX_ATTEMPTS: i64 = 5;
+/// Failed attempts after which a message is put aside (the record keeps the count).
+pub use crate::store::intake::MAX_ATTEMPTS;
 
 /// First retry delay; doubled per failure.
 const FIRST: Duration = Duration::from_secs(1);

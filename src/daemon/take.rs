@@ -71,15 +71,15 @@ impl Daemon {
                 .put_aside(w, &incoming, None, reason, None, started)
                 .await;
         };
-        let campaign = &self.cfg.campaign;
+        let letterhead = self.cfg.letterhead();
         let now = Local::now().fixed_offset();
         let ctx = |row_id: i64| ReplyContext {
             now,
-            ..ReplyContext::of(&self.cfg, row_id, arrival)
+            ..ReplyContext::of(&letterhead, row_id, arrival)
         };
         // The composer decides who gets a reply (automatic mail, our own address, no usable
         // address: none); the row id it needs for the Message-ID comes with the insert.
-        let reply = match notify::compose(&outcome, &email, campaign, &ctx(0)) {
+        let reply = match notify::compose(&outcome, &email, &letterhead, &ctx(0)) {
             Ok(r) => self.within_cap(r.to, r.kind.as_str(), &raw).await?,
             Err(why) => {
                 tracing::debug!(mail = %name, ?why, "no reply");
@@ -87,7 +87,7 @@ impl Daemon {
             }
         };
         let composer = |row_id: i64| {
-            notify::compose(&outcome, &email, campaign, &ctx(row_id))
+            notify::compose(&outcome, &email, &letterhead, &ctx(row_id))
                 .ok()
                 .map(|r| Composed {
                     subject: r.subject,
@@ -294,10 +294,10 @@ impl Daemon {
         let arrival = w.arrival();
         // A copy, so the composer may live while the message is put aside.
         let cfg = self.cfg.clone();
-        let ctx = |row_id: i64| ReplyContext::of(&cfg, row_id, arrival);
-        let campaign = &cfg.campaign;
+        let letterhead = cfg.letterhead();
+        let ctx = |row_id: i64| ReplyContext::of(&letterhead, row_id, arrival);
         let compose = |row_id: i64| {
-            notify::oversized::compose_oversized(&email, size, limit, campaign, &ctx(row_id))
+            notify::oversized::compose_oversized(&email, size, limit, &letterhead, &ctx(row_id))
         };
         let reply = match compose(0) {
             Ok(r) => self.within_cap(r.to, r.kind.as_str(), &header).await?,

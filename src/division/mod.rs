@@ -11,6 +11,7 @@
 
 pub mod export;
 pub mod export_cmd;
+pub mod history;
 pub mod list;
 pub mod progress;
 pub mod remind;
@@ -48,7 +49,7 @@ where
 /// Delivers the outbox from this process (the daemon is not running to do it); returns how
 /// many left.
 pub(crate) async fn deliver_now(cfg: &Config, store: &Store) -> anyhow::Result<usize> {
-    let mut delivery = crate::notify::outbox::Delivery::new(cfg, store.data_dir())?;
+    let mut delivery = crate::notify::outbox::Delivery::new(cfg.route()?, store.data_dir())?;
     delivery
         .deliver(store, &crate::telemetry::Telemetry::default())
         .await

@@ -88,8 +88,8 @@ pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<R
                 missing: &missing,
             };
             let composer = |to: &str, row: i64| {
-                let ctx = ReplyContext::of(cfg, row, now.fixed_offset());
-                reminder::compose(&r, to, &cfg.campaign, &ctx).map(|c| Composed {
+                let ctx = ReplyContext::of(&cfg.letterhead(), row, now.fixed_offset());
+                reminder::compose(&r, to, &cfg.letterhead(), &ctx).map(|c| Composed {
                     subject: c.subject,
                     message_id: c.message_id,
                     raw: c.raw,

@@ -245,8 +245,8 @@ async fn answer(
     let Ok(r) = notify::compose(
         &t.outcome,
         &t.email,
-        &cfg.campaign,
-        &ReplyContext::of(cfg, 0, t.arrival),
+        &cfg.letterhead(),
+        &ReplyContext::of(&cfg.letterhead(), 0, t.arrival),
     ) else {
         return Ok(None);
     };
@@ -259,8 +259,8 @@ async fn answer(
         notify::compose(
             &t.outcome,
             &t.email,
-            &cfg.campaign,
-            &ReplyContext::of(cfg, row, t.arrival),
+            &cfg.letterhead(),
+            &ReplyContext::of(&cfg.letterhead(), row, t.arrival),
         )
         .ok()
         .map(|r| Composed {

@@ -126,7 +126,7 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
                 "已尝试 {} 次：{}（自动重试，{} 次后移入处理失败）",
                 a.attempts,
                 a.last_error,
-                crate::daemon::retry::MAX_ATTEMPTS
+                crate::store::intake::MAX_ATTEMPTS
             ),
         })
         .collect();

@@ -6,6 +6,7 @@
 
 mod archive;
 mod auto;
+pub mod bounce;
 mod collect;
 mod depth;
 mod metadata;

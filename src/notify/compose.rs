@@ -1,8 +1,8 @@
 //! An [`Outcome`] and the email it answers → the reply, as a complete RFC 5322 message.
 
+use super::Letterhead;
 use super::body::Facts;
 use super::mime;
-use crate::config::{Campaign, Config};
 use crate::forms::{FormKind, Version};
 use crate::message::Email;
 use crate::rules::Severity;
@@ -74,12 +74,16 @@ pub struct ReplyContext {
 }
 
 impl ReplyContext {
-    /// The context of replies sent as the configured office, for reply row `row_id`.
-    pub fn of(cfg: &Config, row_id: i64, received: DateTime<FixedOffset>) -> ReplyContext {
-        let mailbox = &cfg.campaign.mailbox;
+    /// The context of replies sent as the office of `letterhead`, for reply row `row_id`.
+    pub fn of(
+        letterhead: &Letterhead,
+        row_id: i64,
+        received: DateTime<FixedOffset>,
+    ) -> ReplyContext {
+        let mailbox = &letterhead.mailbox;
         ReplyContext {
             from_address: mailbox.clone(),
-            from_name: cfg.replies.from_name.clone(),
+            from_name: letterhead.office.clone(),
             reply_to: None,
             domain: mailbox
                 .rsplit_once('@')
@@ -224,14 +228,14 @@ pub(crate) fn headers(ctx: &ReplyContext, to: &str, subject: &str, message_id: &
 /// mail, for mail from or to our own address, and for addresses unfit for a header.
 pub(crate) fn recipient(
     email: &Email,
-    campaign: &Campaign,
+    letterhead: &Letterhead,
     ctx: &ReplyContext,
 ) -> Result<String, NoReply> {
     if email.automatic.is_some() {
         return Err(NoReply::Automatic);
     }
     let ours = |a: &str| {
-        [campaign.mailbox.as_str(), ctx.from_address.as_str()]
+        [letterhead.mailbox.as_str(), ctx.from_address.as_str()]
             .iter()
             .any(|o| !o.is_empty() && o.eq_ignore_ascii_case(a))
     };
@@ -256,7 +260,7 @@ pub(crate) fn recipient(
 pub fn compose(
     outcome: &Outcome,
     email: &Email,
-    campaign: &Campaign,
+    letterhead: &Letterhead,
     ctx: &ReplyContext,
 ) -> Result<Reply, NoReply> {
     if email.automatic.is_some() {
@@ -267,7 +271,7 @@ pub fn compose(
         Verdict::Accepted => ReplyKind::Receipt,
         Verdict::Rejected => ReplyKind::Notice,
     };
-    let to = recipient(email, campaign, ctx)?;
+    let to = recipient(email, letterhead, ctx)?;
 
     // A unit not recognised is keyed by the sender's address: then address the person.
     let sender_name = email
@@ -286,10 +290,10 @@ pub fn compose(
         (None, None) => "您好！".to_string(),
     };
     let shown_unit = unit.clone().or(sender_name).unwrap_or_else(|| to.clone());
-    let campaign_name = one_line(&campaign.name);
+    let campaign_name = one_line(&letterhead.campaign);
     let subject = format!("【{}】{} — {}", kind.tag(), campaign_name, shown_unit);
 
-    let tz = campaign.deadline.timezone();
+    let tz = letterhead.deadline.timezone();
     let mut projects: Vec<[String; 3]> = Vec::new();
     let mut push = |e: &str, c: &str, p: &str| {
         let row = [one_line(e), one_line(c), one_line(p)];
@@ -333,15 +337,15 @@ pub fn compose(
         receipt_number: outcome.receipt.clone(),
         campaign: campaign_name,
         received: cn_time(ctx.received.with_timezone(&tz)),
-        deadline: cn_time(campaign.deadline),
-        late: ctx.received > campaign.deadline,
+        deadline: cn_time(letterhead.deadline),
+        late: ctx.received > letterhead.deadline,
         projects,
         files,
         errors,
         warnings,
         notes: &outcome.notes,
         office: if office.is_empty() {
-            campaign.name.clone()
+            letterhead.campaign.clone()
         } else {
             office
         },

@@ -5,8 +5,8 @@
 
 pub mod authres;
 mod body;
-pub mod bounce;
 pub mod compose;
+mod letterhead;
 pub mod mime;
 pub mod outbox;
 pub mod oversized;
@@ -14,6 +14,7 @@ pub mod reminder;
 pub mod smtp;
 
 pub use compose::{NoReply, Reply, ReplyContext, ReplyKind, compose, reply_message_id};
+pub use letterhead::Letterhead;
 
 #[cfg(test)]
 mod tests;

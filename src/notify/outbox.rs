@@ -2,8 +2,7 @@
 //! `data_dir/outbox/<id>.eml` (the composed message, as SMTP would send it) beside
 //! `<id>.json` (what it says: recipient, kind, receipt, verdict, problems) and marked sent.
 
-use super::smtp::SmtpOutbox;
-use crate::config::{Config, OutboxKind};
+use super::smtp::{SmtpOutbox, SmtpSettings};
 use crate::store::fault::is_unwritable;
 use crate::store::{Queued, Store, archive};
 use crate::telemetry::Telemetry;
@@ -187,6 +186,21 @@ pub enum Channel {
     Smtp(Box<SmtpOutbox>),
 }
 
+/// Where replies go, as the configuration asks (`Config::route`).
+#[derive(Debug, Clone)]
+pub enum Route {
+    /// Files in the data directory's outbox folder (no server).
+    File,
+    /// An SMTP server.
+    Smtp {
+        /// How to reach it.
+        server: SmtpSettings,
+        /// The campaign mailbox, when every reply is also addressed to it so that its copy
+        /// proves what the server took (an IMAP mailbox with `[smtp] sent_copy`).
+        copy_to: Option<String>,
+    },
+}
+
 /// The outbox's delivery: the channel and what this process knows beyond the record.
 #[derive(Debug)]
 pub struct Delivery {
@@ -197,17 +211,14 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    /// The delivery the configuration asks for.
-    pub fn new(cfg: &Config, data_dir: &Path) -> anyhow::Result<Delivery> {
-        let channel = match cfg.outbox.kind {
-            OutboxKind::File => Channel::File(FileOutbox::new(data_dir)),
-            OutboxKind::Smtp => {
-                let smtp = cfg.smtp.as_ref().ok_or_else(|| {
-                    anyhow::anyhow!("[outbox] kind = \"smtp\" needs an [smtp] section")
-                })?;
-                let mut out = SmtpOutbox::new(smtp)?;
-                if smtp.sent_copy && cfg.mailbox.kind == crate::config::MailboxKind::Imap {
-                    out = out.with_copy_to(&cfg.campaign.mailbox)?;
+    /// The delivery along `route`; a file outbox lives in `data_dir`.
+    pub fn new(route: Route, data_dir: &Path) -> anyhow::Result<Delivery> {
+        let channel = match route {
+            Route::File => Channel::File(FileOutbox::new(data_dir)),
+            Route::Smtp { server, copy_to } => {
+                let mut out = SmtpOutbox::new(&server)?;
+                if let Some(mailbox) = copy_to {
+                    out = out.with_copy_to(&mailbox)?;
                 }
                 Channel::Smtp(Box::new(out))
             }

@@ -3,11 +3,11 @@
 //! several smaller emails. The same rules as every reply decide whether it goes at all
 //! (automatic mail, our own address, the daily cap).
 
+use super::Letterhead;
 use super::compose::{
     NoReply, Reply, ReplyContext, ReplyKind, answer, cn_time, one_line, recipient,
 };
 use super::mime;
-use crate::config::Campaign;
 use crate::message::Email;
 
 /// Megabytes for people, one decimal.
@@ -20,14 +20,14 @@ pub fn compose_oversized(
     email: &Email,
     size: u64,
     limit: u64,
-    campaign: &Campaign,
+    letterhead: &Letterhead,
     ctx: &ReplyContext,
 ) -> Result<Reply, NoReply> {
-    let to = recipient(email, campaign, ctx)?;
+    let to = recipient(email, letterhead, ctx)?;
     let kind = ReplyKind::Oversized;
-    let name = one_line(&campaign.name);
+    let name = one_line(&letterhead.campaign);
     let subject = format!("【{}】{name}", kind.tag());
-    let tz = campaign.deadline.timezone();
+    let tz = letterhead.deadline.timezone();
     let salutation = email
         .from_name
         .as_deref()
@@ -51,7 +51,7 @@ pub fn compose_oversized(
     text += "请将申报材料分成几封邮件重新发送，每封不超过上述上限：例如汇总表一封、每个项目的申报表各一封；扫描件可用 150 dpi 左右的分辨率扫描，以减小文件。分批发送的材料会合并审核，每封邮件的邮件正文或附件中请写明推荐单位名称。\n\n";
     text += &format!(
         "申报截止时间：{}。本邮件由系统自动发送，请勿直接回复附件以外的问题；如有疑问请与我处联系。\n\n",
-        cn_time(campaign.deadline)
+        cn_time(letterhead.deadline)
     );
     text += &format!(
         "{}\n{}\n",
@@ -81,8 +81,8 @@ mod tests {
         let header = "From: =?UTF-8?B?5byg5LiJ?= <zhang@example.test>\r\n\
             Subject: =?UTF-8?B?55Sz5oql5p2Q5paZ?=\r\nMessage-ID: <big-1@example.test>\r\n\r\n";
         let email = parse_email(header.as_bytes(), &Limits::default());
-        let ctx = ReplyContext::of(&cfg, 7, chrono::Local::now().fixed_offset());
-        let r = compose_oversized(&email, 80 << 20, 64 << 20, &cfg.campaign, &ctx).unwrap();
+        let ctx = ReplyContext::of(&cfg.letterhead(), 7, chrono::Local::now().fixed_offset());
+        let r = compose_oversized(&email, 80 << 20, 64 << 20, &cfg.letterhead(), &ctx).unwrap();
         assert_eq!(r.to, "zhang@example.test");
         assert!(r.text.contains("80.0 MB"), "{}", r.text);
         assert!(r.text.contains("64.0 MB"), "{}", r.text);
@@ -94,7 +94,7 @@ mod tests {
         let auto = "From: a@example.test\r\nAuto-Submitted: auto-replied\r\n\r\n";
         let email = parse_email(auto.as_bytes(), &Limits::default());
         assert_eq!(
-            compose_oversized(&email, 1, 0, &cfg.campaign, &ctx).err(),
+            compose_oversized(&email, 1, 0, &cfg.letterhead(), &ctx).err(),
             Some(NoReply::Automatic)
         );
     }

@@ -1,9 +1,9 @@
 //! The reminder (催报提醒) to a unit that has not submitted, or whose materials are not yet
 //! complete: what is still missing and the deadline, politely, as one RFC 5322 message.
 
+use super::Letterhead;
 use super::compose::{ReplyContext, cn_time, headers, one_line, reply_message_id, usable_address};
 use super::mime;
-use crate::config::Campaign;
 
 /// What the reminder says.
 #[derive(Debug, Clone)]
@@ -31,27 +31,27 @@ pub struct Composed {
 pub fn compose(
     r: &Reminder<'_>,
     to: &str,
-    campaign: &Campaign,
+    letterhead: &Letterhead,
     ctx: &ReplyContext,
 ) -> Option<Composed> {
     if !usable_address(to) {
         return None;
     }
     let unit = one_line(r.unit);
-    let name = one_line(&campaign.name);
+    let name = one_line(&letterhead.campaign);
     let subject = format!("【催报提醒】{name} — {unit}");
-    let tz = campaign.deadline.timezone();
+    let tz = letterhead.deadline.timezone();
     let today = ctx.now.with_timezone(&tz);
-    let days = ((campaign.deadline - ctx.now).num_hours().max(0) as u64).div_ceil(24);
+    let days = ((letterhead.deadline - ctx.now).num_hours().max(0) as u64).div_ceil(24);
     let mut text = format!(
         "{unit}：\n\n您好！{name}的申报截止时间为{}（还有约 {days} 天）。\n\n",
-        cn_time(campaign.deadline)
+        cn_time(letterhead.deadline)
     );
     if r.not_submitted {
         text += &format!(
             "截至{}，本邮箱尚未收到贵单位的申报材料。请按通知要求，将每个项目的《立项申报表》（附件1）和本单位的《立项申报汇总表》（附件2），各附盖章扫描版和Word版，发送至 {}。\n",
             today.format("%Y年%-m月%-d日 %H:%M"),
-            campaign.mailbox
+            letterhead.mailbox
         );
     } else {
         text += "贵单位已报送的申报材料尚不完整，还需：\n";
@@ -88,8 +88,8 @@ mod tests {
     use mail_parser::MessageParser;
 
     fn ctx(cfg: &Config) -> ReplyContext {
-        let mut c = ReplyContext::of(cfg, 41, cfg.campaign.deadline);
-        c.now = cfg.campaign.deadline - chrono::Duration::hours(50);
+        let mut c = ReplyContext::of(&cfg.letterhead(), 41, cfg.letterhead().deadline);
+        c.now = cfg.letterhead().deadline - chrono::Duration::hours(50);
         c
     }
 
@@ -105,7 +105,7 @@ mod tests {
             not_submitted: false,
             missing: &missing,
         };
-        let c = compose(&r, "hd@example.test", &cfg.campaign, &ctx(&cfg)).unwrap();
+        let c = compose(&r, "hd@example.test", &cfg.letterhead(), &ctx(&cfg)).unwrap();
         let m = MessageParser::default().parse(&c.raw).unwrap();
         assert_eq!(m.subject(), Some(c.subject.as_str()));
         assert!(c.subject.contains("催报提醒") && c.subject.contains("河东区市场监管局"));
@@ -132,11 +132,11 @@ mod tests {
             not_submitted: true,
             missing: &[],
         };
-        let c = compose(&r, "nk@example.test", &cfg.campaign, &ctx(&cfg)).unwrap();
+        let c = compose(&r, "nk@example.test", &cfg.letterhead(), &ctx(&cfg)).unwrap();
         let m = MessageParser::default().parse(&c.raw).unwrap();
         let body = m.body_text(0).unwrap();
         assert!(body.contains("尚未收到贵单位的申报材料"), "{body}");
-        assert!(body.contains(&cfg.campaign.mailbox), "{body}");
+        assert!(body.contains(&cfg.letterhead().mailbox), "{body}");
     }
 
     #[test]
@@ -149,7 +149,7 @@ mod tests {
         };
         for bad in ["a@b\r\nBcc: c@d", "no-at-sign", "<a@b>"] {
             assert!(
-                compose(&r, bad, &cfg.campaign, &ctx(&cfg)).is_none(),
+                compose(&r, bad, &cfg.letterhead(), &ctx(&cfg)).is_none(),
                 "{bad}"
             );
         }

@@ -6,9 +6,9 @@
 //! failed with the server's words.
 
 use super::outbox::Ledger;
-use crate::config::{SmtpServer, TlsMode};
 use crate::store::{Queued, Store};
 use crate::telemetry::Telemetry;
+use anyhow::Context;
 use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
@@ -72,6 +72,47 @@ pub struct SmtpOutbox {
     copy_to: Option<Address>,
 }
 
+/// How the SMTP server is reached; `[smtp]` in the configuration converts into it (reading
+/// the password), so this stage never sees the file.
+#[derive(Clone)]
+pub struct SmtpSettings {
+    /// Server host name (also the name its certificate must carry).
+    pub host: String,
+    /// Server port.
+    pub port: u16,
+    /// How the connection is protected.
+    pub tls: SmtpTls,
+    /// Extra trusted CA (PEM) besides the system roots, for a private server.
+    pub ca_file: Option<std::path::PathBuf>,
+    /// How long one command may take.
+    pub timeout: Duration,
+    /// User and password, when the server wants a login.
+    pub login: Option<Credentials>,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The login is left out: the password must never reach a log.
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("ca_file", &self.ca_file)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How an SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// TLS from the first byte (SMTPS, 465).
+    Implicit,
+    /// STARTTLS required before anything else (submission, 587).
+    StartTls,
+    /// Plain text: only what the configuration explicitly allowed (test servers).
+    None,
+}
+
 impl std::fmt::Debug for SmtpOutbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SmtpOutbox")
@@ -87,44 +128,38 @@ pub fn backoff(attempts: i64, min: Duration, max: Duration) -> Duration {
 }
 
 impl SmtpOutbox {
-    /// Builds the transport from `[smtp]`; refuses `tls = "none"` without `allow_insecure`.
-    pub fn new(cfg: &SmtpServer) -> anyhow::Result<SmtpOutbox> {
-        let port = cfg.port();
-        let tls = match cfg.tls {
-            TlsMode::None if !cfg.allow_insecure => anyhow::bail!(
-                "[smtp] tls = \"none\" sends the password in clear: set allow_insecure = true (test servers only)"
-            ),
-            TlsMode::None => Tls::None,
+    /// Builds the transport for `server` (TLS and login included).
+    pub fn new(server: &SmtpSettings) -> anyhow::Result<SmtpOutbox> {
+        let port = server.port;
+        let tls = match server.tls {
+            SmtpTls::None => Tls::None,
             mode => {
-                let mut params = TlsParameters::builder(cfg.host.clone());
-                if let Some(ca) = &cfg.ca_file {
-                    let pem = std::fs::read(ca).map_err(|e| {
-                        anyhow::anyhow!("[smtp] cannot read ca_file {}: {e}", ca.display())
-                    })?;
-                    let cert = Certificate::from_pem(&pem).map_err(|e| {
-                        anyhow::anyhow!("[smtp] ca_file {} is not PEM: {e}", ca.display())
-                    })?;
+                let mut params = TlsParameters::builder(server.host.clone());
+                if let Some(ca) = &server.ca_file {
+                    let pem = std::fs::read(ca)
+                        .with_context(|| format!("[smtp] cannot read ca_file {}", ca.display()))?;
+                    let cert = Certificate::from_pem(&pem)
+                        .with_context(|| format!("[smtp] ca_file {} is not PEM", ca.display()))?;
                     params = params.add_root_certificate(cert);
                 }
                 let params = params.build_rustls()?;
-                if mode == TlsMode::Implicit {
+                if mode == SmtpTls::Implicit {
                     Tls::Wrapper(params)
                 } else {
                     Tls::Required(params)
                 }
             }
         };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&cfg.host)
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&server.host)
             .port(port)
             .tls(tls)
-            .timeout(Some(Duration::from_secs(cfg.timeout_seconds.max(1))));
-        if let Some(user) = &cfg.user {
-            let secret = cfg.password().read()?;
-            builder = builder.credentials(Credentials::new(user.clone(), secret.expose().into()));
+            .timeout(Some(server.timeout.max(Duration::from_secs(1))));
+        if let Some(login) = &server.login {
+            builder = builder.credentials(login.clone());
         }
         Ok(SmtpOutbox {
             transport: builder.build(),
-            server: format!("{}:{port}", cfg.host),
+            server: format!("{}:{port}", server.host),
             next_try: HashMap::new(),
             min_backoff: Duration::from_secs(60),
             max_backoff: Duration::from_secs(3600),
@@ -138,7 +173,7 @@ impl SmtpOutbox {
     pub fn with_copy_to(mut self, mailbox: &str) -> anyhow::Result<SmtpOutbox> {
         let a: Address = mailbox
             .parse()
-            .map_err(|e| anyhow::anyhow!("campaign.mailbox {mailbox} is no address: {e}"))?;
+            .with_context(|| format!("campaign.mailbox {mailbox} is no address"))?;
         self.copy_to = Some(a);
         Ok(self)
     }
@@ -292,13 +327,13 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         drop(listener);
-        let cfg = SmtpServer {
+        let cfg = SmtpSettings {
             host: "127.0.0.1".into(),
-            port: Some(port),
-            tls: TlsMode::None,
-            allow_insecure: true,
-            timeout_seconds: 5,
-            ..SmtpServer::default()
+            port,
+            tls: SmtpTls::None,
+            ca_file: None,
+            timeout: Duration::from_secs(5),
+            login: None,
         };
         let q = Queued {
             id: 1,
@@ -324,17 +359,5 @@ mod tests {
         };
         let out = rt.block_on(async { SmtpOutbox::new(&cfg).unwrap().send(&bad).await });
         assert!(matches!(out, Err(SendError::Permanent(_))), "{out:?}");
-    }
-
-    #[test]
-    fn plaintext_needs_allow_insecure() {
-        let mut cfg = SmtpServer {
-            host: "127.0.0.1".into(),
-            tls: TlsMode::None,
-            ..SmtpServer::default()
-        };
-        assert!(SmtpOutbox::new(&cfg).is_err());
-        cfg.allow_insecure = true;
-        assert!(SmtpOutbox::new(&cfg).is_ok());
     }
 }

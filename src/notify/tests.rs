@@ -1,6 +1,6 @@
+use super::Letterhead;
 use super::mime::{MAX_LINE, base64, header, header_words};
 use super::*;
-use crate::config::{Campaign, LatePolicy};
 use crate::forms::application::Application;
 use crate::forms::summary::SummaryRow;
 use crate::forms::{FormKind, Version};
@@ -33,15 +33,12 @@ const ALL_CODES: [Code; 20] = [
     Code::TooManyAttachments,
 ];
 
-fn campaign() -> Campaign {
-    Campaign {
-        name: "2023年天津市质量攻关项目".into(),
+fn campaign() -> Letterhead {
+    Letterhead {
+        campaign: "2023年天津市质量攻关项目".into(),
         mailbox: "scjgzlfzc@tj.gov.cn".into(),
+        office: "天津市市场监督管理局质量发展处".into(),
         deadline: DateTime::parse_from_rfc3339("2023-04-28T23:59:59+08:00").unwrap(),
-        late_policy: LatePolicy::Warn,
-        similarity_threshold: 0.7,
-        receipt_prefix: "ZLGG2023-".into(),
-        units: Vec::new(),
     }
 }
 

@@ -77,7 +77,7 @@ impl Store {
 
     /// Applies a delivery report, if `raw` is one about our replies. Returns the rows changed.
     pub async fn apply_bounce(&self, raw: &[u8]) -> anyhow::Result<u64> {
-        let Some(b) = crate::notify::bounce::parse(raw) else {
+        let Some(b) = crate::message::bounce::parse(raw) else {
             return Ok(0);
         };
         let n = self

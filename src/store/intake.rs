@@ -5,6 +5,10 @@
 use super::{Store, now};
 use anyhow::Context;
 
+/// Failed attempts after which the intake puts a message aside; `status` shows it beside each
+/// message still being retried.
+pub const MAX_ATTEMPTS: i64 = 5;
+
 /// A message still waiting in the mailbox after failed attempts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {

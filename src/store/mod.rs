@@ -5,7 +5,7 @@
 pub mod archive;
 mod bounce;
 pub mod fault;
-mod intake;
+pub mod intake;
 mod judgement;
 mod lock;
 mod materials;

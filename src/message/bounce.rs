@@ -18,7 +18,7 @@ pub struct Bounce {
     pub reason: String,
 }
 
-/// The marker our reply Message-IDs start with (see `compose::reply_message_id`).
+/// The marker our reply Message-IDs start with (see `notify::compose::reply_message_id`).
 const OURS: &str = "shenbao-reply-";
 
 /// The delivery report this message is, if it is one about a failure. A report whose
