@@ -2,24 +2,8 @@
 //! edited template still reads.
 
 use super::grid::{Cell, Document};
+pub use super::vocab::label_key;
 use super::vocab::{self, Entry, Named};
-
-/// A label as compared: no white space, half-width, without hints in brackets such as （划√）
-/// and without a trailing colon.
-pub fn label_key(text: &str) -> String {
-    let hw = super::value::half_width(text);
-    let mut out = String::with_capacity(hw.len());
-    let mut depth = 0usize;
-    for c in hw.chars() {
-        match c {
-            '(' | '【' | '[' => depth += 1,
-            ')' | '】' | ']' => depth = depth.saturating_sub(1),
-            _ if depth > 0 || c.is_whitespace() || c == '*' || c == '※' => {}
-            _ => out.push(c),
-        }
-    }
-    out.trim_end_matches([':', '：']).to_string()
-}
 
 /// Where a label was found: the table, row and cell index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

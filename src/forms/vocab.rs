@@ -3,7 +3,22 @@
 //! A label is normalised, compared with every known label of the form, and taken only when one
 //! field matches best; a label that fits two fields equally is reported, never guessed.
 
-use super::labels::label_key;
+/// A label as compared: no white space, half-width, without hints in brackets such as （划√）
+/// and without a trailing colon.
+pub fn label_key(text: &str) -> String {
+    let hw = super::value::half_width(text);
+    let mut out = String::with_capacity(hw.len());
+    let mut depth = 0usize;
+    for c in hw.chars() {
+        match c {
+            '(' | '【' | '[' => depth += 1,
+            ')' | '】' | ']' => depth = depth.saturating_sub(1),
+            _ if depth > 0 || c.is_whitespace() || c == '*' || c == '※' => {}
+            _ => out.push(c),
+        }
+    }
+    out.trim_end_matches([':', '：']).to_string()
+}
 
 /// One field of a form and the labels known to name it.
 #[derive(Debug, Clone, Copy)]

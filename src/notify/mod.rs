@@ -6,6 +6,7 @@
 pub mod authres;
 mod body;
 pub mod compose;
+mod ledger;
 mod letterhead;
 pub mod mime;
 pub mod outbox;

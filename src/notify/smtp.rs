@@ -5,7 +5,7 @@
 //! exponential backoff, so an outage delays replies and loses none; a permanent 5xx marks it
 //! failed with the server's words.
 
-use super::outbox::Ledger;
+use super::ledger::Ledger;
 use crate::store::{Queued, Store};
 use crate::telemetry::Telemetry;
 use anyhow::Context;
