@@ -3,6 +3,8 @@
 //!
 //! `cargo bench --bench seal` (release, one core). With `SEAL_CORPUS=DIR` it also analyses every
 //! PDF/JPEG/PNG in DIR once and prints how many carry a seal.
+// A benchmark: a failed unwrap, expect or panic stops the run, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/seal/fixtures.rs"]
 mod fixtures;

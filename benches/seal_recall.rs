@@ -6,6 +6,8 @@
 //! how many red-ink-only pages were wrongly taken for sealed, and the totals. With
 //! `SEAL_RECALL_STRICT=1` it exits 1 when a sealed page is missed or an unsealed page gets a
 //! seal, so it can gate a change.
+// A benchmark: a failed unwrap, expect or panic stops the run, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/seal/fixtures.rs"]
 mod fixtures;

@@ -1,6 +1,8 @@
 //! Seal detection on pages drawn in code: seals of every size, rotation, colour shift and JPEG
 //! quality are found where they were drawn; red ink that is not a seal, sealless and grayscale
 //! pages are not taken for seals; PDFs, PNGs and rotated photos come out upright.
+// A test crate: a failed unwrap, expect or panic is the test failing, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "seal/encrypt.rs"]
 mod encrypt;
