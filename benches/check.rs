@@ -57,7 +57,7 @@ fn bench(c: &mut Criterion) {
 
 fn seal_share(c: &mut Criterion) {
     let (_, scans) = typical_submission();
-    let limits = shenbao::forms::seal::Limits::default();
+    let limits = shenbao::forms::seal::ScanLimits::default();
     c.bench_function("seal_analysis_of_its_scans", |b| {
         b.iter(|| {
             for scan in &scans {

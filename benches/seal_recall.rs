@@ -13,7 +13,7 @@
 mod fixtures;
 
 use fixtures::*;
-use shenbao::forms::seal::{self, Limits};
+use shenbao::forms::seal::{self, ScanLimits};
 use shenbao::message::FileKind;
 use std::collections::BTreeMap;
 
@@ -62,7 +62,7 @@ fn base_page(dpi: f64, paper: [u8; 3], seed: u64) -> Canvas {
 }
 
 fn analyse(c: &Canvas, q: u8) -> seal::ScanAnalysis {
-    seal::analyse(&c.jpeg(q), FileKind::Jpeg, &Limits::default()).expect("page analyses")
+    seal::analyse(&c.jpeg(q), FileKind::Jpeg, &ScanLimits::default()).expect("page analyses")
 }
 
 fn main() {
