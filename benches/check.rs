@@ -2,6 +2,8 @@
 //! a stamped scan (150 dpi JPEG pages in PDFs, with seals), through the whole pipeline (parse,
 //! read, classify, look for seals, judge). A second bench times the seal analysis of the same
 //! scans alone, so its share of `check` can be read off the two.
+// A benchmark: a failed unwrap, expect or panic stops the run, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use shenbao::config::Config;
@@ -55,7 +57,7 @@ fn bench(c: &mut Criterion) {
 
 fn seal_share(c: &mut Criterion) {
     let (_, scans) = typical_submission();
-    let limits = shenbao::forms::seal::Limits::default();
+    let limits = shenbao::forms::seal::ScanLimits::default();
     c.bench_function("seal_analysis_of_its_scans", |b| {
         b.iter(|| {
             for scan in &scans {

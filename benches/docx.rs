@@ -1,6 +1,8 @@
 //! Reading one application form (.docx) to its grid: a fixture shaped like the real template
 //! (13 rows, spans, Wingdings checkboxes, long answers) with a Word-sized styles part
 //! (hundreds of kilobytes of table styles that name no symbol font).
+// A benchmark: a failed unwrap, expect or panic stops the run, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::hint::black_box;
 use std::io::Write;

@@ -3,18 +3,20 @@
 //!
 //! `cargo bench --bench seal` (release, one core). With `SEAL_CORPUS=DIR` it also analyses every
 //! PDF/JPEG/PNG in DIR once and prints how many carry a seal.
+// A benchmark: a failed unwrap, expect or panic stops the run, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/seal/fixtures.rs"]
 mod fixtures;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fixtures::*;
-use shenbao::forms::seal::{self, Limits};
+use shenbao::forms::seal::{self, ScanLimits};
 use shenbao::message::FileKind;
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
-    let limits = Limits::default();
+    let limits = ScanLimits::default();
     let (_, jpeg) = sealed_page_jpeg();
     let scan = pdf(&[PdfPage {
         jpeg,
@@ -42,7 +44,7 @@ fn bench(c: &mut Criterion) {
 }
 
 /// One pass over a folder of scans: seals found per file and time per page.
-fn corpus(dir: &std::path::Path, limits: &Limits) {
+fn corpus(dir: &std::path::Path, limits: &ScanLimits) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -6,12 +6,14 @@
 //! how many red-ink-only pages were wrongly taken for sealed, and the totals. With
 //! `SEAL_RECALL_STRICT=1` it exits 1 when a sealed page is missed or an unsealed page gets a
 //! seal, so it can gate a change.
+// A benchmark: a failed unwrap, expect or panic stops the run, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/seal/fixtures.rs"]
 mod fixtures;
 
 use fixtures::*;
-use shenbao::forms::seal::{self, Limits};
+use shenbao::forms::seal::{self, ScanLimits};
 use shenbao::message::FileKind;
 use std::collections::BTreeMap;
 
@@ -60,7 +62,7 @@ fn base_page(dpi: f64, paper: [u8; 3], seed: u64) -> Canvas {
 }
 
 fn analyse(c: &Canvas, q: u8) -> seal::ScanAnalysis {
-    seal::analyse(&c.jpeg(q), FileKind::Jpeg, &Limits::default()).expect("page analyses")
+    seal::analyse(&c.jpeg(q), FileKind::Jpeg, &ScanLimits::default()).expect("page analyses")
 }
 
 fn main() {

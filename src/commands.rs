@@ -70,7 +70,7 @@ pub fn seal(file: &Path, page: usize, out: Option<&Path>) -> anyhow::Result<Exit
             file.display()
         );
     }
-    let limits = seal::Limits::default();
+    let limits = seal::ScanLimits::default();
     let analysis = seal::analyse(&data, kind, &limits)
         .with_context(|| format!("cannot analyse {}", file.display()))?;
     let stdout = std::io::stdout();

@@ -6,6 +6,8 @@
 //!   cargo test --release --test backlog -- --ignored
 //! cd /tmp/backlog && /usr/bin/time -v shenbao run --once --config shenbao.toml
 //! ```
+// A test crate: a failed unwrap, expect or panic is the test failing, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

@@ -13,6 +13,8 @@
 //! twice `CHAOS_KILLS`, at least 20). A measurement: it prints one line per figure and a summary,
 //! then asserts the goals (0 lost, 0 recorded twice, 0 without reply, duplicate replies ≤ 1%,
 //! 0 replies to automatic mail). Stops by itself: every wait is bounded. Touches 127.0.0.1 only.
+// A test crate: a failed unwrap, expect or panic is the test failing, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/chaos_count.rs"]
 mod chaos_count;

@@ -1,6 +1,8 @@
 //! `shenbao config check` run as the binary: broken files (each error at its line), then the
 //! probes against the real Dovecot and Postfix of the test mail stack — a good configuration,
 //! wrong passwords, an untrusted certificate, nothing listening.
+// A test crate: a failed unwrap, expect or panic is the test failing, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/mailstack/mod.rs"]
 mod mailstack;

@@ -6,6 +6,8 @@
 //! A measurement, not part of the normal suite: it reads `$SHENBAO_CORPUS` (`.ci/run` sets it
 //! when `../shared/corpus` exists) and is `#[ignore]`d otherwise:
 //! `SHENBAO_CORPUS=../shared/corpus cargo test --release --test corpus_imap -- --ignored --nocapture`
+// A test crate: a failed unwrap, expect or panic is the test failing, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/mailstack/mod.rs"]
 mod mailstack;

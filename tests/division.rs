@@ -2,6 +2,8 @@
 //! stack: four expected units, submissions APPENDed to Dovecot, the daemon reading them over
 //! IMAPS and answering through Postfix; then `status`, `list`, `show`, `export`, `remind` and
 //! `reprocess` run as the binary, and the senders' mailboxes read back over IMAP.
+// A test crate: a failed unwrap, expect or panic is the test failing, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 #[path = "support/mailstack/mod.rs"]

@@ -2,6 +2,8 @@
 //! APPENDed with chosen internal dates, `run --once` through the library with TLS verified
 //! against the stack's CA, then the record, the folders and Dovecot's log are checked.
 //! Skipped loudly when the stack cannot run here.
+// A test crate: a failed unwrap, expect or panic is the test failing, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 #[path = "support/mailstack/mod.rs"]

@@ -2,6 +2,8 @@
 //! nothing is skipped"), against a real Dovecot: mail whose internal dates do not rise with
 //! its UIDs and a round cut short; a message that fails because the disk is full, retried
 //! once the disk is freed with no other mail arriving; mail that arrives while a round runs.
+// A test crate: a failed unwrap, expect or panic is the test failing, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 #[path = "support/imap_env.rs"]

@@ -2,6 +2,8 @@
 //! reply's arrival in the sender's own mailbox, with the daemon idling (IMAP IDLE) and replying
 //! through Postfix. A measurement, not a test of timing (nothing is asserted about speed):
 //! `SHENBAO_REQUIRE_MAILSTACK=1 cargo test --release --test latency -- --ignored --nocapture`
+// A test crate: a failed unwrap, expect or panic is the test failing, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 #[path = "support/mailstack/mod.rs"]

@@ -1,6 +1,8 @@
 //! Operations, through the built binary as systemd runs it: sd_notify (READY, STATUS,
 //! WATCHDOG, STOPPING), `/metrics` and `/healthz`, one log line per message (text and JSON),
 //! and, against the real mail stack, that no log line ever carries the password.
+// A test crate: a failed unwrap, expect or panic is the test failing, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 #[path = "support/mailstack/mod.rs"]

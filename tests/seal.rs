@@ -1,6 +1,8 @@
 //! Seal detection on pages drawn in code: seals of every size, rotation, colour shift and JPEG
 //! quality are found where they were drawn; red ink that is not a seal, sealless and grayscale
 //! pages are not taken for seals; PDFs, PNGs and rotated photos come out upright.
+// A test crate: a failed unwrap, expect or panic is the test failing, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "seal/encrypt.rs"]
 mod encrypt;
@@ -15,11 +17,11 @@ mod tiff_tests;
 
 use fixtures::*;
 use lopdf::{Document, Object, Stream, dictionary};
-use shenbao::forms::seal::{self, Limits, ScanAnalysis};
+use shenbao::forms::seal::{self, ScanAnalysis, ScanLimits};
 use shenbao::message::FileKind;
 
 fn jpeg_analysis(c: &Canvas, q: u8) -> ScanAnalysis {
-    seal::analyse(&c.jpeg(q), FileKind::Jpeg, &Limits::default()).expect("analyse")
+    seal::analyse(&c.jpeg(q), FileKind::Jpeg, &ScanLimits::default()).expect("analyse")
 }
 
 /// Asserts one seal whose box centre lies within 3 % of the page from (fx, fy).
@@ -168,14 +170,14 @@ fn pdf_pages_are_analysed_one_by_one() {
         rotate: 0,
     };
     let one = pdf(&[page(sealed.clone())]);
-    let a = seal::analyse(&one, FileKind::Pdf, &Limits::default()).expect("one page");
+    let a = seal::analyse(&one, FileKind::Pdf, &ScanLimits::default()).expect("one page");
     assert_eq!(a.pages.len(), 1);
     assert_seal_at(&a, 0, 900.0 / 1240.0, 1400.0 / 1754.0, "one-page pdf");
     assert!((a.pages[0].width - A4.0).abs() < 0.1);
 
     let (gray, _) = sealed_page_jpeg();
     let several = pdf(&[page(plain), page(sealed), page(gray.grayscale().jpeg(80))]);
-    let a = seal::analyse(&several, FileKind::Pdf, &Limits::default()).expect("three pages");
+    let a = seal::analyse(&several, FileKind::Pdf, &ScanLimits::default()).expect("three pages");
     assert_eq!(a.pages.len(), 3);
     assert!(a.pages[0].seal.is_none() && a.pages[0].pictured);
     assert_seal_at(&a, 1, 900.0 / 1240.0, 1400.0 / 1754.0, "second page");
@@ -194,7 +196,7 @@ fn pdf_text_layer_comes_with_the_seal() {
         text: Some("Quality project".into()),
         rotate: 0,
     }]);
-    let a = seal::analyse(&doc, FileKind::Pdf, &Limits::default()).expect("text pdf");
+    let a = seal::analyse(&doc, FileKind::Pdf, &ScanLimits::default()).expect("text pdf");
     assert!(a.text.contains("Quality project"), "text: {:?}", a.text);
     assert_seal_at(&a, 0, 900.0 / 1240.0, 1400.0 / 1754.0, "text pdf");
 }
@@ -213,7 +215,7 @@ fn landscape_pages_by_shape_and_by_rotate() {
         text: None,
         rotate: 0,
     }]);
-    let a = seal::analyse(&doc, FileKind::Pdf, &Limits::default()).expect("landscape pdf");
+    let a = seal::analyse(&doc, FileKind::Pdf, &ScanLimits::default()).expect("landscape pdf");
     assert!(a.pages[0].landscape);
     assert_seal_at(&a, 0, 1400.0 / 1754.0, 900.0 / 1240.0, "landscape pdf");
     // A portrait scan shown with /Rotate 90 is landscape; the seal turns with the page.
@@ -225,7 +227,7 @@ fn landscape_pages_by_shape_and_by_rotate() {
         text: None,
         rotate: 90,
     }]);
-    let a = seal::analyse(&doc, FileKind::Pdf, &Limits::default()).expect("rotated pdf");
+    let a = seal::analyse(&doc, FileKind::Pdf, &ScanLimits::default()).expect("rotated pdf");
     assert!(a.pages[0].landscape);
     assert_seal_at(&a, 0, 1.0 - 1400.0 / 1754.0, 900.0 / 1240.0, "rotate 90");
 }
@@ -239,7 +241,7 @@ fn rotated_photo_comes_out_upright() {
     let stored = c.turned_ccw();
     assert_eq!((stored.w, stored.h), (4000, 3000));
     let jpeg = with_exif_orientation(&stored.jpeg(85), 6);
-    let a = seal::analyse(&jpeg, FileKind::Jpeg, &Limits::default()).expect("photo");
+    let a = seal::analyse(&jpeg, FileKind::Jpeg, &ScanLimits::default()).expect("photo");
     assert_eq!((a.pages[0].width, a.pages[0].height), (3000.0, 4000.0));
     assert!(!a.pages[0].landscape);
     assert_seal_at(&a, 0, 2200.0 / 3000.0, 3200.0 / 4000.0, "exif 6 photo");
@@ -248,7 +250,7 @@ fn rotated_photo_comes_out_upright() {
 #[test]
 fn png_scan_is_read() {
     let (c, _) = sealed_page_jpeg();
-    let a = seal::analyse(&c.png(), FileKind::Png, &Limits::default()).expect("png");
+    let a = seal::analyse(&c.png(), FileKind::Png, &ScanLimits::default()).expect("png");
     assert_seal_at(&a, 0, 900.0 / 1240.0, 1400.0 / 1754.0, "png");
 }
 
@@ -281,7 +283,7 @@ fn flate_image_in_pdf_is_read() {
     );
     let mut out = Vec::new();
     doc.save_to(&mut out).expect("save");
-    let a = seal::analyse(&out, FileKind::Pdf, &Limits::default()).expect("flate pdf");
+    let a = seal::analyse(&out, FileKind::Pdf, &ScanLimits::default()).expect("flate pdf");
     assert_seal_at(
         &a,
         0,
@@ -290,9 +292,9 @@ fn flate_image_in_pdf_is_read() {
         "flate image in form",
     );
     // A tight inflate limit refuses the image instead of inflating it.
-    let tight = Limits {
+    let tight = ScanLimits {
         max_flate_bytes: 1000,
-        ..Limits::default()
+        ..ScanLimits::default()
     };
     let a = seal::analyse(&out, FileKind::Pdf, &tight).expect("limited");
     assert!(a.pages[0].seal.is_none());
@@ -383,7 +385,7 @@ fn vector_seal_counts_and_vector_table_borders_do_not() {
         finish_pdf(&mut doc, content, dictionary! {}, false);
         let mut out = Vec::new();
         doc.save_to(&mut out).expect("save");
-        let a = seal::analyse(&out, FileKind::Pdf, &Limits::default()).expect("vector pdf");
+        let a = seal::analyse(&out, FileKind::Pdf, &ScanLimits::default()).expect("vector pdf");
         assert_eq!(a.pages[0].seal.is_some(), want, "{:?}", a.pages[0]);
         if let Some(s) = a.pages[0].seal {
             assert!(s.vector);
@@ -411,7 +413,7 @@ fn text_only_pdf_page_is_not_pictured() {
     );
     let mut out = Vec::new();
     doc.save_to(&mut out).expect("save");
-    let a = seal::analyse(&out, FileKind::Pdf, &Limits::default()).expect("text pdf");
+    let a = seal::analyse(&out, FileKind::Pdf, &ScanLimits::default()).expect("text pdf");
     assert!(!a.pages[0].pictured && a.pages[0].seal.is_none() && !a.pages[0].grayscale);
     assert!(a.text.contains("Summary"));
 }
@@ -427,7 +429,7 @@ fn evidence_png_boxes_the_seal() {
         rotate: 0,
     }]);
     for (data, kind) in [(sealed, FileKind::Jpeg), (doc, FileKind::Pdf)] {
-        let png = seal::render_evidence(&data, kind, 0, &Limits::default()).expect("evidence");
+        let png = seal::render_evidence(&data, kind, 0, &ScanLimits::default()).expect("evidence");
         let mut dec = png::Decoder::new(png.as_slice())
             .read_info()
             .expect("png info");
@@ -449,22 +451,24 @@ fn evidence_png_boxes_the_seal() {
                 .all(|&(x, y)| (x as f64 - cx).abs() < r && (y as f64 - cy).abs() < r)
         );
     }
-    assert!(seal::render_evidence(b"%PDF-1.4 junk", FileKind::Pdf, 0, &Limits::default()).is_err());
+    assert!(
+        seal::render_evidence(b"%PDF-1.4 junk", FileKind::Pdf, 0, &ScanLimits::default()).is_err()
+    );
 }
 
 #[test]
 fn broken_and_hostile_files_fail_cleanly() {
     let (_, sealed) = sealed_page_jpeg();
-    let l = Limits::default();
+    let l = ScanLimits::default();
     for cut in [3, 100, sealed.len() / 2] {
         let _ = seal::analyse(&sealed[..cut], FileKind::Jpeg, &l);
     }
     assert!(seal::analyse(b"\x89PNG\r\n\x1a\nxx", FileKind::Png, &l).is_err());
     assert!(seal::analyse(b"not a pdf", FileKind::Pdf, &l).is_err());
     assert!(seal::analyse(b"x", FileKind::Docx, &l).is_err());
-    let tiny = Limits {
+    let tiny = ScanLimits {
         max_image_pixels: 1000,
-        ..Limits::default()
+        ..ScanLimits::default()
     };
     assert!(matches!(
         seal::analyse(&sealed, FileKind::Jpeg, &tiny),

@@ -3,6 +3,8 @@
 //! is filed in 已发送, never recorded as mail, and a reply a crash left `sending` after the
 //! server took it is recorded sent from its copy instead of being sent again. Real Dovecot and
 //! Postfix on 127.0.0.1.
+// A test crate: a failed unwrap, expect or panic is the test failing, which is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 #[path = "support/mailstack/mod.rs"]

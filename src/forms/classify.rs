@@ -167,7 +167,7 @@ fn stamped(info: Result<ScanInfo, ReadError>, kind: FileKind, name: &str) -> Rea
 /// the pages' shapes and they stay `NotChecked`: the verdict then says the seal could not be
 /// verified, never that it is there.
 fn scan_info(att: &Attachment) -> Result<ScanInfo, ReadError> {
-    let Ok(analysis) = seal::analyse(&att.data, att.kind, &seal::Limits::default()) else {
+    let Ok(analysis) = seal::analyse(&att.data, att.kind, &seal::ScanLimits::default()) else {
         return scan::inspect(&att.data, att.kind);
     };
     // A page without colour in a colour scan is just a page without a seal; only a file with

@@ -4,7 +4,7 @@
 //! a slow client from ever stalling the loop. Each connection has one deadline for its whole
 //! request and a few run at once, so a client trickling bytes cannot hold the probe hostage.
 
-use super::health::{self, Limits};
+use super::health::{self, HealthThresholds};
 use crate::telemetry::Telemetry;
 use crate::telemetry::exposition::CONTENT_TYPE;
 use std::io::{Read, Write};
@@ -23,7 +23,11 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_CONNECTIONS: usize = 4;
 
 /// Binds `listen` and serves on a new thread; returns the bound address (port 0 picks one).
-pub fn spawn(listen: &str, telemetry: Telemetry, limits: Limits) -> anyhow::Result<SocketAddr> {
+pub fn spawn(
+    listen: &str,
+    telemetry: Telemetry,
+    thresholds: HealthThresholds,
+) -> anyhow::Result<SocketAddr> {
     let listener = TcpListener::bind(listen)
         .map_err(|e| anyhow::anyhow!("[ops] listen = \"{listen}\": cannot bind: {e}"))?;
     let addr = listener.local_addr()?;
@@ -40,11 +44,12 @@ pub fn spawn(listen: &str, telemetry: Telemetry, limits: Limits) -> anyhow::Resu
                             let _ = respond(&mut s, 503, "text/plain", "busy\n", false);
                             continue;
                         }
-                        let (telemetry, limits, busy) = (telemetry.clone(), limits, busy.clone());
+                        let (telemetry, thresholds, busy) =
+                            (telemetry.clone(), thresholds, busy.clone());
                         let spawned = std::thread::Builder::new()
                             .name("shenbao-http-conn".into())
                             .spawn(move || {
-                                if let Err(e) = serve(s, &telemetry, &limits) {
+                                if let Err(e) = serve(s, &telemetry, &thresholds) {
                                     tracing::debug!("http: {e}");
                                 }
                                 busy.fetch_sub(1, Ordering::AcqRel);
@@ -61,7 +66,11 @@ pub fn spawn(listen: &str, telemetry: Telemetry, limits: Limits) -> anyhow::Resu
 }
 
 /// Answers one request and closes the connection.
-fn serve(mut s: TcpStream, telemetry: &Telemetry, limits: &Limits) -> std::io::Result<()> {
+fn serve(
+    mut s: TcpStream,
+    telemetry: &Telemetry,
+    thresholds: &HealthThresholds,
+) -> std::io::Result<()> {
     s.set_write_timeout(Some(TIMEOUT))?;
     let head = match read_head(&mut s)? {
         Some(h) => h,
@@ -77,7 +86,7 @@ fn serve(mut s: TcpStream, telemetry: &Telemetry, limits: &Limits) -> std::io::R
     }
     match path {
         "/healthz" => {
-            let problems = health::problems(telemetry, limits);
+            let problems = health::problems(telemetry, thresholds);
             if problems.is_empty() {
                 respond(&mut s, 200, "text/plain", "ok\n", head_only)
             } else {
@@ -162,11 +171,11 @@ mod tests {
     #[test]
     fn routes_and_limits() {
         let t = Telemetry::default();
-        let limits = Limits {
+        let thresholds = HealthThresholds {
             mailbox_stale: Duration::from_secs(60),
             outbox_stale: Duration::from_secs(60),
         };
-        let addr = spawn("127.0.0.1:0", t.clone(), limits).unwrap();
+        let addr = spawn("127.0.0.1:0", t.clone(), thresholds).unwrap();
         let ok = get(addr, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
         assert!(
             ok.starts_with("HTTP/1.1 200 OK\r\n") && ok.ends_with("\r\n\r\nok\n"),
@@ -193,11 +202,11 @@ mod tests {
     /// from being answered; beyond the connection limit they are turned away, not queued.
     #[test]
     fn stalled_clients_do_not_block_the_probe() {
-        let limits = Limits {
+        let thresholds = HealthThresholds {
             mailbox_stale: Duration::from_secs(60),
             outbox_stale: Duration::from_secs(60),
         };
-        let addr = spawn("127.0.0.1:0", Telemetry::default(), limits).unwrap();
+        let addr = spawn("127.0.0.1:0", Telemetry::default(), thresholds).unwrap();
         let stalled: Vec<TcpStream> = (0..MAX_CONNECTIONS - 1)
             .map(|_| {
                 let mut s = TcpStream::connect(addr).unwrap();

@@ -43,7 +43,7 @@ impl Ops {
     pub fn start(cfg: &crate::config::Ops) -> anyhow::Result<Ops> {
         let telemetry = Telemetry::default();
         if let Some(listen) = &cfg.listen {
-            let addr = http::spawn(listen, telemetry.clone(), health::Limits::of(cfg))?;
+            let addr = http::spawn(listen, telemetry.clone(), health::HealthThresholds::of(cfg))?;
             tracing::info!(%addr, "serving /healthz and /metrics");
         }
         Ok(Ops {

@@ -95,7 +95,7 @@ pub struct Merged {
 
 /// The files of one email, sorted by form and version.
 #[derive(Debug, Default)]
-pub struct Incoming {
+pub struct EmailFiles {
     /// Word/Excel summaries.
     pub summaries: Vec<(FileRef, Summary)>,
     /// Stamped summaries.
@@ -109,7 +109,7 @@ pub struct Incoming {
 impl Materials {
     /// Adds an email's files; says which replaced earlier ones and which scans could only be
     /// counted, not tied to a project.
-    pub fn merge(&mut self, incoming: Incoming) -> Merged {
+    pub fn merge(&mut self, incoming: EmailFiles) -> Merged {
         let mut replaced = Vec::new();
         if let Some(best) = incoming
             .summaries

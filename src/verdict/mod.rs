@@ -20,7 +20,7 @@ use crate::message::{Email, FileProblem};
 use crate::rules::{Code, Problem, Severity};
 use chrono::{DateTime, FixedOffset};
 use duplicates::Submitted;
-use materials::{FileRef, Incoming, Materials};
+use materials::{EmailFiles, FileRef, Materials};
 use serde::Serialize;
 use stamped::StampedFile;
 use std::collections::{BTreeMap, HashMap};
@@ -132,7 +132,7 @@ impl Judge {
 
         // Sort this email's files by form and version; note unusable ones.
         let mut file_problems = Vec::new();
-        let mut incoming = Incoming::default();
+        let mut incoming = EmailFiles::default();
         let mut summary_rows = Vec::new();
         let mut applications = Vec::new();
         let mut names_seen: Vec<String> = Vec::new();

@@ -3,7 +3,7 @@
 
 use super::encrypt::{Rev, encrypt};
 use super::fixtures::*;
-use shenbao::forms::seal::{self, Limits};
+use shenbao::forms::seal::{self, ScanLimits};
 use shenbao::message::FileKind;
 
 fn sealed_pdf() -> Vec<u8> {
@@ -26,7 +26,7 @@ fn encrypted_pdfs_that_open_without_a_password_show_their_seal() {
             !data.windows(4).any(|w| w == b"JFIF"),
             "{rev:?}: image not encrypted"
         );
-        let a = seal::analyse(&data, FileKind::Pdf, &Limits::default())
+        let a = seal::analyse(&data, FileKind::Pdf, &ScanLimits::default())
             .unwrap_or_else(|e| panic!("{rev:?}: {e}"));
         assert_eq!(a.pages.len(), 1, "{rev:?}");
         let s = a.pages[0]
@@ -42,7 +42,7 @@ fn a_pdf_that_needs_a_password_is_encrypted() {
     let plain = sealed_pdf();
     for rev in [Rev::Rc4_128, Rev::Aes256] {
         let data = encrypt(&plain, rev, "1234");
-        let r = seal::analyse(&data, FileKind::Pdf, &Limits::default());
+        let r = seal::analyse(&data, FileKind::Pdf, &ScanLimits::default());
         assert!(
             matches!(r, Err(shenbao::forms::ReadError::Encrypted)),
             "{rev:?}: {r:?}"

@@ -3,7 +3,7 @@
 
 use super::fixtures::*;
 use super::tiff::{Body, Comp, TiffPage, tiff};
-use shenbao::forms::seal::{self, Limits};
+use shenbao::forms::seal::{self, ScanLimits};
 use shenbao::message::{FileKind, sniff};
 
 fn sealed_canvas() -> Canvas {
@@ -13,7 +13,7 @@ fn sealed_canvas() -> Canvas {
 
 fn analyse(data: &[u8]) -> seal::ScanAnalysis {
     assert_eq!(sniff(data), FileKind::Tiff);
-    seal::analyse(data, FileKind::Tiff, &Limits::default()).expect("tiff analyses")
+    seal::analyse(data, FileKind::Tiff, &ScanLimits::default()).expect("tiff analyses")
 }
 
 #[test]
@@ -92,7 +92,7 @@ fn multi_page_tiff_counts_pages_and_reports_fax_pages_as_black_and_white() {
 fn hostile_tiffs_fail_cleanly() {
     let c = sealed_canvas();
     let good = tiff(&[TiffPage::rgb(c.w, c.h, c.rgb.clone(), Comp::Lzw)], false);
-    let l = Limits::default();
+    let l = ScanLimits::default();
     for cut in [
         4,
         8,
@@ -117,9 +117,9 @@ fn hostile_tiffs_fail_cleanly() {
     looped.extend_from_slice(&[8, 0, 0, 0]);
     assert!(seal::analyse(&looped, FileKind::Tiff, &l).is_err());
     // A declared size past the pixel limit is refused before anything is allocated.
-    let tiny = Limits {
+    let tiny = ScanLimits {
         max_image_pixels: 1000,
-        ..Limits::default()
+        ..ScanLimits::default()
     };
     assert!(matches!(
         seal::analyse(&good, FileKind::Tiff, &tiny),

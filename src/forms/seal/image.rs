@@ -1,7 +1,7 @@
 //! Image XObjects of a PDF turned into reduced rasters: DCTDecode streams are JPEG files as they
 //! are; Flate (or raw) samples are inflated with a cap and converted from their colour space.
 
-use super::Limits;
+use super::ScanLimits;
 use super::content::{filters, unwrap_filters};
 use super::raster::{self, Raster};
 use lopdf::{Document, Object, Stream};
@@ -17,7 +17,7 @@ pub enum Look {
 }
 
 /// Decodes an image XObject reduced to about `short` pixels on its short side.
-pub fn look(doc: &Document, s: &Stream, limits: &Limits, short: usize) -> Look {
+pub fn look(doc: &Document, s: &Stream, limits: &ScanLimits, short: usize) -> Look {
     let d = &s.dict;
     let int = |k: &[u8]| d.get(k).ok().and_then(|o| o.as_i64().ok());
     let mask = matches!(d.get(b"ImageMask"), Ok(Object::Boolean(true)));

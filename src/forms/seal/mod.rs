@@ -6,10 +6,10 @@
 //! while decoding (JPEG DCT scaling to 1/8), so a page costs milliseconds.
 
 mod content;
-mod dconly;
 mod detect;
 mod evidence;
 mod image;
+mod jpeg_dc;
 mod pdf;
 mod raster;
 #[cfg(test)]
@@ -25,7 +25,7 @@ use serde::Serialize;
 
 /// Bounds on the work one file may cause; files are hostile until read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+pub struct ScanLimits {
     /// Most pixels a single image may declare before it is refused (decoding allocates per pixel).
     pub max_image_pixels: u64,
     /// Most bytes a Flate stream (image or content) may inflate to; bombs stop here.
@@ -36,9 +36,9 @@ pub struct Limits {
     pub max_images_per_page: usize,
 }
 
-impl Default for Limits {
+impl Default for ScanLimits {
     fn default() -> Self {
-        Limits {
+        ScanLimits {
             max_image_pixels: 40_000_000,
             max_flate_bytes: 64 * 1024 * 1024,
             max_pages: 200,
@@ -106,7 +106,11 @@ const DETECT_SHORT_SIDE: usize = 100;
 const EVIDENCE_SHORT_SIDE: usize = 600;
 
 /// Looks at every page of a stamped file for a red round seal.
-pub fn analyse(data: &[u8], kind: FileKind, limits: &Limits) -> Result<ScanAnalysis, ReadError> {
+pub fn analyse(
+    data: &[u8],
+    kind: FileKind,
+    limits: &ScanLimits,
+) -> Result<ScanAnalysis, ReadError> {
     match kind {
         FileKind::Pdf => pdf::analyse(data, limits),
         FileKind::Jpeg | FileKind::Png => {
@@ -181,7 +185,7 @@ pub(crate) fn pdf_needs_password(doc: &lopdf::Document) -> bool {
 
 /// Width and height of each page of a TIFF file as displayed, read from its directories alone.
 pub(crate) fn tiff_page_sizes(data: &[u8]) -> Option<Vec<(f64, f64)>> {
-    let pages = tiff::pages(data, &Limits::default()).ok()?;
+    let pages = tiff::pages(data, &ScanLimits::default()).ok()?;
     Some(pages.iter().map(tiff::Ifd::display_size).collect())
 }
 
@@ -191,7 +195,7 @@ pub fn render_evidence(
     data: &[u8],
     kind: FileKind,
     page_index: usize,
-    limits: &Limits,
+    limits: &ScanLimits,
 ) -> Result<Vec<u8>, ReadError> {
     let analysis = analyse(data, kind, limits)?;
     let page = analysis

@@ -5,7 +5,7 @@ use super::content::{Drawn, IDENTITY, Matrix, Walker, apply, stream_bytes};
 use super::detect::{self, THRESHOLD};
 use super::image::{Look, look};
 use super::raster::Raster;
-use super::{DETECT_SHORT_SIDE, Limits, PageAnalysis, ScanAnalysis, SealBox};
+use super::{DETECT_SHORT_SIDE, PageAnalysis, ScanAnalysis, ScanLimits, SealBox};
 use crate::forms::ReadError;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
@@ -46,7 +46,7 @@ pub(crate) fn needs_password(doc: &Document) -> bool {
     doc.trailer.has(b"Encrypt") && doc.encryption_state.is_none()
 }
 
-fn pages(doc: &Document, limits: &Limits) -> Vec<(u32, Page)> {
+fn pages(doc: &Document, limits: &ScanLimits) -> Vec<(u32, Page)> {
     let mut out = Vec::new();
     for (number, id) in doc.get_pages().into_iter().take(limits.max_pages) {
         let Ok(dict) = doc.get_dictionary(id) else {
@@ -57,7 +57,7 @@ fn pages(doc: &Document, limits: &Limits) -> Vec<(u32, Page)> {
     out
 }
 
-fn page(doc: &Document, dict: &Dictionary, _id: ObjectId, limits: &Limits) -> Page {
+fn page(doc: &Document, dict: &Dictionary, _id: ObjectId, limits: &ScanLimits) -> Page {
     let media = inherited(doc, dict, b"MediaBox")
         .and_then(|o| o.as_array().ok())
         .and_then(|a| {
@@ -97,7 +97,7 @@ fn page(doc: &Document, dict: &Dictionary, _id: ObjectId, limits: &Limits) -> Pa
 }
 
 /// The page's content streams, inflated and joined.
-fn contents(doc: &Document, dict: &Dictionary, limits: &Limits) -> Vec<u8> {
+fn contents(doc: &Document, dict: &Dictionary, limits: &ScanLimits) -> Vec<u8> {
     let refs: Vec<&Object> = match dict.get(b"Contents") {
         Ok(Object::Array(a)) => a.iter().collect(),
         Ok(o) => vec![o],
@@ -203,7 +203,7 @@ fn image_point(ctm: Matrix, w: usize, h: usize, px: usize, py: usize) -> (f64, f
 }
 
 /// Analyses every page of a PDF.
-pub fn analyse(data: &[u8], limits: &Limits) -> Result<ScanAnalysis, ReadError> {
+pub fn analyse(data: &[u8], limits: &ScanLimits) -> Result<ScanAnalysis, ReadError> {
     let doc = load(data)?;
     let mut out = ScanAnalysis::default();
     let mut text_pages = Vec::new();
@@ -331,7 +331,7 @@ fn vector_seals(d: &Drawn) -> Vec<([f64; 4], f64)> {
 pub fn render_page(
     data: &[u8],
     index: usize,
-    limits: &Limits,
+    limits: &ScanLimits,
     short: usize,
 ) -> Result<Raster, ReadError> {
     let doc = load(data)?;

@@ -1,7 +1,7 @@
 //! Reduced RGB images: JPEG decoded with DCT scaling, PNG and raw PDF samples box-averaged, all
 //! turned upright (EXIF orientation, PDF /Rotate).
 
-use super::Limits;
+use super::ScanLimits;
 use crate::forms::ReadError;
 use crate::message::FileKind;
 
@@ -75,7 +75,7 @@ impl Raster {
 pub fn decode_file(
     data: &[u8],
     kind: FileKind,
-    limits: &Limits,
+    limits: &ScanLimits,
     short: usize,
 ) -> Result<Raster, ReadError> {
     match kind {
@@ -89,7 +89,7 @@ pub fn decode_file(
 }
 
 /// Decodes a JPEG with the coarsest DCT scaling that keeps the short side at or above `short`.
-pub fn jpeg(data: &[u8], limits: &Limits, short: usize) -> Result<Raster, ReadError> {
+pub fn jpeg(data: &[u8], limits: &ScanLimits, short: usize) -> Result<Raster, ReadError> {
     let (w, h) = jpeg_dimensions(data)?;
     if (w as u64) * (h as u64) > limits.max_image_pixels {
         return Err(ReadError::TooLarge(format!("图片 {w}×{h} 像素")));
@@ -119,7 +119,7 @@ pub fn jpeg_dimensions(data: &[u8]) -> Result<(usize, usize), ReadError> {
 /// Decodes a JPEG reduced by `f` (8, 4, 2 or 1): width, height, RGB and whether it was gray.
 pub fn jpeg_scaled(
     data: &[u8],
-    limits: &Limits,
+    limits: &ScanLimits,
     f: usize,
 ) -> Result<(usize, usize, Vec<u8>, bool), ReadError> {
     // jpeg-decoder is not written for hostile input; a panic inside must not take the caller down.
@@ -136,7 +136,7 @@ pub fn jpeg_scaled(
         }
         if f == 8 {
             let max_blocks = usize::try_from(limits.max_image_pixels / 64).unwrap_or(usize::MAX);
-            if let Some(done) = super::dconly::decode(data, max_blocks) {
+            if let Some(done) = super::jpeg_dc::decode(data, max_blocks) {
                 return Ok(done);
             }
         }
@@ -173,7 +173,7 @@ pub fn jpeg_scaled(
 }
 
 /// Decodes a PNG in full (PNG has no cheap reduction), then box-averages it.
-fn png(data: &[u8], limits: &Limits, short: usize) -> Result<Raster, ReadError> {
+fn png(data: &[u8], limits: &ScanLimits, short: usize) -> Result<Raster, ReadError> {
     let run = std::panic::catch_unwind(|| -> Result<Raster, ReadError> {
         let bad = |e: png::DecodingError| ReadError::Corrupt(format!("PNG: {e}"));
         let mut dec = png::Decoder::new_with_limits(

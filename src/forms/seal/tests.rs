@@ -85,13 +85,13 @@ fn exif_orientation_is_read_and_garbage_is_not() {
 
 #[test]
 fn dc_only_path_refuses_what_it_cannot_read() {
-    assert!(super::dconly::decode(b"", 100).is_none());
+    assert!(super::jpeg_dc::decode(b"", 100).is_none());
     assert!(
-        super::dconly::decode(b"\xFF\xD8\xFF\xC2\0\x0B\x08\0\x10\0\x10\x01\x01\x11\0", 100)
+        super::jpeg_dc::decode(b"\xFF\xD8\xFF\xC2\0\x0B\x08\0\x10\0\x10\x01\x01\x11\0", 100)
             .is_none()
     );
     // Declared size beyond the block budget is refused before anything is allocated.
     let sof =
         b"\xFF\xD8\xFF\xC0\0\x0B\x08\xFF\xFF\xFF\xFF\x01\x01\x11\0\xFF\xDA\0\x08\x01\x01\0\0\x3F\0";
-    assert!(super::dconly::decode(sof, 1000).is_none());
+    assert!(super::jpeg_dc::decode(sof, 1000).is_none());
 }

@@ -20,7 +20,7 @@ const RATIO_FLOOR: u64 = 1 << 20;
 type Refusal = String;
 
 /// One entry read out of an archive, before it is listed.
-struct Read1 {
+struct ExtractedEntry {
     /// Decoded entry name (full path inside the archive, kept as a label).
     name: String,
     /// The bytes, or why the single entry cannot be read.
@@ -70,7 +70,11 @@ pub(crate) fn expand(
     Ok(())
 }
 
-fn read_all(data: &[u8], limits: &super::Limits, budget: u64) -> Result<Vec<Read1>, Refusal> {
+fn read_all(
+    data: &[u8],
+    limits: &super::Limits,
+    budget: u64,
+) -> Result<Vec<ExtractedEntry>, Refusal> {
     let corrupt = || "压缩包已损坏或不完整".to_string();
     let entries = central::entries(data, limits.max_archive_entries).ok_or_else(corrupt)?;
     if entries.len() > limits.max_archive_entries {
@@ -100,7 +104,7 @@ fn read_all(data: &[u8], limits: &super::Limits, budget: u64) -> Result<Vec<Read
             continue;
         }
         if e.flags & 1 != 0 {
-            out.push(Read1 {
+            out.push(ExtractedEntry {
                 name,
                 content: Err("文件已加密".to_string()),
             });
@@ -128,7 +132,7 @@ fn read_all(data: &[u8], limits: &super::Limits, budget: u64) -> Result<Vec<Read
             check_sizes(got, e.compressed, limits)?;
             total += got;
         }
-        out.push(Read1 { name, content });
+        out.push(ExtractedEntry { name, content });
     }
     Ok(out)
 }

@@ -8,7 +8,7 @@ mod ifd;
 
 pub use ifd::Ifd;
 
-use super::Limits;
+use super::ScanLimits;
 use super::raster::{self, Raster};
 use crate::forms::ReadError;
 use codec::{Pixels, Sink};
@@ -24,12 +24,12 @@ pub enum Look {
 }
 
 /// The page directories of a TIFF file.
-pub fn pages(data: &[u8], limits: &Limits) -> Result<Vec<Ifd>, ReadError> {
+pub fn pages(data: &[u8], limits: &ScanLimits) -> Result<Vec<Ifd>, ReadError> {
     ifd::pages(data, limits.max_pages).ok_or_else(|| ReadError::Corrupt("TIFF 结构无法解析".into()))
 }
 
 /// Decodes one page reduced to about `short` pixels on its short side.
-pub fn look(data: &[u8], page: &Ifd, limits: &Limits, short: usize) -> Result<Look, ReadError> {
+pub fn look(data: &[u8], page: &Ifd, limits: &ScanLimits, short: usize) -> Result<Look, ReadError> {
     let photometric = page
         .photometric
         .unwrap_or(if page.samples >= 3 { 2 } else { 1 });
@@ -198,7 +198,7 @@ fn raw_blocks(data: &[u8], page: &Ifd, px: &Pixels, sink: &mut Sink) -> bool {
 
 /// Decodes JPEG-compressed blocks (each a JPEG stream, its tables possibly shared in
 /// JPEGTables) with DCT scaling, into the sink.
-fn jpeg_blocks(data: &[u8], page: &Ifd, limits: &Limits, sink: &mut Sink) -> bool {
+fn jpeg_blocks(data: &[u8], page: &Ifd, limits: &ScanLimits, sink: &mut Sink) -> bool {
     let f = [8usize, 4, 2, 1]
         .into_iter()
         .find(|&f| f <= sink.step())
