@@ -189,72 +189,9 @@ impl Facts<'_> {
             e(&self.received)
         );
         let mut n = 0;
-        if !self.errors.is_empty() {
-            let _ = writeln!(
-                h,
-                "<h3>{}、需要补正的问题（共{}项）</h3>",
-                section(&mut n),
-                self.errors.len()
-            );
-            let rows: Vec<Vec<String>> = self
-                .errors
-                .iter()
-                .map(|p| {
-                    vec![
-                        p.code.title().to_string(),
-                        p.file.clone().unwrap_or_default(),
-                        p.field.clone().unwrap_or_default(),
-                        p.message.clone(),
-                    ]
-                })
-                .collect();
-            table(&mut h, &["问题", "文件", "栏目", "说明及处理要求"], &rows);
-        }
-        if !self.projects.is_empty() {
-            let _ = writeln!(
-                h,
-                "<h3>{}、本次收到的申报项目（共{}项）</h3>",
-                section(&mut n),
-                self.projects.len()
-            );
-            let rows: Vec<Vec<String>> = self.projects.iter().map(|r| r.to_vec()).collect();
-            table(&mut h, &["企业名称", "统一社会信用代码", "项目名称"], &rows);
-        }
-        let _ = writeln!(
-            h,
-            "<h3>{}、本次收到的附件（共{}个）</h3>",
-            section(&mut n),
-            self.files.len()
-        );
-        let rows: Vec<Vec<String>> = self
-            .files
-            .iter()
-            .map(|[a, b, c]| vec![format!("{a}{b}"), c.clone()])
-            .collect();
-        table(&mut h, &["文件", "识别结果"], &rows);
-        if !self.warnings.is_empty() || !self.notes.is_empty() {
-            let _ = writeln!(
-                h,
-                "<h3>{}、提示事项（不影响受理，请留意）</h3>",
-                section(&mut n)
-            );
-            let rows: Vec<Vec<String>> = self
-                .warnings
-                .iter()
-                .map(|p| {
-                    vec![
-                        p.code.title().to_string(),
-                        p.file.clone().unwrap_or_default(),
-                        p.message.clone(),
-                    ]
-                })
-                .chain(
-                    self.notes
-                        .iter()
-                        .map(|note| vec!["说明".to_string(), String::new(), note.clone()]),
-                )
-                .collect();
-            table(&mut h, &["事项", "文件", "说明"], &rows);
+        for (title, head, rows) in self.tables() {
+            let _ = writeln!(h, "<h3>{}、{}</h3>", section(&mut n), e(&title));
+            table(&mut h, head, &rows);
         }
         for line in self.closing() {
             let _ = writeln!(h, "<p style=\"text-indent:2em\">{}</p>", e(&line));
@@ -266,6 +203,78 @@ impl Facts<'_> {
             e(&self.date)
         );
         h
+    }
+}
+
+/// A section of the HTML reply: its title, its column heads and its rows.
+type Section = (String, &'static [&'static str], Vec<Vec<String>>);
+
+impl Facts<'_> {
+    /// The HTML reply's sections in order: problems to fix, projects, files, then what is
+    /// only for information; an empty section is left out, but the files always show.
+    fn tables(&self) -> Vec<Section> {
+        let mut out: Vec<Section> = Vec::new();
+        if !self.errors.is_empty() {
+            let rows = self
+                .errors
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.code.title().to_string(),
+                        p.file.clone().unwrap_or_default(),
+                        p.field.clone().unwrap_or_default(),
+                        p.message.clone(),
+                    ]
+                })
+                .collect();
+            out.push((
+                format!("需要补正的问题（共{}项）", self.errors.len()),
+                &["问题", "文件", "栏目", "说明及处理要求"],
+                rows,
+            ));
+        }
+        if !self.projects.is_empty() {
+            out.push((
+                format!("本次收到的申报项目（共{}项）", self.projects.len()),
+                &["企业名称", "统一社会信用代码", "项目名称"],
+                self.projects.iter().map(|r| r.to_vec()).collect(),
+            ));
+        }
+        out.push((
+            format!("本次收到的附件（共{}个）", self.files.len()),
+            &["文件", "识别结果"],
+            self.files
+                .iter()
+                .map(|[a, b, c]| vec![format!("{a}{b}"), c.clone()])
+                .collect(),
+        ));
+        if !self.warnings.is_empty() || !self.notes.is_empty() {
+            out.push((
+                "提示事项（不影响受理，请留意）".to_string(),
+                &["事项", "文件", "说明"],
+                self.reminders(),
+            ));
+        }
+        out
+    }
+
+    /// Warnings and notes, as rows of the information section.
+    fn reminders(&self) -> Vec<Vec<String>> {
+        self.warnings
+            .iter()
+            .map(|p| {
+                vec![
+                    p.code.title().to_string(),
+                    p.file.clone().unwrap_or_default(),
+                    p.message.clone(),
+                ]
+            })
+            .chain(
+                self.notes
+                    .iter()
+                    .map(|note| vec!["说明".to_string(), String::new(), note.clone()]),
+            )
+            .collect()
     }
 }
 

@@ -273,58 +273,12 @@ pub fn compose(
     };
     let to = recipient(email, letterhead, ctx)?;
 
-    // A unit not recognised is keyed by the sender's address: then address the person.
-    let sender_name = email
-        .from_name
-        .as_deref()
-        .map(one_line)
-        .filter(|n| !n.is_empty());
-    let unit = outcome
-        .unit
-        .as_deref()
-        .map(one_line)
-        .filter(|u| !u.is_empty() && !u.contains('@'));
-    let salutation = match (&unit, &sender_name) {
-        (Some(u), _) => format!("{u}："),
-        (None, Some(n)) => format!("{n}：您好！"),
-        (None, None) => "您好！".to_string(),
-    };
-    let shown_unit = unit.clone().or(sender_name).unwrap_or_else(|| to.clone());
+    let (salutation, shown_unit) = addressee(outcome, email, &to);
     let campaign_name = one_line(&letterhead.campaign);
     let subject = format!("【{}】{} — {}", kind.tag(), campaign_name, shown_unit);
-
     let tz = letterhead.deadline.timezone();
-    let mut projects: Vec<[String; 3]> = Vec::new();
-    let mut push = |e: &str, c: &str, p: &str| {
-        let row = [one_line(e), one_line(c), one_line(p)];
-        if !projects.iter().any(|r| r[0] == row[0] && r[2] == row[2]) {
-            projects.push(row);
-        }
-    };
-    for r in &outcome.summary_rows {
-        push(&r.enterprise_name, &r.credit_code, &r.project_name);
-    }
-    if outcome.summary_rows.is_empty() {
-        for a in &outcome.applications {
-            push(&a.enterprise_name, &a.credit_code, &a.project_name);
-        }
-    }
-    let files = outcome
-        .attachments
-        .iter()
-        .map(|f| {
-            let place = f
-                .container
-                .as_deref()
-                .map(|c| format!("（位于“{}”中）", one_line(c)))
-                .unwrap_or_default();
-            [
-                one_line(&f.name),
-                place,
-                file_label(f, &outcome.attachments),
-            ]
-        })
-        .collect();
+    let projects = projects(outcome);
+    let files = files(outcome);
     let (errors, warnings) = outcome
         .problems
         .iter()
@@ -364,6 +318,70 @@ pub fn compose(
         facts.text(),
         facts.html(),
     ))
+}
+
+/// How the reply opens, and whom its subject names: the unit, else the person writing (a
+/// unit not recognised is keyed by the sender's address), else the address itself.
+fn addressee(outcome: &Outcome, email: &Email, to: &str) -> (String, String) {
+    let sender_name = email
+        .from_name
+        .as_deref()
+        .map(one_line)
+        .filter(|n| !n.is_empty());
+    let unit = outcome
+        .unit
+        .as_deref()
+        .map(one_line)
+        .filter(|u| !u.is_empty() && !u.contains('@'));
+    let salutation = match (&unit, &sender_name) {
+        (Some(u), _) => format!("{u}："),
+        (None, Some(n)) => format!("{n}：您好！"),
+        (None, None) => "您好！".to_string(),
+    };
+    let shown = unit.or(sender_name).unwrap_or_else(|| to.to_string());
+    (salutation, shown)
+}
+
+/// The projects the reply lists (enterprise, credit code, project), each once: the
+/// summary's rows, else the application forms when there is no summary.
+fn projects(outcome: &Outcome) -> Vec<[String; 3]> {
+    let mut projects: Vec<[String; 3]> = Vec::new();
+    let mut push = |e: &str, c: &str, p: &str| {
+        let row = [one_line(e), one_line(c), one_line(p)];
+        if !projects.iter().any(|r| r[0] == row[0] && r[2] == row[2]) {
+            projects.push(row);
+        }
+    };
+    for r in &outcome.summary_rows {
+        push(&r.enterprise_name, &r.credit_code, &r.project_name);
+    }
+    if outcome.summary_rows.is_empty() {
+        for a in &outcome.applications {
+            push(&a.enterprise_name, &a.credit_code, &a.project_name);
+        }
+    }
+    projects
+}
+
+/// The files the reply lists: name, where it was found (a zip or forwarded mail), and what
+/// it was read as.
+fn files(outcome: &Outcome) -> Vec<[String; 3]> {
+    outcome
+        .attachments
+        .iter()
+        .map(|f| {
+            let place = f
+                .container
+                .as_deref()
+                .map(|c| format!("（位于“{}”中）", one_line(c)))
+                .unwrap_or_default();
+            [
+                one_line(&f.name),
+                place,
+                file_label(f, &outcome.attachments),
+            ]
+        })
+        .collect()
 }
 
 /// The reply to `email` as a whole message: our headers, the answering headers, and the
