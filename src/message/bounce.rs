@@ -36,6 +36,43 @@ pub fn parse(raw: &[u8]) -> Option<Bounce> {
         .and_then(|a| a.address())
         .unwrap_or_default()
         .to_ascii_lowercase();
+    let statuses = delivery_statuses(&msg);
+    // Not an empty Return-Path: vacation replies use it too, and they quote our Message-ID
+    // in In-Reply-To without saying anything about delivery.
+    let looks_like_bounce = top == "multipart/report"
+        || !statuses.is_empty()
+        || from.starts_with("mailer-daemon@")
+        || from.starts_with("postmaster@");
+    if !looks_like_bounce {
+        return None;
+    }
+    let mut bounce = Bounce {
+        message_ids: our_ids(raw),
+        ..Bounce::default()
+    };
+    // A bounce without a machine-readable status is taken as a failure: the plain bounces
+    // many Chinese servers send say so only in words.
+    let mut any_failed = statuses.is_empty();
+    for text in &statuses {
+        any_failed |= read_failures(text, &mut bounce);
+    }
+    if !any_failed {
+        return None;
+    }
+    if bounce.reason.is_empty() {
+        bounce.reason = subject.trim().to_string();
+    }
+    if bounce.reason.is_empty() {
+        bounce.reason = "退信（未说明原因）".into();
+    }
+    // Bounded: a report is about a handful of messages, not thousands.
+    bounce.reason = bounce.reason.chars().take(500).collect();
+    (!bounce.message_ids.is_empty() || !bounce.recipients.is_empty()).then_some(bounce)
+}
+
+/// The texts of the message's `message/delivery-status` parts (RFC 3464, and RFC 6533's
+/// global variant).
+fn delivery_statuses(msg: &mail_parser::Message<'_>) -> Vec<String> {
     let mut statuses = Vec::new();
     for part in msg.parts.iter() {
         let Some(ct) = part.content_type() else {
@@ -54,66 +91,46 @@ pub fn parse(raw: &[u8]) -> Option<Bounce> {
             statuses.push(text);
         }
     }
-    // Not an empty Return-Path: vacation replies use it too, and they quote our Message-ID
-    // in In-Reply-To without saying anything about delivery.
-    let looks_like_bounce = top == "multipart/report"
-        || !statuses.is_empty()
-        || from.starts_with("mailer-daemon@")
-        || from.starts_with("postmaster@");
-    if !looks_like_bounce {
-        return None;
-    }
-    let mut bounce = Bounce {
-        message_ids: our_ids(raw),
-        ..Bounce::default()
-    };
-    let mut any_failed = statuses.is_empty();
-    for text in &statuses {
-        for block in text.replace("\r\n", "\n").split("\n\n") {
-            let fields = fields(block);
-            let get = |name: &str| {
-                fields
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                    .map(|(_, v)| v.as_str())
-            };
-            let Some(rcpt) = get("Final-Recipient").or_else(|| get("Original-Recipient")) else {
-                continue;
-            };
-            if !get("Action").is_some_and(|a| a.trim().eq_ignore_ascii_case("failed")) {
-                continue;
-            }
-            any_failed = true;
-            let addr = rcpt
-                .split_once(';')
-                .map_or(rcpt, |(_, a)| a)
+    statuses
+}
+
+/// Adds the failed recipients of one delivery-status text (and the first reason given) to
+/// `bounce`; whether any recipient failed.
+fn read_failures(text: &str, bounce: &mut Bounce) -> bool {
+    let mut any_failed = false;
+    for block in text.replace("\r\n", "\n").split("\n\n") {
+        let fields = fields(block);
+        let get = |name: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        let Some(rcpt) = get("Final-Recipient").or_else(|| get("Original-Recipient")) else {
+            continue;
+        };
+        if !get("Action").is_some_and(|a| a.trim().eq_ignore_ascii_case("failed")) {
+            continue;
+        }
+        any_failed = true;
+        let addr = rcpt
+            .split_once(';')
+            .map_or(rcpt, |(_, a)| a)
+            .trim()
+            .trim_matches(['<', '>'])
+            .to_ascii_lowercase();
+        if !addr.is_empty() && !bounce.recipients.contains(&addr) {
+            bounce.recipients.push(addr);
+        }
+        if bounce.reason.is_empty() {
+            bounce.reason = get("Diagnostic-Code")
+                .or_else(|| get("Status"))
+                .unwrap_or_default()
                 .trim()
-                .trim_matches(['<', '>'])
-                .to_ascii_lowercase();
-            if !addr.is_empty() && !bounce.recipients.contains(&addr) {
-                bounce.recipients.push(addr);
-            }
-            if bounce.reason.is_empty() {
-                bounce.reason = get("Diagnostic-Code")
-                    .or_else(|| get("Status"))
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string();
-            }
+                .to_string();
         }
     }
-    if !any_failed {
-        return None;
-    }
-    if bounce.reason.is_empty() {
-        bounce.reason = subject.trim().to_string();
-    }
-    if bounce.reason.is_empty() {
-        bounce.reason = "退信（未说明原因）".into();
-    }
-    // Bounded: a report is about a handful of messages, not thousands.
-    bounce.reason = bounce.reason.chars().take(500).collect();
-    (!bounce.message_ids.is_empty() || !bounce.recipients.is_empty()).then_some(bounce)
+    any_failed
 }
 
 /// Header-style fields of one block, continuation lines unfolded.
