@@ -47,18 +47,20 @@ enum Mode {
 /// Cuts out what lies deeper than `max_depth`; `None` when nothing does (the usual case: no
 /// copy is made).
 pub(crate) fn cut_deep(raw: &[u8], max_depth: usize) -> Option<Cut> {
-    let mut stack: Vec<Open> = Vec::new();
-    let mut mode = Mode::Headers {
-        start: 0,
-        parts: 0,
-        messages: 0,
-        in_digest: false,
+    let mut scan = Scan {
+        max_depth,
+        stack: Vec::new(),
+        mode: Mode::Headers {
+            start: 0,
+            parts: 0,
+            messages: 0,
+            in_digest: false,
+        },
+        skip_from: None,
+        report: false,
+        cuts: Vec::new(),
+        lost: None,
     };
-    let mut skip_from: Option<usize> = None;
-    // Whether a file in what is being skipped must be reported.
-    let mut report = false;
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
-    let mut lost: Option<Option<String>> = None;
     let mut pos = 0;
     while pos < raw.len() {
         let start = pos;
@@ -69,71 +71,108 @@ pub(crate) fn cut_deep(raw: &[u8], max_depth: usize) -> Option<Cut> {
         pos = end + 1;
         let line = raw.get(start..end).unwrap_or_default();
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if let Some(rest) = line.strip_prefix(b"--")
-            && let Some(i) = stack.iter().enumerate().rposition(|(i, o)| {
-                // The innermost boundary is matched as loosely as mail-parser matches it
-                // (anything may follow), so a ragged delimiter cannot hide a level from here.
-                if i + 1 == stack.len() {
-                    rest.starts_with(&o.boundary)
-                } else {
-                    is_delimiter(rest, &o.boundary)
-                }
-            })
-        {
-            if let Some(from) = skip_from.take() {
-                cuts.push((from, start));
-            }
-            let o = stack
-                .get(i)
-                .map(|o| (o.boundary.len(), o.parts, o.messages, o.digest));
-            let Some((blen, parts, messages, digest)) = o else {
-                break;
-            };
-            if rest.get(blen..).is_some_and(|t| t.starts_with(b"--")) {
-                stack.truncate(i);
-                mode = Mode::Body;
+        let next = pos.min(raw.len());
+        if scan.delimiter(line, start, next) {
+            continue;
+        }
+        if scan.skip_from.is_some() {
+            scan.skipped(line);
+        } else if line.is_empty() {
+            scan.headers_end(raw, start, next);
+        }
+    }
+    scan.finish(raw)
+}
+
+/// The scan's state between lines.
+struct Scan {
+    /// Deepest multipart nesting kept (and messages kept within messages, plus two).
+    max_depth: usize,
+    /// The multiparts whose boundary is open, outermost first.
+    stack: Vec<Open>,
+    /// Header block or body.
+    mode: Mode,
+    /// Where the part being cut out began, while one is.
+    skip_from: Option<usize>,
+    /// Whether a file in what is being cut out must be reported.
+    report: bool,
+    /// The byte ranges cut out so far.
+    cuts: Vec<(usize, usize)>,
+    /// A file in a cut: its name when one was written.
+    lost: Option<Option<String>>,
+}
+
+impl Scan {
+    /// Handles `line` (starting at `start`; the next line starts at `next`) if it delimits an
+    /// open multipart; whether it did.
+    fn delimiter(&mut self, line: &[u8], start: usize, next: usize) -> bool {
+        let Some(rest) = line.strip_prefix(b"--") else {
+            return false;
+        };
+        let innermost = self.stack.len();
+        let Some(i) = self.stack.iter().enumerate().rposition(|(i, o)| {
+            // The innermost boundary is matched as loosely as mail-parser matches it
+            // (anything may follow), so a ragged delimiter cannot hide a level from here.
+            if i + 1 == innermost {
+                rest.starts_with(&o.boundary)
             } else {
-                stack.truncate(i + 1);
-                mode = Mode::Headers {
-                    start: pos.min(raw.len()),
-                    parts,
-                    messages,
-                    in_digest: digest,
-                };
+                is_delimiter(rest, &o.boundary)
             }
-            continue;
+        }) else {
+            return false;
+        };
+        if let Some(from) = self.skip_from.take() {
+            self.cuts.push((from, start));
         }
-        if skip_from.is_some() {
-            if report && lost.as_ref().is_none_or(Option::is_none) && looks_like_file(line) {
-                lost = Some(file_name(line));
-            }
-            continue;
+        let Some(o) = self.stack.get(i) else {
+            return true;
+        };
+        let (blen, parts, messages, digest) = (o.boundary.len(), o.parts, o.messages, o.digest);
+        if rest.get(blen..).is_some_and(|t| t.starts_with(b"--")) {
+            self.stack.truncate(i);
+            self.mode = Mode::Body;
+        } else {
+            self.stack.truncate(i + 1);
+            self.mode = Mode::Headers {
+                start: next,
+                parts,
+                messages,
+                in_digest: digest,
+            };
         }
+        true
+    }
+
+    /// A line of what is being cut out: remembered when it names a file to report.
+    fn skipped(&mut self, line: &[u8]) {
+        if self.report && self.lost.as_ref().is_none_or(Option::is_none) && looks_like_file(line) {
+            self.lost = Some(file_name(line));
+        }
+    }
+
+    /// An empty line (at `start`; the body begins at `body`): in a header block, its end,
+    /// where the entity's type decides what follows.
+    fn headers_end(&mut self, raw: &[u8], start: usize, body: usize) {
         let Mode::Headers {
             start: hs,
             parts,
             messages,
             in_digest,
-        } = mode
+        } = self.mode
         else {
-            continue;
+            return;
         };
-        if !line.is_empty() {
-            continue;
-        }
-        // The end of a header block: what does the entity hold?
-        mode = Mode::Body;
+        self.mode = Mode::Body;
         let block = raw.get(hs..start).unwrap_or_default();
         let (ctype, boundary, identity) = content_type(block);
-        let body = pos.min(raw.len());
         if ctype.starts_with("multipart/")
             && let Some(b) = boundary
         {
-            if parts + 1 > max_depth {
-                skip_from = Some(body);
-                report = true;
+            if parts + 1 > self.max_depth {
+                self.skip_from = Some(body);
+                self.report = true;
             } else {
-                stack.push(Open {
+                self.stack.push(Open {
                     boundary: b,
                     parts: parts + 1,
                     messages,
@@ -147,12 +186,12 @@ pub(crate) fn cut_deep(raw: &[u8], max_depth: usize) -> Option<Cut> {
         {
             // The walk lists messages down to `max_depth` and marks the next one: that one
             // must still be parsed as a message.
-            if messages + 1 > max_depth + 2 {
+            if messages + 1 > self.max_depth + 2 {
                 // Below a message the walk already reports as too deeply forwarded.
-                skip_from = Some(body);
-                report = false;
+                self.skip_from = Some(body);
+                self.report = false;
             } else {
-                mode = Mode::Headers {
+                self.mode = Mode::Headers {
                     start: body,
                     parts: 0,
                     messages: messages + 1,
@@ -161,22 +200,29 @@ pub(crate) fn cut_deep(raw: &[u8], max_depth: usize) -> Option<Cut> {
             }
         }
     }
-    if let Some(from) = skip_from {
-        cuts.push((from, raw.len()));
+
+    /// The message with the cuts taken out, or `None` when nothing was cut.
+    fn finish(mut self, raw: &[u8]) -> Option<Cut> {
+        if let Some(from) = self.skip_from {
+            self.cuts.push((from, raw.len()));
+        }
+        if self.cuts.is_empty() {
+            return None;
+        }
+        let mut out = Vec::with_capacity(raw.len());
+        let mut at = 0;
+        for (from, to) in self.cuts {
+            out.extend_from_slice(raw.get(at..from).unwrap_or_default());
+            // An empty body keeps the cut entity well-formed for the parser.
+            out.extend_from_slice(b"\r\n");
+            at = to;
+        }
+        out.extend_from_slice(raw.get(at..).unwrap_or_default());
+        Some(Cut {
+            raw: out,
+            lost: self.lost,
+        })
     }
-    if cuts.is_empty() {
-        return None;
-    }
-    let mut out = Vec::with_capacity(raw.len());
-    let mut at = 0;
-    for (from, to) in cuts {
-        out.extend_from_slice(raw.get(at..from).unwrap_or_default());
-        // An empty body keeps the cut entity well-formed for the parser.
-        out.extend_from_slice(b"\r\n");
-        at = to;
-    }
-    out.extend_from_slice(raw.get(at..).unwrap_or_default());
-    Some(Cut { raw: out, lost })
 }
 
 /// The lower-case `type/subtype` of a header block, its boundary, and whether its body is not transfer-encoded (only then is an
