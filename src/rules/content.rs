@@ -1,7 +1,7 @@
 //! Checks on the content of one form: required fields, choices, codes, phones, e-mails.
 
 use super::{Code, Problem, contact, credit_code};
-use crate::forms::application::{Application, FIELDS};
+use crate::forms::application::{Application, FIELDS, Field};
 use crate::forms::summary::{COLUMNS, REQUIRED, Summary};
 
 /// Problems of one application form read from `file`.
@@ -18,49 +18,8 @@ pub fn application(app: &Application, file: &str) -> Vec<Problem> {
             continue;
         }
         let value = app.get(f.key).unwrap_or("");
-        if !f.options.is_empty() {
-            if let Some((_, opts)) = app.several.iter().find(|(k, _)| *k == f.key) {
-                out.push(
-                    Problem::new(
-                        Code::InvalidChoice,
-                        format!(
-                            "申报表{who}“{}”勾选了多项（{}），只能勾选一项，请修改后重新报送。",
-                            f.name,
-                            opts.join("、")
-                        ),
-                    )
-                    .file(file)
-                    .field(f.name),
-                );
-            } else if value.is_empty() {
-                out.push(
-                    Problem::new(
-                        Code::InvalidChoice,
-                        format!(
-                            "申报表{who}“{}”未勾选，请在选项中勾选一项（☑或√）后重新报送。",
-                            f.name
-                        ),
-                    )
-                    .file(file)
-                    .field(f.name),
-                );
-            } else if value == crate::forms::choice::OTHER {
-                out.push(
-                    Problem::new(
-                        Code::MissingField,
-                        format!(
-                            "申报表{who}“{}”勾选了“其他”，但未填写具体内容，请补充。",
-                            f.name
-                        ),
-                    )
-                    .file(file)
-                    .field(f.name),
-                );
-            }
-            continue;
-        }
-        if value.is_empty() {
-            out.push(
+        let problem = if f.options.is_empty() {
+            value.is_empty().then(|| {
                 Problem::new(
                     Code::MissingField,
                     format!(
@@ -68,51 +27,89 @@ pub fn application(app: &Application, file: &str) -> Vec<Problem> {
                         f.name
                     ),
                 )
-                .file(file)
-                .field(f.name),
-            );
-        }
+            })
+        } else {
+            choice_problem(app, f, value, &who)
+        };
+        out.extend(problem.map(|p| p.file(file).field(f.name)));
     }
-    if !app.credit_code.is_empty()
-        && let Some(why) = credit_code::problem(&app.credit_code)
-    {
-        out.push(
-            Problem::new(
+    out.extend(code_and_contacts(app, &who).map(|(p, field)| p.file(file).field(field)));
+    out
+}
+
+/// What is wrong with a required choice (`value` is what was ticked): several ticked, none,
+/// or “其他” without what it is.
+fn choice_problem(app: &Application, f: &Field, value: &str, who: &str) -> Option<Problem> {
+    if let Some((_, opts)) = app.several.iter().find(|(k, _)| *k == f.key) {
+        return Some(Problem::new(
+            Code::InvalidChoice,
+            format!(
+                "申报表{who}“{}”勾选了多项（{}），只能勾选一项，请修改后重新报送。",
+                f.name,
+                opts.join("、")
+            ),
+        ));
+    }
+    if value.is_empty() {
+        return Some(Problem::new(
+            Code::InvalidChoice,
+            format!(
+                "申报表{who}“{}”未勾选，请在选项中勾选一项（☑或√）后重新报送。",
+                f.name
+            ),
+        ));
+    }
+    (value == crate::forms::choice::OTHER).then(|| {
+        Problem::new(
+            Code::MissingField,
+            format!(
+                "申报表{who}“{}”勾选了“其他”，但未填写具体内容，请补充。",
+                f.name
+            ),
+        )
+    })
+}
+
+/// The credit code, mobile and e-mail as written (a missing one is the required-field
+/// check's): each problem with the field it concerns.
+fn code_and_contacts(
+    app: &Application,
+    who: &str,
+) -> impl Iterator<Item = (Problem, &'static str)> {
+    let code = (!app.credit_code.is_empty())
+        .then(|| credit_code::problem(&app.credit_code))
+        .flatten()
+        .map(|why| {
+            let p = Problem::new(
                 Code::InvalidCreditCode,
                 format!(
                     "申报表{who}统一社会信用代码“{}”有误：{why}。",
                     app.credit_code
                 ),
-            )
-            .file(file)
-            .field("统一社会信用代码"),
-        );
-    }
-    if !app.mobile.is_empty()
-        && let Some(why) = contact::mobile_problem(&app.mobile)
-    {
-        out.push(
-            Problem::new(
+            );
+            (p, "统一社会信用代码")
+        });
+    let mobile = (!app.mobile.is_empty())
+        .then(|| contact::mobile_problem(&app.mobile))
+        .flatten()
+        .map(|why| {
+            let p = Problem::new(
                 Code::InvalidMobile,
                 format!("申报表{who}联系人手机有误：{why}，请填写11位手机号码。"),
-            )
-            .file(file)
-            .field("联系人手机"),
-        );
-    }
-    if !app.email.is_empty()
-        && let Some(why) = contact::email_problem(&app.email)
-    {
-        out.push(
-            Problem::new(
+            );
+            (p, "联系人手机")
+        });
+    let email = (!app.email.is_empty())
+        .then(|| contact::email_problem(&app.email))
+        .flatten()
+        .map(|why| {
+            let p = Problem::new(
                 Code::InvalidEmail,
                 format!("申报表{who}电子邮箱有误：{why}，请核对后重新填写。"),
-            )
-            .file(file)
-            .field("电子邮箱"),
-        );
-    }
-    out
+            );
+            (p, "电子邮箱")
+        });
+    code.into_iter().chain(mobile).chain(email)
 }
 
 /// A label that fits several fields (联系电话: mobile or landline?) leaves the required ones
