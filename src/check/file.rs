@@ -71,7 +71,30 @@ pub fn line_of(text: &str, section: &str, key: &str) -> Option<usize> {
 
 /// The semantic checks, appended to `report`.
 pub fn check(cfg: &Config, text: &str, report: &mut Report) {
-    let c = &cfg.campaign;
+    campaign(&cfg.campaign, text, report);
+    writable(
+        &cfg.storage.data_dir,
+        line_of(text, "storage", "data_dir"),
+        report,
+    );
+    mailbox(cfg, text, report);
+    outbox(cfg, text, report);
+    if let Some(listen) = &cfg.ops.listen
+        && listen.parse::<std::net::SocketAddr>().is_err()
+    {
+        let line = line_of(text, "ops", "listen");
+        report.at(
+            line,
+            FILE,
+            "[ops] listen",
+            Mark::Fail,
+            format!("“{listen}”不是 地址:端口，例如 127.0.0.1:9464"),
+        );
+    }
+}
+
+/// `[campaign]`: the deadline, our own address, the expected units' addresses.
+fn campaign(c: &crate::config::Campaign, text: &str, report: &mut Report) {
     let now = chrono::Utc::now();
     let deadline_line = line_of(text, "campaign", "deadline");
     if c.deadline < now {
@@ -133,11 +156,10 @@ pub fn check(cfg: &Config, text: &str, report: &mut Report) {
             format!("{} 个", c.units.len()),
         );
     }
-    writable(
-        &cfg.storage.data_dir,
-        line_of(text, "storage", "data_dir"),
-        report,
-    );
+}
+
+/// `[mailbox]`: the Maildir folder, or the IMAP section's TLS, password and CA.
+fn mailbox(cfg: &Config, text: &str, report: &mut Report) {
     match (cfg.mailbox.kind, &cfg.mailbox.imap) {
         (MailboxKind::Maildir, _) => {
             let p = &cfg.mailbox.path;
@@ -188,6 +210,10 @@ pub fn check(cfg: &Config, text: &str, report: &mut Report) {
             );
         }
     }
+}
+
+/// `[outbox]` and `[smtp]`: the SMTP section's TLS, password and CA when replies go by SMTP.
+fn outbox(cfg: &Config, text: &str, report: &mut Report) {
     match (cfg.outbox.kind, &cfg.smtp) {
         (OutboxKind::File, _) => {}
         (OutboxKind::Smtp, None) => {
@@ -218,18 +244,6 @@ pub fn check(cfg: &Config, text: &str, report: &mut Report) {
                 report,
             );
         }
-    }
-    if let Some(listen) = &cfg.ops.listen
-        && listen.parse::<std::net::SocketAddr>().is_err()
-    {
-        let line = line_of(text, "ops", "listen");
-        report.at(
-            line,
-            FILE,
-            "[ops] listen",
-            Mark::Fail,
-            format!("“{listen}”不是 地址:端口，例如 127.0.0.1:9464"),
-        );
     }
 }
 
