@@ -62,19 +62,7 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("no manifest.json in {}", dir.display()))?,
     )?;
     let cfg = Config::load(None)?;
-    let mut campaign = cfg.campaign.clone();
-    if let Some(d) = manifest
-        .pointer("/campaign/deadline")
-        .and_then(Value::as_str)
-    {
-        campaign.deadline = DateTime::parse_from_rfc3339(d)?;
-    }
-    if let Some(m) = manifest
-        .pointer("/campaign/mailbox")
-        .and_then(Value::as_str)
-    {
-        campaign.mailbox = m.to_string();
-    }
+    let campaign = campaign_of(&manifest, &cfg)?;
     let past = match manifest.get("history").and_then(Value::as_str) {
         Some(h) => history::load(&dir.join(h), &cfg.limits)?,
         None => Vec::new(),
@@ -88,7 +76,7 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut tally = Tally::default();
     // Stamped versions, and how many of them show a seal on some page.
-    let (mut stamped, mut sealed) = (0usize, 0usize);
+    let mut seals = (0usize, 0usize);
     let started = std::time::Instant::now();
     for case in &cases {
         let file = case.get("file").and_then(Value::as_str).unwrap_or("");
@@ -100,12 +88,7 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("{file}: bad internaldate"))?;
         let raw = std::fs::read(dir.join(file)).with_context(|| format!("cannot read {file}"))?;
         let (_, outcome) = pipeline::process(&mut judge, &raw, when, &cfg.limits);
-        for a in outcome.attachments.iter().filter(|a| !a.pages.is_empty()) {
-            if a.version == Some(crate::forms::Version::Stamped) {
-                stamped += 1;
-                sealed += usize::from(a.pages.iter().any(|p| p.seal.found()));
-            }
-        }
+        count_seals(&outcome, &mut seals);
         let expect = case.get("expect").cloned().unwrap_or(Value::Null);
         let (fatal, notes) = compare(&expect, &outcome, &mut tally, verbose);
         if fatal.is_empty() {
@@ -113,14 +96,9 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
         } else {
             failed += 1;
         }
-        let status = if fatal.is_empty() { "ok  " } else { "FAIL" };
-        if !fatal.is_empty() || !notes.is_empty() || verbose {
-            println!("{status} {file}");
-            for d in fatal.iter().chain(&notes) {
-                println!("       {d}");
-            }
-        }
+        print_case(file, &fatal, &notes, verbose);
     }
+    let (stamped, sealed) = seals;
     let pct = if tally.fields == 0 {
         100.0
     } else {
@@ -140,6 +118,46 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The configured campaign with the corpus's own deadline and mailbox, when its manifest
+/// gives them.
+fn campaign_of(manifest: &Value, cfg: &Config) -> anyhow::Result<crate::config::Campaign> {
+    let mut campaign = cfg.campaign.clone();
+    if let Some(d) = manifest
+        .pointer("/campaign/deadline")
+        .and_then(Value::as_str)
+    {
+        campaign.deadline = DateTime::parse_from_rfc3339(d)?;
+    }
+    if let Some(m) = manifest
+        .pointer("/campaign/mailbox")
+        .and_then(Value::as_str)
+    {
+        campaign.mailbox = m.to_string();
+    }
+    Ok(campaign)
+}
+
+/// Counts the outcome's stamped versions read as pages, and those with a seal on some page.
+fn count_seals(outcome: &Outcome, (stamped, sealed): &mut (usize, usize)) {
+    for a in outcome.attachments.iter().filter(|a| !a.pages.is_empty()) {
+        if a.version == Some(crate::forms::Version::Stamped) {
+            *stamped += 1;
+            *sealed += usize::from(a.pages.iter().any(|p| p.seal.found()));
+        }
+    }
+}
+
+/// One case's line and its differences (every case with `verbose`).
+fn print_case(file: &str, fatal: &[String], notes: &[String], verbose: bool) {
+    let status = if fatal.is_empty() { "ok  " } else { "FAIL" };
+    if !fatal.is_empty() || !notes.is_empty() || verbose {
+        println!("{status} {file}");
+        for d in fatal.iter().chain(notes) {
+            println!("       {d}");
+        }
+    }
 }
 
 fn strings(v: Option<&Value>) -> BTreeSet<String> {
@@ -195,6 +213,28 @@ pub fn compare_value(
             expect.get("verdict").unwrap_or(&Value::Null)
         ));
     }
+    compare_codes(expect, ours, &mut fatal, &mut notes);
+    for (key, keys) in [
+        ("applications", APPLICATION_KEYS),
+        ("summary_rows", SUMMARY_KEYS),
+    ] {
+        compare_rows(key, keys, expect, ours, tally, verbose, &mut notes);
+    }
+    compare_attachments(expect, ours, &mut fatal);
+    (fatal, notes)
+}
+
+/// The array under `key`, empty when there is none.
+fn array(v: &Value, key: &str) -> Vec<Value> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Problem codes: a missing or unexpected error and a missing warning fail the case; an
+/// extra warning is a note.
+fn compare_codes(expect: &Value, ours: &Value, fatal: &mut Vec<String>, notes: &mut Vec<String>) {
     let got_errors = codes_of(ours, "error");
     let got_warnings = codes_of(ours, "warning");
     let exp_errors = strings(expect.get("errors"));
@@ -219,61 +259,51 @@ pub fn compare_value(
     for c in got_warnings.difference(&exp_warnings) {
         notes.push(format!("extra warning {c}"));
     }
-    for (exp_key, our_key, keys) in [
-        ("applications", "applications", APPLICATION_KEYS),
-        ("summary_rows", "summary_rows", SUMMARY_KEYS),
-    ] {
-        let exp = expect
-            .get(exp_key)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let got = ours
-            .get(our_key)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        if exp.len() != got.len() {
-            notes.push(format!(
-                "{exp_key}: expected {} got {}",
-                exp.len(),
-                got.len()
-            ));
-        }
-        for (i, e) in exp.iter().enumerate() {
-            let g = got.get(i).cloned().unwrap_or(Value::Null);
-            for (zh, en) in keys {
-                let Some(ev) = e.get(*zh) else { continue };
-                tally.fields += 1;
-                let gv = g.get(*en).cloned().unwrap_or(Value::Null);
-                if *ev == gv || (ev.is_null() && gv == Value::String(String::new())) {
-                    tally.equal += 1;
-                } else {
-                    let show = |v: &Value| -> String {
-                        v.to_string()
-                            .chars()
-                            .take(if verbose { 400 } else { 60 })
-                            .collect()
-                    };
-                    notes.push(format!(
-                        "{exp_key}[{i}].{zh}: expected {} got {}",
-                        show(ev),
-                        show(&gv)
-                    ));
-                }
+}
+
+/// Field values of the rows under `key` (expected Chinese names → our keys), counted in
+/// `tally`; each difference is a note.
+fn compare_rows(
+    key: &str,
+    keys: &[(&str, &str)],
+    expect: &Value,
+    ours: &Value,
+    tally: &mut Tally,
+    verbose: bool,
+    notes: &mut Vec<String>,
+) {
+    let (exp, got) = (array(expect, key), array(ours, key));
+    if exp.len() != got.len() {
+        notes.push(format!("{key}: expected {} got {}", exp.len(), got.len()));
+    }
+    let show = |v: &Value| -> String {
+        v.to_string()
+            .chars()
+            .take(if verbose { 400 } else { 60 })
+            .collect()
+    };
+    for (i, e) in exp.iter().enumerate() {
+        let g = got.get(i).cloned().unwrap_or(Value::Null);
+        for (zh, en) in keys {
+            let Some(ev) = e.get(*zh) else { continue };
+            tally.fields += 1;
+            let gv = g.get(*en).cloned().unwrap_or(Value::Null);
+            if *ev == gv || (ev.is_null() && gv == Value::String(String::new())) {
+                tally.equal += 1;
+            } else {
+                notes.push(format!(
+                    "{key}[{i}].{zh}: expected {} got {}",
+                    show(ev),
+                    show(&gv)
+                ));
             }
         }
     }
-    let exp_att = expect
-        .get("attachments")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let got_att = ours
-        .get("attachments")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+}
+
+/// The attachments: how many, and each one's name, container, form and version.
+fn compare_attachments(expect: &Value, ours: &Value, fatal: &mut Vec<String>) {
+    let (exp_att, got_att) = (array(expect, "attachments"), array(ours, "attachments"));
     if exp_att.len() != got_att.len() {
         fatal.push(format!(
             "attachments: expected {} got {}",
@@ -293,5 +323,4 @@ pub fn compare_value(
             }
         }
     }
-    (fatal, notes)
 }
