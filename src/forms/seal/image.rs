@@ -68,14 +68,7 @@ pub fn look(doc: &Document, s: &Stream, limits: &ScanLimits, short: usize) -> Lo
         Space::Indexed(..) | Space::Gray => 1,
         Space::Other => return Look::Unreadable,
     };
-    let predictor = d
-        .get(b"DecodeParms")
-        .ok()
-        .and_then(|p| doc.dereference(p).ok())
-        .and_then(|(_, p)| p.as_dict().ok())
-        .and_then(|p| p.get(b"Predictor").ok())
-        .and_then(|p| p.as_i64().ok())
-        .unwrap_or(1);
+    let predictor = predictor(doc, d);
     // A stream far shorter than its declared size is not padded out to it (no trust in sizes).
     if raw.len() < w * h * comps / 2 {
         return Look::Unreadable;
@@ -85,8 +78,27 @@ pub fn look(doc: &Document, s: &Stream, limits: &ScanLimits, short: usize) -> Lo
     } else {
         raw
     };
+    let mut rgb = to_rgb(&space, &samples, w, h);
+    // A short stream leaves the bottom of the image white rather than failing the page.
+    rgb.resize(w * h * 3, 255);
+    Look::Pixels(raster::reduce(rgb, w, h, false, short, (w, h)))
+}
+
+/// The PNG predictor of a Flate image (`/DecodeParms /Predictor`; 1 = none).
+fn predictor(doc: &Document, d: &lopdf::Dictionary) -> i64 {
+    d.get(b"DecodeParms")
+        .ok()
+        .and_then(|p| doc.dereference(p).ok())
+        .and_then(|(_, p)| p.as_dict().ok())
+        .and_then(|p| p.get(b"Predictor").ok())
+        .and_then(|p| p.as_i64().ok())
+        .unwrap_or(1)
+}
+
+/// 8-bit samples in `space` as RGB, at most `w × h` pixels (fewer when the stream is short).
+fn to_rgb(space: &Space, samples: &[u8], w: usize, h: usize) -> Vec<u8> {
     let mut rgb = Vec::with_capacity((w * h * 3).min(samples.len() * 3));
-    match &space {
+    match space {
         Space::Rgb => rgb.extend(samples.iter().take(w * h * 3)),
         Space::Cmyk => rgb.extend(samples.chunks_exact(4).take(w * h).flat_map(|v| {
             let k = 255 - u16::from(v[3]);
@@ -106,9 +118,7 @@ pub fn look(doc: &Document, s: &Stream, limits: &ScanLimits, short: usize) -> Lo
         }
         Space::Gray | Space::Other => {}
     }
-    // A short stream leaves the bottom of the image white rather than failing the page.
-    rgb.resize(w * h * 3, 255);
-    Look::Pixels(raster::reduce(rgb, w, h, false, short, (w, h)))
+    rgb
 }
 
 /// The colour spaces scanned pages use.
