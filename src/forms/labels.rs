@@ -75,8 +75,7 @@ impl Located {
 /// value is never read as the next field's label. `others` are labels of the form that are no
 /// field (they only stop a cell from counting as a value).
 pub fn locate(doc: &Document, entries: &[Entry], others: &[&str]) -> Located {
-    // (key, spot, score, exact) of the best cell per field so far.
-    let mut best: Vec<(&'static str, Spot, f32, bool)> = Vec::new();
+    let mut best: Vec<Candidate> = Vec::new();
     let mut unsure: Vec<(String, Vec<&'static str>, Spot)> = Vec::new();
     for (t, table) in doc.tables.iter().enumerate() {
         for (r, row) in table.rows.iter().enumerate() {
@@ -91,29 +90,11 @@ pub fn locate(doc: &Document, entries: &[Entry], others: &[&str]) -> Located {
                     cell: c,
                     inline: false,
                 };
-                let named = if is_other(&cell.text, others) {
+                if is_other(&cell.text, others) {
                     after_label = true;
                     continue;
-                } else {
-                    match vocab::classify(entries, &cell.text) {
-                        Named::Nothing => inline_label(entries, &cell.text)
-                            .map(|key| {
-                                (
-                                    Named::Field {
-                                        key,
-                                        score: 1.0,
-                                        exact: true,
-                                    },
-                                    Spot {
-                                        inline: true,
-                                        ..spot
-                                    },
-                                )
-                            })
-                            .unwrap_or((Named::Nothing, spot)),
-                        n => (n, spot),
-                    }
-                };
+                }
+                let named = name_of(entries, &cell.text, spot);
                 let was_after_label = after_label;
                 after_label = false;
                 match named {
@@ -122,13 +103,7 @@ pub fn locate(doc: &Document, entries: &[Entry], others: &[&str]) -> Located {
                             continue;
                         }
                         after_label = !spot.inline;
-                        match best.iter_mut().find(|(k, ..)| *k == key) {
-                            Some(b) if (exact && !b.3) || (exact == b.3 && score > b.2) => {
-                                *b = (key, spot, score, exact);
-                            }
-                            Some(_) => {}
-                            None => best.push((key, spot, score, exact)),
-                        }
+                        keep_best(&mut best, (key, spot, score, exact));
                     }
                     (Named::Ambiguous(keys), spot) if !was_after_label => {
                         after_label = true;
@@ -157,6 +132,43 @@ pub fn locate(doc: &Document, entries: &[Entry], others: &[&str]) -> Located {
         }
     }
     out
+}
+
+/// A cell taken for a field's label: the field, the cell, how similar, whether a known label.
+type Candidate = (&'static str, Spot, f32, bool);
+
+/// What the cell at `spot` names: a label by itself, else a label written inline with its
+/// value (`联系人：张三`), marked as such.
+fn name_of(entries: &[Entry], text: &str, spot: Spot) -> (Named, Spot) {
+    match vocab::classify(entries, text) {
+        Named::Nothing => inline_label(entries, text)
+            .map(|key| {
+                (
+                    Named::Field {
+                        key,
+                        score: 1.0,
+                        exact: true,
+                    },
+                    Spot {
+                        inline: true,
+                        ..spot
+                    },
+                )
+            })
+            .unwrap_or((Named::Nothing, spot)),
+        n => (n, spot),
+    }
+}
+
+/// Keeps `c` when it is the field's first cell or beats the one kept: a known label over a
+/// similar one, then the more similar; on a tie the first stays.
+fn keep_best(best: &mut Vec<Candidate>, c: Candidate) {
+    let (key, _, score, exact) = c;
+    match best.iter_mut().find(|(k, ..)| *k == key) {
+        Some(b) if (exact && !b.3) || (exact == b.3 && score > b.2) => *b = c,
+        Some(_) => {}
+        None => best.push(c),
+    }
 }
 
 fn is_other(text: &str, others: &[&str]) -> bool {
