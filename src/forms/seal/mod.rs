@@ -14,6 +14,8 @@ mod pdf;
 mod raster;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_never_panic;
 mod tiff;
 
 pub use detect::THRESHOLD;
