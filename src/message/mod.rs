@@ -94,6 +94,33 @@ pub enum FileProblem {
     Skipped,
 }
 
+/// The hand-written zip central-directory reader alone: a narrow entry for the fuzz target and
+/// the never-panic tests, not part of the reading API (the daemon reaches it through
+/// [`parse_email`] and [`sniff`]). The entries' names with the byte range each one's local data
+/// occupies (`None` when the directory is not readable), then the names from the local headers.
+#[doc(hidden)]
+pub fn zip_directory(data: &[u8], max: usize) -> ZipDirectory {
+    use archive::central;
+    let entries = central::entries(data, max).map(|es| {
+        es.iter()
+            .map(|e| {
+                (
+                    archive::entry_name(&e.name, e.flags),
+                    central::local_range(data, e),
+                )
+            })
+            .collect()
+    });
+    let local = central::local_names(data, max)
+        .iter()
+        .map(|n| archive::entry_name(n, 0))
+        .collect();
+    (entries, local)
+}
+
+/// What [`zip_directory`] reads: (name, local byte range) per directory entry, and local names.
+pub type ZipDirectory = (Option<Vec<(String, Option<(u64, u64)>)>>, Vec<String>);
+
 /// Caps that keep hostile mail from exhausting memory or time. Exceeding one makes the file
 /// concerned `Unreadable`; the rest of the email is still judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]

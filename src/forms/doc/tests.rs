@@ -304,6 +304,30 @@ mod fuzz {
         }
 
         #[test]
+        fn arbitrary_streams_never_panic(
+            wd in proptest::collection::vec(any::<u8>(), 0..2048),
+            table in proptest::collection::vec(any::<u8>(), 0..2048),
+        ) {
+            // A valid FIB in front, so the piece table and property walks see the bytes.
+            let (good, _) = fixture::streams(&sample(), &FONTS, 0);
+            let mut head = good[..good.len().min(0x200)].to_vec();
+            head.extend(&wd);
+            if let Ok(fib) = fib::parse(&head) {
+                let _ = decode(&head, &fib, &table, &[], &Limits::default());
+            }
+            if let Ok(fib) = fib::parse(&wd) {
+                let _ = decode(&wd, &fib, &table, &wd, &Limits::default());
+            }
+        }
+
+        #[test]
+        fn arbitrary_files_never_panic(data in proptest::collection::vec(any::<u8>(), 0..4096)) {
+            let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+            ole.extend(data);
+            let _ = read(&ole, &Limits::default());
+        }
+
+        #[test]
         fn mutated_files_never_panic(edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8)) {
             let mut data = fixture::file(&sample(), &FONTS, 0);
             let len = data.len();

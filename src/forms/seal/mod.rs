@@ -14,6 +14,8 @@ mod pdf;
 mod raster;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_never_panic;
 mod tiff;
 
 pub use detect::THRESHOLD;
@@ -187,6 +189,14 @@ pub(crate) fn pdf_needs_password(doc: &lopdf::Document) -> bool {
 pub(crate) fn tiff_page_sizes(data: &[u8]) -> Option<Vec<(f64, f64)>> {
     let pages = tiff::pages(data, &ScanLimits::default()).ok()?;
     Some(pages.iter().map(tiff::Ifd::display_size).collect())
+}
+
+/// The DC-only JPEG decoder alone: a narrow entry for the fuzz target and the never-panic tests,
+/// not part of the reading API (the daemon reaches it through [`analyse`]). Width, height, RGB
+/// at 1/8 scale and whether it was gray; `None` for what it does not read.
+#[doc(hidden)]
+pub fn decode_jpeg_dc(data: &[u8], max_blocks: usize) -> Option<(usize, usize, Vec<u8>, bool)> {
+    jpeg_dc::decode(data, max_blocks)
 }
 
 /// A PNG of one page (0-based) with the detected seals boxed, for a person to check the decision.

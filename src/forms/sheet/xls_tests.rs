@@ -49,6 +49,11 @@ fn number(row: u16, col: u16, f: f64) -> Vec<u8> {
 /// A workbook with one sheet "汇总" holding `cells` (LABEL/NUMBER records, typ + data) and
 /// one merged region; `globals` records go before the sheet list (FILEPASS, …).
 fn xls(globals: &[(u16, Vec<u8>)], cells: &[(u16, Vec<u8>)], merge: [u16; 4]) -> Vec<u8> {
+    compound(&workbook(globals, cells, merge))
+}
+
+/// The Workbook stream of [`xls`], records only.
+fn workbook(globals: &[(u16, Vec<u8>)], cells: &[(u16, Vec<u8>)], merge: [u16; 4]) -> Vec<u8> {
     let name = "汇总";
     let mut head = Vec::new();
     record(&mut head, 0x0809, &bof(0x0005));
@@ -74,11 +79,16 @@ fn xls(globals: &[(u16, Vec<u8>)], cells: &[(u16, Vec<u8>)], merge: [u16; 4]) ->
     }
     record(&mut head, 0x00E5, &m);
     record(&mut head, 0x000A, &[]);
+    head
+}
+
+/// A compound file holding `workbook` as its Workbook stream.
+fn compound(workbook: &[u8]) -> Vec<u8> {
     // A version 4 file, as Excel never writes for .xls: the reader must not care.
     let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
     cf.create_stream("/Workbook")
         .unwrap()
-        .write_all(&head)
+        .write_all(workbook)
         .unwrap();
     cf.flush().unwrap();
     cf.into_inner().into_inner()
@@ -163,6 +173,34 @@ mod fuzz {
                 }
             }
             let _ = read(&data, FileKind::Xls, &Limits::default());
+        }
+
+        #[test]
+        fn mutated_workbook_records_never_panic(
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..12),
+            keep in 1usize..=1000,
+        ) {
+            let mut stream = workbook(&[], &summary_cells(), [2, 2, 1, 2]);
+            let len = stream.len();
+            for (at, b) in edits {
+                if let Some(x) = stream.get_mut(at % len) {
+                    *x = b;
+                }
+            }
+            stream.truncate(len * keep / 1000);
+            let _ = read(&compound(&stream), FileKind::Xls, &Limits::default());
+        }
+
+        #[test]
+        fn arbitrary_workbook_streams_never_panic(stream in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = read(&compound(&stream), FileKind::Xls, &Limits::default());
+        }
+
+        #[test]
+        fn arbitrary_files_never_panic(data in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let mut ole = OLE_MAGIC.to_vec();
+            ole.extend(data);
+            let _ = read(&ole, FileKind::Xls, &Limits::default());
         }
     }
 }

@@ -342,3 +342,40 @@ proptest::proptest! {
         proptest::prop_assert!(!atts.is_empty());
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// The directory reader alone on bytes that end in an end record, so it always gets past
+    /// the signature search into the (Zip64) locator and the directory records.
+    #[test]
+    fn arbitrary_directories_never_panic(
+        body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048),
+        end in proptest::collection::vec(proptest::prelude::any::<u8>(), 18..40),
+    ) {
+        let mut z = body;
+        z.extend(b"PK\x05\x06");
+        z.extend(end);
+        let (entries, local) = crate::message::zip_directory(&z, 16);
+        proptest::prop_assert!(entries.is_none_or(|e| e.len() <= 17));
+        proptest::prop_assert!(local.len() <= 16);
+    }
+
+    #[test]
+    fn mutated_directories_never_panic(
+        edits in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 1..12),
+    ) {
+        let mut z = zip_bytes(&[
+            ZipSpec::gbk("申报表.pdf", b"%PDF-1.4"),
+            ZipSpec::deflated("b.txt", &[b'a'; 300]),
+        ]);
+        let len = z.len();
+        for (at, b) in edits {
+            if let Some(x) = z.get_mut(at % len) {
+                *x = b;
+            }
+        }
+        let (entries, _) = crate::message::zip_directory(&z, 16);
+        proptest::prop_assert!(entries.is_none_or(|e| e.len() <= 17));
+    }
+}
