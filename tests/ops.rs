@@ -83,7 +83,8 @@ fn notifications(sock: &UnixDatagram, got: &mut Vec<String>, until: impl Fn(&str
     let mut buf = [0u8; 4096];
     while Instant::now() < end {
         if let Ok(n) = sock.recv(&mut buf) {
-            let msg = String::from_utf8_lossy(&buf[..n]).into_owned();
+            // One state per datagram, newline-terminated as sd_notify(3) allows.
+            let msg = String::from_utf8_lossy(&buf[..n]).trim_end().to_string();
             let done = until(&msg);
             got.push(msg);
             if done {

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 /// The `[ops]` section: the optional HTTP listener for `/healthz` and `/metrics`, and when
-/// health turns bad.
+/// health turns bad. What runs from it is `ops::Service`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ops {

@@ -20,7 +20,7 @@ mod take;
 use crate::config::Config;
 use crate::mailbox::Source;
 use crate::notify::outbox::Delivery;
-use crate::ops::{self, Ops};
+use crate::ops::{self, Service};
 use crate::pipeline;
 use crate::shutdown::{self, Shutdown};
 use crate::store::{DataLock, Store};
@@ -80,7 +80,7 @@ pub struct Daemon {
     /// Where replies go.
     outbox: Delivery,
     /// systemd notification, counters and the health listener.
-    ops: Ops,
+    ops: Service,
     /// When failed messages and a failed machine are tried again.
     retries: retry::Retries,
     /// Messages taken since the daemon last waited: a server that keeps listing a message
@@ -110,7 +110,7 @@ impl Daemon {
         judge.seed_receipts(store.issued_receipts().await?);
         replay(&store, &mut judge, &cfg).await?;
         let outbox = Delivery::new(cfg.route()?, store.data_dir())?;
-        let ops = Ops::start(&cfg.ops)?;
+        let ops = Service::start(&cfg.ops)?;
         source.set_telemetry(ops.telemetry.clone());
         ops.refresh(&store).await?;
         Ok(Daemon {

@@ -5,8 +5,8 @@
 //! request and a few run at once, so a client trickling bytes cannot hold the probe hostage.
 
 use super::health::{self, HealthThresholds};
+use crate::telemetry::CONTENT_TYPE;
 use crate::telemetry::Telemetry;
-use crate::telemetry::exposition::CONTENT_TYPE;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! ([`sdnotify`]), counters ([`telemetry`]) served as Prometheus text with a health page
 //! ([`http`], [`health`]), and the log set-up ([`logging`]).
 //!
-//! [`Ops`] is what the daemon loop holds: it turns the loop's events (mailbox reached,
+//! [`Service`] is what the daemon loop holds: it turns the loop's events (mailbox reached,
 //! message processed, tick) into notifications and gauges.
 
 pub mod health;
@@ -24,9 +24,10 @@ const MAX_TICK: Duration = Duration::from_secs(5);
 /// How often an idle daemon writes its last mailbox contact to the store.
 const CONTACT_SAVE: Duration = Duration::from_secs(60);
 
-/// The daemon's side of operations.
+/// The daemon as a service: what systemd and monitoring see of it (the settings that shape
+/// it are `config::Ops`, the `[ops]` section).
 #[derive(Debug)]
-pub struct Ops {
+pub struct Service {
     /// Shared with the IMAP source, the delivery and the HTTP thread.
     pub telemetry: Telemetry,
     /// systemd, when it runs us.
@@ -38,15 +39,15 @@ pub struct Ops {
     contact_saved: Mutex<Option<Instant>>,
 }
 
-impl Ops {
+impl Service {
     /// Telemetry, the notifier from the environment, and the listener of `[ops] listen`.
-    pub fn start(cfg: &crate::config::Ops) -> anyhow::Result<Ops> {
+    pub fn start(cfg: &crate::config::Ops) -> anyhow::Result<Service> {
         let telemetry = Telemetry::default();
         if let Some(listen) = &cfg.listen {
             let addr = http::spawn(listen, telemetry.clone(), health::HealthThresholds::of(cfg))?;
             tracing::info!(%addr, "serving /healthz and /metrics");
         }
-        Ok(Ops {
+        Ok(Service {
             telemetry,
             notifier: Notifier::from_env(),
             ready: AtomicBool::new(false),
@@ -54,9 +55,9 @@ impl Ops {
         })
     }
 
-    /// Ops that tell nobody anything (library use without a service manager).
-    pub fn detached() -> Ops {
-        Ops {
+    /// A service that tells nobody anything (library use without a service manager).
+    pub fn detached() -> Service {
+        Service {
             telemetry: Telemetry::default(),
             notifier: Notifier::none(),
             ready: AtomicBool::new(false),

@@ -1,14 +1,21 @@
-//! What the daemon has done since it started, for `/metrics` and `/healthz`: counters and
-//! gauges as atomics behind one `Arc`, so the daemon loop, the IMAP source and the HTTP
-//! thread share them without locks.
+//! What the daemon has done since it started, for `/metrics` and `/healthz`: counters and a
+//! histogram of the `prometheus-client` crate, and the gauges as atomics read when the page is
+//! rendered, all behind one `Arc`, so the daemon loop, the IMAP source and the HTTP listener
+//! share them. The page is the crate's Prometheus text format 0.0.4.
 
-pub mod exposition;
-
-use exposition::Text;
+use prometheus_client::encoding::{EncodeMetric, MetricEncoder, prometheus_text};
+use prometheus_client::metrics::MetricType;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The Content-Type `/metrics` answers with.
+pub const CONTENT_TYPE: &str = prometheus_text::CONTENT_TYPE;
 
 /// The verdict labels of `shenbao_messages_recorded_total`: the store's verdict strings, plus
 /// `failed` for messages that could not be processed at all.
@@ -22,34 +29,30 @@ pub const BUCKETS: [f64; 11] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0,
 #[derive(Debug, Clone, Default)]
 pub struct Telemetry(Arc<Inner>);
 
-/// The atomics themselves.
+/// The metrics themselves.
 #[derive(Debug)]
 struct Inner {
     /// Start of the process: instants below are kept as milliseconds after it.
     started: Instant,
-    /// Messages recorded, by index into [`VERDICTS`].
-    recorded: [AtomicU64; 4],
+    /// Messages recorded, by verdict (in the order of [`VERDICTS`]).
+    recorded: ByVerdict,
     /// Messages whose bytes had been recorded before.
-    duplicates: AtomicU64,
+    duplicates: Counter,
     /// Replies handed over (SMTP accepted, or file written).
-    replies_sent: AtomicU64,
+    replies_sent: Counter,
     /// Delivery attempts that failed (temporarily or for good).
-    replies_failed: AtomicU64,
+    replies_failed: Counter,
+    /// IMAP sessions re-established after a failure.
+    imap_reconnects: Counter,
+    /// Time to process one message.
+    processing: Histogram,
     /// Replies queued at the last refresh.
     outbox_queued: AtomicU64,
     /// When the oldest queued reply was queued (Unix ms; 0 when none is queued), so its age
     /// is exact when the page is read, not as old as the last refresh.
     outbox_oldest_ms: AtomicU64,
-    /// IMAP sessions re-established after a failure.
-    imap_reconnects: AtomicU64,
     /// Last successful contact with the mailbox, ms after `started`.
     contact_ms: AtomicU64,
-    /// Histogram counts per bucket of [`BUCKETS`] (not cumulative; summed when rendered).
-    buckets: [AtomicU64; BUCKETS.len()],
-    /// Processing times over the last bucket.
-    overflow: AtomicU64,
-    /// Sum of processing times, microseconds.
-    sum_us: AtomicU64,
     /// Set while the record cannot be written (disk full, read-only): nothing is taken and
     /// nothing is sent until it can, and `/healthz` says why.
     store_fault: AtomicBool,
@@ -61,20 +64,36 @@ impl Default for Inner {
     fn default() -> Self {
         Inner {
             started: Instant::now(),
-            recorded: Default::default(),
-            duplicates: AtomicU64::new(0),
-            replies_sent: AtomicU64::new(0),
-            replies_failed: AtomicU64::new(0),
+            recorded: ByVerdict::default(),
+            duplicates: Counter::default(),
+            replies_sent: Counter::default(),
+            replies_failed: Counter::default(),
+            imap_reconnects: Counter::default(),
+            processing: Histogram::new(BUCKETS),
             outbox_queued: AtomicU64::new(0),
             outbox_oldest_ms: AtomicU64::new(0),
-            imap_reconnects: AtomicU64::new(0),
             contact_ms: AtomicU64::new(0),
-            buckets: Default::default(),
-            overflow: AtomicU64::new(0),
-            sum_us: AtomicU64::new(0),
             store_fault: AtomicBool::new(false),
             store_fault_reason: Mutex::new(String::new()),
         }
+    }
+}
+
+/// One counter per verdict, written in the order of [`VERDICTS`] (a `Family` would write them
+/// in hash order, and only once seen: every verdict is on the page from the start).
+#[derive(Debug, Clone, Default)]
+struct ByVerdict([Counter; VERDICTS.len()]);
+
+impl EncodeMetric for ByVerdict {
+    fn encode(&self, mut encoder: MetricEncoder) -> Result<(), std::fmt::Error> {
+        for (verdict, counter) in VERDICTS.iter().zip(&self.0) {
+            counter.encode(encoder.encode_family(&[("verdict", *verdict)])?)?;
+        }
+        Ok(())
+    }
+
+    fn metric_type(&self) -> MetricType {
+        MetricType::Counter
     }
 }
 
@@ -92,30 +111,24 @@ impl Telemetry {
     /// A message recorded with this verdict label (one of [`VERDICTS`]), taking `took`.
     pub fn recorded(&self, verdict: &str, took: Duration) {
         if let Some(i) = VERDICTS.iter().position(|v| *v == verdict) {
-            self.0.recorded[i].fetch_add(1, Relaxed);
+            self.0.recorded.0[i].inc();
         }
-        let secs = took.as_secs_f64();
-        match BUCKETS.iter().position(|b| secs <= *b) {
-            Some(i) => self.0.buckets[i].fetch_add(1, Relaxed),
-            None => self.0.overflow.fetch_add(1, Relaxed),
-        };
-        let us = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
-        self.0.sum_us.fetch_add(us, Relaxed);
+        self.0.processing.observe(took.as_secs_f64());
     }
 
     /// A message seen before.
     pub fn duplicate(&self) {
-        self.0.duplicates.fetch_add(1, Relaxed);
+        self.0.duplicates.inc();
     }
 
     /// A reply delivered.
     pub fn reply_sent(&self) {
-        self.0.replies_sent.fetch_add(1, Relaxed);
+        self.0.replies_sent.inc();
     }
 
     /// Replies delivered since start-up.
     pub fn replies_sent(&self) -> u64 {
-        self.0.replies_sent.load(Relaxed)
+        self.0.replies_sent.get()
     }
 
     /// The record cannot be written (`Some(reason)`) or can again (`None`). Returns whether
@@ -140,7 +153,7 @@ impl Telemetry {
 
     /// A delivery attempt failed.
     pub fn reply_failed(&self) {
-        self.0.replies_failed.fetch_add(1, Relaxed);
+        self.0.replies_failed.inc();
     }
 
     /// The outbox as the store has it now: how many are queued, since when the oldest.
@@ -152,7 +165,7 @@ impl Telemetry {
 
     /// An IMAP session rebuilt after a failure.
     pub fn imap_reconnect(&self) {
-        self.0.imap_reconnects.fetch_add(1, Relaxed);
+        self.0.imap_reconnects.inc();
     }
 
     /// The mailbox answered (a listing, an IDLE that is armed or woke).
@@ -174,95 +187,73 @@ impl Telemetry {
         }
     }
 
-    /// The page `/metrics` serves.
+    /// The page `/metrics` serves. The registry is put together for each page: the gauges
+    /// are read now (ages exact to the request), the counters are shared, not copied.
     pub fn render(&self) -> String {
         let i = &self.0;
-        let mut t = Text::new();
-        let name = "shenbao_messages_recorded_total";
-        t.family(name, "counter", "Messages recorded, by verdict.");
-        for (v, n) in VERDICTS.iter().zip(&i.recorded) {
-            t.sample(name, &[("verdict", v)], n.load(Relaxed) as f64);
-        }
+        let mut r = Registry::default();
+        // Counter names without `_total` and help without its final full stop: the crate adds
+        // both.
+        r.register(
+            "shenbao_messages_recorded",
+            "Messages recorded, by verdict",
+            i.recorded.clone(),
+        );
         let counters = [
             (
-                "shenbao_messages_duplicate_total",
-                "Messages whose bytes had been recorded before.",
+                "shenbao_messages_duplicate",
+                "Messages whose bytes had been recorded before",
                 &i.duplicates,
             ),
+            ("shenbao_replies_sent", "Replies delivered", &i.replies_sent),
             (
-                "shenbao_replies_sent_total",
-                "Replies delivered.",
-                &i.replies_sent,
-            ),
-            (
-                "shenbao_replies_failed_total",
-                "Reply delivery attempts that failed.",
+                "shenbao_replies_failed",
+                "Reply delivery attempts that failed",
                 &i.replies_failed,
             ),
             (
-                "shenbao_imap_reconnects_total",
-                "IMAP sessions re-established after a failure.",
+                "shenbao_imap_reconnects",
+                "IMAP sessions re-established after a failure",
                 &i.imap_reconnects,
             ),
         ];
-        for (name, help, n) in counters {
-            t.family(name, "counter", help);
-            t.sample(name, &[], n.load(Relaxed) as f64);
+        for (name, help, counter) in counters {
+            r.register(name, help, counter.clone());
         }
-        let gauges = [
-            (
-                "shenbao_outbox_queued",
-                "Replies waiting in the outbox.",
-                i.outbox_queued.load(Relaxed) as f64,
-            ),
+        r.register(
+            "shenbao_outbox_queued",
+            "Replies waiting in the outbox",
+            ConstGauge::new(i.outbox_queued.load(Relaxed)),
+        );
+        let ages = [
             (
                 "shenbao_outbox_oldest_queued_age_seconds",
-                "Age of the oldest queued reply (0 when none).",
-                self.oldest_queued_age().as_secs_f64(),
+                "Age of the oldest queued reply (0 when none)",
+                self.oldest_queued_age(),
             ),
             (
                 "shenbao_mailbox_last_contact_age_seconds",
-                "Seconds since the mailbox last answered (listing or IDLE).",
-                self.since_contact().as_secs_f64(),
-            ),
-            (
-                "shenbao_store_writable",
-                "1 while the record can be written, 0 while it cannot (disk full, read-only).",
-                if i.store_fault.load(Relaxed) {
-                    0.0
-                } else {
-                    1.0
-                },
+                "Seconds since the mailbox last answered (listing or IDLE)",
+                self.since_contact(),
             ),
         ];
-        for (name, help, v) in gauges {
-            t.family(name, "gauge", help);
-            t.sample(name, &[], v);
+        for (name, help, age) in ages {
+            r.register(name, help, ConstGauge::new(age.as_secs_f64()));
         }
-        self.histogram(&mut t);
-        t.finish()
-    }
-
-    fn histogram(&self, t: &mut Text) {
-        let i = &self.0;
-        let name = "shenbao_message_processing_seconds";
-        t.family(
-            name,
-            "histogram",
-            "Time to process one message, read to record.",
+        r.register(
+            "shenbao_store_writable",
+            "1 while the record can be written, 0 while it cannot (disk full, read-only)",
+            ConstGauge::new(u64::from(!i.store_fault.load(Relaxed))),
         );
-        let mut cumulative = 0;
-        let bucket = format!("{name}_bucket");
-        for (b, n) in BUCKETS.iter().zip(&i.buckets) {
-            cumulative += n.load(Relaxed);
-            let le = exposition::number(*b);
-            t.sample(&bucket, &[("le", &le)], cumulative as f64);
-        }
-        cumulative += i.overflow.load(Relaxed);
-        t.sample(&bucket, &[("le", "+Inf")], cumulative as f64);
-        let sum = i.sum_us.load(Relaxed) as f64 / 1e6;
-        t.sample(&format!("{name}_sum"), &[], sum);
-        t.sample(&format!("{name}_count"), &[], cumulative as f64);
+        r.register(
+            "shenbao_message_processing_seconds",
+            "Time to process one message, read to record",
+            i.processing.clone(),
+        );
+        let mut page = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_text::encode(&mut page, &r);
+        page
     }
 }
 
@@ -285,8 +276,80 @@ mod tests {
             "shenbao_message_processing_seconds_bucket{le=\"60\"} 3",
             "shenbao_message_processing_seconds_bucket{le=\"+Inf\"} 4",
             "shenbao_message_processing_seconds_count 4",
-            "shenbao_outbox_oldest_queued_age_seconds 0",
+            "shenbao_outbox_oldest_queued_age_seconds 0.0",
+            "shenbao_store_writable 1",
+            "# HELP shenbao_messages_recorded_total Messages recorded, by verdict.",
+            "# TYPE shenbao_message_processing_seconds histogram",
         ] {
+            assert!(page.lines().any(|l| l == line), "{line} missing:\n{page}");
+        }
+    }
+
+    /// Dashboards and alerts name these: the page written by the crate keeps the families,
+    /// types and help texts the hand-written page had.
+    #[test]
+    fn families_and_help_texts_are_unchanged() {
+        let page = Telemetry::default().render();
+        let comments: Vec<&str> = page.lines().filter(|l| l.starts_with('#')).collect();
+        let expected = [
+            (
+                "shenbao_messages_recorded_total",
+                "counter",
+                "Messages recorded, by verdict.",
+            ),
+            (
+                "shenbao_messages_duplicate_total",
+                "counter",
+                "Messages whose bytes had been recorded before.",
+            ),
+            (
+                "shenbao_replies_sent_total",
+                "counter",
+                "Replies delivered.",
+            ),
+            (
+                "shenbao_replies_failed_total",
+                "counter",
+                "Reply delivery attempts that failed.",
+            ),
+            (
+                "shenbao_imap_reconnects_total",
+                "counter",
+                "IMAP sessions re-established after a failure.",
+            ),
+            (
+                "shenbao_outbox_queued",
+                "gauge",
+                "Replies waiting in the outbox.",
+            ),
+            (
+                "shenbao_outbox_oldest_queued_age_seconds",
+                "gauge",
+                "Age of the oldest queued reply (0 when none).",
+            ),
+            (
+                "shenbao_mailbox_last_contact_age_seconds",
+                "gauge",
+                "Seconds since the mailbox last answered (listing or IDLE).",
+            ),
+            (
+                "shenbao_store_writable",
+                "gauge",
+                "1 while the record can be written, 0 while it cannot (disk full, read-only).",
+            ),
+            (
+                "shenbao_message_processing_seconds",
+                "histogram",
+                "Time to process one message, read to record.",
+            ),
+        ];
+        let want: Vec<String> = expected
+            .iter()
+            .flat_map(|(n, t, h)| [format!("# HELP {n} {h}"), format!("# TYPE {n} {t}")])
+            .collect();
+        assert_eq!(comments, want, "{page}");
+        for v in VERDICTS {
+            let line = format!("shenbao_messages_recorded_total{{verdict=\"{v}\"}} 0");
             assert!(page.lines().any(|l| l == line), "{line} missing:\n{page}");
         }
     }
