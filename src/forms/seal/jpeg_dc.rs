@@ -153,14 +153,121 @@ struct Comp {
     tq: usize,
 }
 
+/// What the markers before the scan declared.
+struct Header {
+    /// Quantisation tables: only the DC step (entry 0) matters at 1/8 scale.
+    q: [[u16; 64]; 4],
+    /// DC Huffman tables by slot.
+    dc: [Option<Huffman>; 4],
+    /// AC Huffman tables by slot (their codes are skipped, not decoded to values).
+    ac: [Option<Huffman>; 4],
+    /// The frame's components.
+    comps: Vec<Comp>,
+    /// Width and height in pixels.
+    size: (usize, usize),
+    /// MCUs between restart markers (0: none).
+    restart: usize,
+    /// An Adobe marker saying the components are RGB, not YCbCr: left to the general decoder.
+    adobe_rgb: bool,
+}
+
+impl Header {
+    /// DQT: the tables' DC steps.
+    fn quant(&mut self, seg: &[u8]) -> Option<()> {
+        let mut s = seg;
+        while let Some((&pq, rest)) = s.split_first() {
+            let wide = pq >> 4 == 1;
+            let n = if wide { 128 } else { 64 };
+            let t = self.q.get_mut(usize::from(pq & 3))?;
+            let body = rest.get(..n)?;
+            t[0] = if wide {
+                u16::from_be_bytes([body[0], body[1]])
+            } else {
+                u16::from(body[0])
+            };
+            s = rest.get(n..)?;
+        }
+        Some(())
+    }
+
+    /// DHT: Huffman tables.
+    fn huffman(&mut self, seg: &[u8]) -> Option<()> {
+        let mut s = seg;
+        while let Some((&tc, rest)) = s.split_first() {
+            let counts: [u8; 16] = rest.get(..16)?.try_into().ok()?;
+            let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
+            let values = rest.get(16..16 + total)?.to_vec();
+            let h = Huffman::new(&counts, values)?;
+            let slot = usize::from(tc & 3);
+            if tc >> 4 == 0 {
+                *self.dc.get_mut(slot)? = Some(h);
+            } else {
+                *self.ac.get_mut(slot)? = Some(h);
+            }
+            s = rest.get(16 + total..)?;
+        }
+        Some(())
+    }
+
+    /// SOF0/SOF1: size and components (8-bit samples, 1 or 3 components, sampling 1–2).
+    fn frame(&mut self, seg: &[u8]) -> Option<()> {
+        if *seg.first()? != 8 {
+            return None;
+        }
+        let h = usize::from(u16::from_be_bytes([*seg.get(1)?, *seg.get(2)?]));
+        let w = usize::from(u16::from_be_bytes([*seg.get(3)?, *seg.get(4)?]));
+        let n = usize::from(*seg.get(5)?);
+        for c in seg.get(6..6 + 3 * n)?.chunks_exact(3) {
+            let (hs, vs) = (usize::from(c[1] >> 4), usize::from(c[1] & 15));
+            if !(1..=2).contains(&hs) || !(1..=2).contains(&vs) {
+                return None;
+            }
+            self.comps.push(Comp {
+                id: c[0],
+                h: hs,
+                v: vs,
+                tq: usize::from(c[2] & 3),
+            });
+        }
+        if w == 0 || h == 0 || !(n == 1 || n == 3) {
+            return None;
+        }
+        self.size = (w, h);
+        Some(())
+    }
+
+    /// SOS: the scan's component order with their (DC, AC) tables; only interleaved scans
+    /// of every component.
+    fn scan_tables(&self, seg: &[u8]) -> Option<Vec<(usize, usize, usize)>> {
+        if self.comps.is_empty() || self.adobe_rgb {
+            return None;
+        }
+        let ns = usize::from(*seg.first()?);
+        if ns != self.comps.len() {
+            // Non-interleaved scans: leave them to the general decoder.
+            return None;
+        }
+        let mut tables = Vec::new();
+        for s in seg.get(1..1 + 2 * ns)?.chunks_exact(2) {
+            let ci = self.comps.iter().position(|c| c.id == s[0])?;
+            tables.push((ci, usize::from(s[1] >> 4), usize::from(s[1] & 15)));
+        }
+        Some(tables)
+    }
+}
+
 /// Decodes a baseline JPEG to RGB at 1/8 scale (one pixel per 8×8 block of the full image):
 /// (width, height, rgb, grayscale). `max_blocks` caps the work a declared size may cause.
 pub fn decode(data: &[u8], max_blocks: usize) -> Option<(usize, usize, Vec<u8>, bool)> {
-    let mut q = [[0u16; 64]; 4];
-    let mut dc: [Option<Huffman>; 4] = [None, None, None, None];
-    let mut ac: [Option<Huffman>; 4] = [None, None, None, None];
-    let (mut comps, mut size, mut restart) = (Vec::new(), (0usize, 0usize), 0usize);
-    let mut adobe_rgb = false;
+    let mut hd = Header {
+        q: [[0u16; 64]; 4],
+        dc: [None, None, None, None],
+        ac: [None, None, None, None],
+        comps: Vec::new(),
+        size: (0, 0),
+        restart: 0,
+        adobe_rgb: false,
+    };
     let mut i = 2usize;
     if data.get(0..2)? != [0xFF, 0xD8] {
         return None;
@@ -176,90 +283,15 @@ pub fn decode(data: &[u8], max_blocks: usize) -> Option<(usize, usize, Vec<u8>, 
         let len = usize::from(u16::from_be_bytes([*data.get(i + 2)?, *data.get(i + 3)?]));
         let seg = data.get(i + 4..i + 2 + len)?;
         match marker {
-            0xDB => {
-                let mut s = seg;
-                while let Some((&pq, rest)) = s.split_first() {
-                    let wide = pq >> 4 == 1;
-                    let n = if wide { 128 } else { 64 };
-                    let t = q.get_mut(usize::from(pq & 3))?;
-                    let body = rest.get(..n)?;
-                    t[0] = if wide {
-                        u16::from_be_bytes([body[0], body[1]])
-                    } else {
-                        u16::from(body[0])
-                    };
-                    s = rest.get(n..)?;
-                }
-            }
-            0xC4 => {
-                let mut s = seg;
-                while let Some((&tc, rest)) = s.split_first() {
-                    let counts: [u8; 16] = rest.get(..16)?.try_into().ok()?;
-                    let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
-                    let values = rest.get(16..16 + total)?.to_vec();
-                    let h = Huffman::new(&counts, values)?;
-                    let slot = usize::from(tc & 3);
-                    if tc >> 4 == 0 {
-                        *dc.get_mut(slot)? = Some(h);
-                    } else {
-                        *ac.get_mut(slot)? = Some(h);
-                    }
-                    s = rest.get(16 + total..)?;
-                }
-            }
-            0xC0 | 0xC1 => {
-                if *seg.first()? != 8 {
-                    return None;
-                }
-                let h = usize::from(u16::from_be_bytes([*seg.get(1)?, *seg.get(2)?]));
-                let w = usize::from(u16::from_be_bytes([*seg.get(3)?, *seg.get(4)?]));
-                let n = usize::from(*seg.get(5)?);
-                for c in seg.get(6..6 + 3 * n)?.chunks_exact(3) {
-                    let (hs, vs) = (usize::from(c[1] >> 4), usize::from(c[1] & 15));
-                    if !(1..=2).contains(&hs) || !(1..=2).contains(&vs) {
-                        return None;
-                    }
-                    comps.push(Comp {
-                        id: c[0],
-                        h: hs,
-                        v: vs,
-                        tq: usize::from(c[2] & 3),
-                    });
-                }
-                if w == 0 || h == 0 || !(n == 1 || n == 3) {
-                    return None;
-                }
-                size = (w, h);
-            }
+            0xDB => hd.quant(seg)?,
+            0xC4 => hd.huffman(seg)?,
+            0xC0 | 0xC1 => hd.frame(seg)?,
             0xC2 | 0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
-            0xDD => restart = usize::from(u16::from_be_bytes([*seg.first()?, *seg.get(1)?])),
-            0xEE => adobe_rgb = seg.starts_with(b"Adobe") && seg.get(11) == Some(&0),
+            0xDD => hd.restart = usize::from(u16::from_be_bytes([*seg.first()?, *seg.get(1)?])),
+            0xEE => hd.adobe_rgb = seg.starts_with(b"Adobe") && seg.get(11) == Some(&0),
             0xDA => {
-                let (w, h) = size;
-                if comps.is_empty() || adobe_rgb {
-                    return None;
-                }
-                let ns = usize::from(*seg.first()?);
-                if ns != comps.len() {
-                    // Non-interleaved scans: leave them to the general decoder.
-                    return None;
-                }
-                let mut tables = Vec::new();
-                for s in seg.get(1..1 + 2 * ns)?.chunks_exact(2) {
-                    let ci = comps.iter().position(|c| c.id == s[0])?;
-                    tables.push((ci, usize::from(s[1] >> 4), usize::from(s[1] & 15)));
-                }
-                return scan(
-                    data.get(i + 2 + len..)?,
-                    &comps,
-                    &tables,
-                    &dc,
-                    &ac,
-                    &q,
-                    (w, h),
-                    restart,
-                    max_blocks,
-                );
+                let tables = hd.scan_tables(seg)?;
+                return scan(data.get(i + 2 + len..)?, &hd, &tables, max_blocks);
             }
             0xD9 => return None,
             _ => {}
@@ -268,18 +300,15 @@ pub fn decode(data: &[u8], max_blocks: usize) -> Option<(usize, usize, Vec<u8>, 
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The entropy-coded data after SOS → block averages per component → RGB at 1/8 scale.
 fn scan(
     data: &[u8],
-    comps: &[Comp],
+    hd: &Header,
     tables: &[(usize, usize, usize)],
-    dc: &[Option<Huffman>; 4],
-    ac: &[Option<Huffman>; 4],
-    q: &[[u16; 64]; 4],
-    (w, h): (usize, usize),
-    restart: usize,
     max_blocks: usize,
 ) -> Option<(usize, usize, Vec<u8>, bool)> {
+    let comps = &hd.comps;
+    let (w, h) = hd.size;
     let hmax = comps.iter().map(|c| c.h).max()?;
     let vmax = comps.iter().map(|c| c.v).max()?;
     let (mcux, mcuy) = (w.div_ceil(8 * hmax), h.div_ceil(8 * vmax));
@@ -296,8 +325,8 @@ fn scan(
     let mut plan = Vec::new();
     for &(ci, td, ta) in tables {
         let c = comps.get(ci)?;
-        let (dch, ach) = (dc.get(td)?.as_ref()?, ac.get(ta)?.as_ref()?);
-        plan.push((ci, dch, ach, i32::from(q.get(c.tq)?[0]), c.h, c.v));
+        let (dch, ach) = (hd.dc.get(td)?.as_ref()?, hd.ac.get(ta)?.as_ref()?);
+        plan.push((ci, dch, ach, i32::from(hd.q.get(c.tq)?[0]), c.h, c.v));
     }
     let mut bits = Bits {
         data,
@@ -305,6 +334,7 @@ fn scan(
         acc: 0,
         n: 0,
     };
+    let restart = hd.restart;
     let mut mcus_left = restart;
     for my in 0..mcuy {
         for mx in 0..mcux {
@@ -332,65 +362,102 @@ fn scan(
                         let avg = (*p * q0 / 8 + 128).clamp(0, 255) as i16;
                         let (gx, gy) = (mx * ch + bx, my * cv + by);
                         *plane.get_mut(gy * stride + gx)? = avg;
-                        let mut k = 1;
-                        while k < 64 {
-                            // 24 bits at hand cover a short code and its value bits in one go.
-                            let p = bits.peek(24);
-                            let (rs, len) =
-                                ach.fast.get((p >> (24 - FAST_BITS)) as usize).copied()?;
-                            let rs = if len > 0 {
-                                bits.skip(u32::from(len));
-                                rs
-                            } else {
-                                bits.symbol(ach)?
-                            };
-                            let (r, s) = (u32::from(rs >> 4), u32::from(rs & 15));
-                            if s == 0 {
-                                if r != 15 {
-                                    break;
-                                }
-                                k += 16;
-                                continue;
-                            }
-                            if bits.n >= s {
-                                bits.skip(s);
-                            } else {
-                                bits.get(s);
-                            }
-                            k += r as usize + 1;
-                        }
+                        skip_ac(&mut bits, ach)?;
                     }
                 }
             }
         }
     }
     let (ow, oh) = (w.div_ceil(8), h.div_ceil(8));
-    let mut rgb = Vec::with_capacity(ow * oh * 3);
-    let at = |ci: usize, x: usize, y: usize| -> i32 {
-        comps.get(ci).zip(planes.get(ci)).map_or(128, |(c, p)| {
-            let (gx, gy) = (x * c.h / hmax, y * c.v / vmax);
-            i32::from(p.get(gy * mcux * c.h + gx).copied().unwrap_or(128))
-        })
+    let grid = Planes {
+        comps,
+        planes: &planes,
+        max: (hmax, vmax),
+        mcux,
     };
-    let gray = comps.len() == 1;
-    for y in 0..oh {
-        for x in 0..ow {
-            let yy = at(0, x, y);
-            if gray {
-                let v = yy as u8;
-                rgb.extend_from_slice(&[v, v, v]);
-                continue;
+    Some((ow, oh, grid.rgb(ow, oh), comps.len() == 1))
+}
+
+/// Skips a block's 63 AC coefficients: at 1/8 scale only the DC value counts.
+#[inline]
+fn skip_ac(bits: &mut Bits<'_>, ach: &Huffman) -> Option<()> {
+    let mut k = 1;
+    while k < 64 {
+        // 24 bits at hand cover a short code and its value bits in one go.
+        let p = bits.peek(24);
+        let (rs, len) = ach.fast.get((p >> (24 - FAST_BITS)) as usize).copied()?;
+        let rs = if len > 0 {
+            bits.skip(u32::from(len));
+            rs
+        } else {
+            bits.symbol(ach)?
+        };
+        let (r, s) = (u32::from(rs >> 4), u32::from(rs & 15));
+        if s == 0 {
+            if r != 15 {
+                break;
             }
-            let (cb, cr) = (at(1, x, y) - 128, at(2, x, y) - 128);
-            let r = yy + ((91_881 * cr) >> 16);
-            let g = yy - ((22_554 * cb + 46_802 * cr) >> 16);
-            let b = yy + ((116_130 * cb) >> 16);
-            rgb.extend_from_slice(&[
-                r.clamp(0, 255) as u8,
-                g.clamp(0, 255) as u8,
-                b.clamp(0, 255) as u8,
-            ]);
+            k += 16;
+            continue;
         }
+        if bits.n >= s {
+            bits.skip(s);
+        } else {
+            bits.get(s);
+        }
+        k += r as usize + 1;
     }
-    Some((ow, oh, rgb, gray))
+    Some(())
+}
+
+/// The block averages of every component, to be sampled at the output grid.
+struct Planes<'a> {
+    /// The frame's components (their sampling factors).
+    comps: &'a [Comp],
+    /// One plane per component, in its own block grid.
+    planes: &'a [Vec<i16>],
+    /// The largest horizontal and vertical sampling factors.
+    max: (usize, usize),
+    /// MCUs per row.
+    mcux: usize,
+}
+
+impl Planes<'_> {
+    /// Component `ci` at output pixel (x, y), upsampled from its own grid.
+    fn at(&self, ci: usize, x: usize, y: usize) -> i32 {
+        let (hmax, vmax) = self.max;
+        self.comps
+            .get(ci)
+            .zip(self.planes.get(ci))
+            .map_or(128, |(c, p)| {
+                let (gx, gy) = (x * c.h / hmax, y * c.v / vmax);
+                i32::from(p.get(gy * self.mcux * c.h + gx).copied().unwrap_or(128))
+            })
+    }
+
+    /// The `ow × oh` image as RGB (YCbCr converted; one component is gray).
+    fn rgb(&self, ow: usize, oh: usize) -> Vec<u8> {
+        let mut rgb = Vec::with_capacity(ow * oh * 3);
+        let gray = self.comps.len() == 1;
+        for y in 0..oh {
+            for x in 0..ow {
+                let yy = self.at(0, x, y);
+                if gray {
+                    let v = yy as u8;
+                    rgb.extend_from_slice(&[v, v, v]);
+                    continue;
+                }
+                let (cb, cr) = (self.at(1, x, y) - 128, self.at(2, x, y) - 128);
+                let r = yy + ((91_881 * cr) >> 16);
+                let g = yy - ((22_554 * cb + 46_802 * cr) >> 16);
+                let b = yy + ((116_130 * cb) >> 16);
+                rgb.extend_from_slice(&[
+                    r.clamp(0, 255) as u8,
+                    g.clamp(0, 255) as u8,
+                    b.clamp(0, 255) as u8,
+                ]);
+            }
+        }
+        rgb
+    }
 }
