@@ -47,7 +47,7 @@ fn run_once_over_imaps_records_moves_and_is_idempotent() {
         let rows = messages(&store).await;
         let from_imap = rows
             .iter()
-            .filter(|m| m.source == "imap" && m.source_uid.is_some())
+            .filter(|m| m.source == shenbao::store::SourceKind::Imap && m.source_uid.is_some())
             .count();
         assert_eq!(from_imap, 3);
         // Arrival is the INTERNALDATE, in processing (arrival) order.

@@ -237,7 +237,7 @@ fn status_lists_the_reply_that_asks_and_list_shows_every_reason() {
     let questions = rt.block_on(async {
         let store = shenbao::store::Store::open(&dir).await.unwrap();
         let source = shenbao::store::SourceRef {
-            kind: "maildir",
+            kind: shenbao::store::SourceKind::Maildir,
             ..Default::default()
         };
         for (i, raw) in mails.iter().enumerate() {

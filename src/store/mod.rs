@@ -30,7 +30,7 @@ pub use outbox::Queued;
 pub use queue::{Composed, Composer, QueuedReply};
 pub use rebuild::{Archived, Rebuild};
 pub use record::{Incoming, Recorded, SourceRef};
-pub use states::{MailKind, MessageState, OutboxState};
+pub use states::{MailKind, MessageState, OutboxState, SourceKind};
 
 use crate::history::HistoryProject;
 use crate::verdict::Verdict;

@@ -4,7 +4,7 @@
 
 use super::codes::code_of;
 use super::queue::{Composer, QueuedReply, queue_reply};
-use super::states::MessageState;
+use super::states::{MessageState, SourceKind};
 use super::{Store, judgement, now};
 use crate::message::Email;
 use crate::verdict::{Outcome, Unit};
@@ -15,8 +15,8 @@ use sqlx::{Sqlite, Transaction};
 /// Where a message was found.
 #[derive(Debug, Clone, Default)]
 pub struct SourceRef {
-    /// `maildir` or `imap`.
-    pub kind: &'static str,
+    /// Maildir or IMAP.
+    pub kind: SourceKind,
     /// File name in the Maildir, or the IMAP folder.
     pub name: Option<String>,
     /// IMAP UID, when from IMAP.
@@ -148,7 +148,7 @@ impl Store {
             }
             _ => {
                 sqlx::query_as("SELECT id FROM messages WHERE source = ? AND source_name = ?")
-                    .bind(source.kind)
+                    .bind(code_of(source.kind))
                     .bind(&source.name)
                     .fetch_optional(&self.pool)
                     .await
@@ -206,7 +206,7 @@ async fn insert_message(
     .bind(incoming.arrival.to_rfc3339())
     .bind(incoming.raw_path)
     .bind(incoming.size as i64)
-    .bind(incoming.source.kind)
+    .bind(code_of(incoming.source.kind))
     .bind(&incoming.source.name)
     .bind(incoming.source.uid.map(i64::from))
     .bind(incoming.source.uidvalidity.map(i64::from))

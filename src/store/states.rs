@@ -1,5 +1,5 @@
-//! The states the store itself keeps: what became of a message, and the kind and delivery
-//! state of each outbox row. Each is stored as its serde name (see [`super::codes`]); the
+//! The states the store itself keeps: where a message came from and what became of it, and
+//! the kind and delivery state of each outbox row. Each is stored as its serde name (see [`super::codes`]); the
 //! division's words come from `label`.
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +20,27 @@ impl MessageState {
         match self {
             MessageState::Judged => "已判定",
             MessageState::Failed => "无法处理",
+        }
+    }
+}
+
+/// Where a message was found (`messages.source`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A Maildir folder (the file name is kept).
+    #[default]
+    Maildir,
+    /// An IMAP folder (the folder, UID and UIDVALIDITY are kept).
+    Imap,
+}
+
+impl SourceKind {
+    /// In the division's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Maildir => "本地邮件目录",
+            SourceKind::Imap => "IMAP 邮箱",
         }
     }
 }

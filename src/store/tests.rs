@@ -53,7 +53,7 @@ fn same_bytes_are_recorded_once() {
     block(async {
         let store = Store::open(&dir).await.unwrap();
         let source = SourceRef {
-            kind: "maildir",
+            kind: SourceKind::Maildir,
             ..SourceRef::default()
         };
         let incoming = Incoming {

@@ -2,7 +2,7 @@
 
 use super::super::Store;
 use super::super::codes::{decode, decode_opt};
-use super::super::states::{MailKind, MessageState, OutboxState};
+use super::super::states::{MailKind, MessageState, OutboxState, SourceKind};
 use crate::verdict::{Ignored, Verdict};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
@@ -66,8 +66,8 @@ pub struct MessageRow {
     pub sender: Option<String>,
     /// Subject.
     pub subject: String,
-    /// Where it was found: `maildir` or `imap`.
-    pub source: String,
+    /// Where it was found.
+    pub source: SourceKind,
     /// IMAP UID and UIDVALIDITY, when from IMAP.
     pub source_uid: Option<(i64, i64)>,
     /// sha256 of the raw bytes, when they were read.
@@ -156,7 +156,7 @@ impl Store {
                 arrival: text("arrival")?.unwrap_or_default(),
                 sender: text("sender")?,
                 subject: text("subject")?.unwrap_or_default(),
-                source: text("source")?.unwrap_or_default(),
+                source: decode("messages", "source", &text("source")?.unwrap_or_default())?,
                 source_uid: uid.zip(validity),
                 sha256: text("sha256")?,
                 raw_path: text("raw_path")?,
