@@ -21,7 +21,10 @@ impl Store {
         for a in &email.attachments {
             let hash = archive::sha256_hex(&a.data);
             let rel = archive::relative_path("files", &hash, "");
-            archive::write(&self.data_dir, &rel, &a.data, archive::Durability::Cached)?;
+            archive::write(&self.data_dir, &rel, &a.data, archive::Durability::Cached)
+                .with_context(|| {
+                    format!("cannot archive attachment {} as {}", a.name, rel.display())
+                })?;
             files.push((hash, rel.to_string_lossy().into_owned()));
         }
         Ok(files)

@@ -365,3 +365,26 @@ fn an_unknown_stored_state_is_an_error_that_says_where() {
     });
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A failed write says which table and what it was doing, not only "error returned from
+/// database", and the kind still shows through for the intake's pause.
+#[test]
+fn a_failed_write_names_its_table_and_keeps_its_kind() {
+    let dir = temp("context");
+    block(async {
+        let store = Store::open(&dir).await.unwrap();
+        store.close().await;
+        let e = store
+            .set_daemon_fact("last_contact", None)
+            .await
+            .unwrap_err();
+        assert!(format!("{e:#}").contains("(daemon_state)"), "{e:#}");
+        assert!(fault::is_unwritable(&e), "{e:#}");
+        let e = store
+            .note_attempt("imap:1:2", "INBOX 2", "x")
+            .await
+            .unwrap_err();
+        assert!(format!("{e:#}").contains("intake_attempts"), "{e:#}");
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
