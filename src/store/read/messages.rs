@@ -7,6 +7,7 @@ use crate::verdict::{Ignored, Verdict};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// What became of a message in the division's terms: the verdict on a judged message, or
 /// that it could not be processed.
@@ -124,10 +125,9 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .context("cannot read the outbox")?;
-        let mut typed: Vec<(i64, MailKind, OutboxState)> = Vec::with_capacity(replies.len());
+        let mut by_message: HashMap<i64, Vec<(MailKind, OutboxState)>> = HashMap::new();
         for (m, kind, state) in replies {
-            typed.push((
-                m,
+            by_message.entry(m).or_default().push((
                 decode("outbox", "kind", &kind)?,
                 decode("outbox", "state", &state)?,
             ));
@@ -169,11 +169,7 @@ impl Store {
                     .map(|c| c.split(',').map(str::to_string).collect())
                     .unwrap_or_default(),
                 ignored,
-                replies: typed
-                    .iter()
-                    .filter(|(m, _, _)| *m == id)
-                    .map(|(_, k, s)| (*k, *s))
-                    .collect(),
+                replies: by_message.remove(&id).unwrap_or_default(),
             });
         }
         Ok(out)
