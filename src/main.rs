@@ -80,7 +80,9 @@ fn main() -> ExitCode {
             shenbao::division::list::command(config, &filter, a.json)
         }
         Command::Show { what, json } => shenbao::division::show::command(config, &what, json),
-        Command::Export { out, json } => shenbao::division::export_cmd::command(config, &out, json),
+        Command::Export { out, json } => {
+            shenbao::division::export::record::command(config, &out, json)
+        }
         Command::Reprocess {
             message,
             all: _,

@@ -102,15 +102,10 @@ fn corpus_over_imap_and_smtp() {
         }
         let mut d = Daemon::open(cfg.clone()).await.unwrap();
         d.run(true, Shutdown::never()).await.unwrap();
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT m.sha256, v.outcome FROM verdicts v JOIN messages m ON m.id = v.message_id",
-        )
-        .fetch_all(d.store().pool())
-        .await
-        .unwrap();
+        let rows = d.store().outcomes().await.unwrap();
         d.close().await;
         rows.into_iter()
-            .map(|(h, o)| (h, serde_json::from_str(&o).unwrap_or(Value::Null)))
+            .map(|(h, o)| (h.unwrap_or_default(), o))
             .collect()
     });
     let elapsed = started.elapsed();

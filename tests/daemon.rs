@@ -10,7 +10,9 @@ use shenbao::config::Config;
 use shenbao::daemon::{Daemon, Stats};
 use shenbao::shutdown::Shutdown;
 use shenbao::store::archive;
-use sqlx::SqlitePool;
+use shenbao::store::read::{RecordCounts, ReplyRow};
+use shenbao::store::{MailKind, MessageState, OutboxState, Store};
+use shenbao::verdict::Verdict;
 use std::fs;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -109,52 +111,27 @@ async fn run_once(cfg: &Config) -> Stats {
     stats
 }
 
-async fn pool(cfg: &Config) -> SqlitePool {
-    shenbao::store::Store::open(&cfg.storage.data_dir)
-        .await
-        .unwrap()
-        .pool()
-        .clone()
+async fn record(cfg: &Config) -> Store {
+    Store::open(&cfg.storage.data_dir).await.unwrap()
 }
 
-async fn count(pool: &SqlitePool, table: &str) -> i64 {
-    sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(pool)
-        .await
-        .unwrap()
-        .0
+async fn counts(store: &Store) -> RecordCounts {
+    store.record_counts().await.unwrap()
 }
 
-async fn counts(pool: &SqlitePool) -> Vec<i64> {
-    let mut v = Vec::new();
-    for t in [
-        "messages",
-        "attachments",
-        "units",
-        "unit_materials",
-        "applications",
-        "summary_rows",
-        "problems",
-        "verdicts",
-        "outbox",
-    ] {
-        v.push(count(pool, t).await);
-    }
-    v
-}
-
-async fn verdicts(pool: &SqlitePool) -> Vec<(String, Option<String>)> {
-    sqlx::query_as("SELECT verdict, receipt FROM verdicts ORDER BY message_id")
-        .fetch_all(pool)
+/// The verdicts recorded, in message order.
+async fn verdicts(store: &Store) -> Vec<(Verdict, Option<String>)> {
+    store
+        .messages()
         .await
         .unwrap()
+        .into_iter()
+        .filter_map(|m| Some((m.verdict?, m.receipt)))
+        .collect()
 }
 
-async fn outbox(pool: &SqlitePool) -> Vec<(i64, String, String, String)> {
-    sqlx::query_as("SELECT id, recipient, kind, state FROM outbox ORDER BY id")
-        .fetch_all(pool)
-        .await
-        .unwrap()
+async fn outbox(store: &Store) -> Vec<ReplyRow> {
+    store.replies().await.unwrap()
 }
 
 fn submission() -> Vec<(String, Vec<u8>)> {
@@ -170,46 +147,37 @@ fn run_once_records_judges_archives_and_answers() {
     rt().block_on(async {
         let stats = run_once(&cfg).await;
         assert_eq!((stats.judged, stats.replies, stats.errors), (1, 1, 0));
-        let pool = pool(&cfg).await;
+        let store = record(&cfg).await;
         assert_eq!(
-            verdicts(&pool).await,
-            [("accepted".to_string(), Some("ZLGG2023-001".to_string()))]
+            verdicts(&store).await,
+            [(Verdict::Accepted, Some("ZLGG2023-001".to_string()))]
         );
-        let (path, sha, arrival): (String, String, String) =
-            sqlx::query_as("SELECT raw_path, sha256, arrival FROM messages")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
+        let m = store.messages().await.unwrap().remove(0);
+        let (path, sha, arrival) = (
+            m.raw_path.unwrap_or_default(),
+            m.sha256.unwrap_or_default(),
+            m.arrival,
+        );
         assert_eq!(sha, archive::sha256_hex(&raw));
         assert_eq!(path, format!("raw/{}/{}.eml", &sha[..2], &sha[2..]));
         assert_eq!(fs::read(cfg.storage.data_dir.join(&path)).unwrap(), raw);
         assert!(arrival.starts_with("2023-04-20"), "{arrival}");
-        assert_eq!(count(&pool, "attachments").await, 6);
-        assert_eq!(count(&pool, "applications").await, 2);
-        assert_eq!(count(&pool, "summary_rows").await, 2);
-        let (current,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM unit_materials WHERE current = 1")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-        assert_eq!(current, 6);
-        let (unit, receipt): (String, Option<String>) =
-            sqlx::query_as("SELECT name, receipt FROM units")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-        assert_eq!(unit, UNIT);
-        assert_eq!(receipt.as_deref(), Some("ZLGG2023-001"));
-        let out = outbox(&pool).await;
+        let n = counts(&store).await;
+        assert_eq!((n.attachments, n.applications, n.summary_rows), (6, 2, 2));
+        assert_eq!(n.current_materials, 6);
+        let unit = store.units().await.unwrap().remove(0);
+        assert_eq!(unit.name, UNIT);
+        assert_eq!(unit.receipt.as_deref(), Some("ZLGG2023-001"));
+        let out = outbox(&store).await;
         assert_eq!(out.len(), 1);
         assert_eq!(
-            (out[0].1.as_str(), out[0].2.as_str(), out[0].3.as_str()),
-            (SENDER, "receipt", "sent")
+            (out[0].recipient.as_str(), out[0].kind, out[0].state),
+            (SENDER, MailKind::Receipt, OutboxState::Sent)
         );
         let file = cfg
             .storage
             .data_dir
-            .join(format!("outbox/{}.json", out[0].0));
+            .join(format!("outbox/{}.json", out[0].id));
         let json: serde_json::Value = serde_json::from_slice(&fs::read(file).unwrap()).unwrap();
         assert_eq!(json["receipt"], "ZLGG2023-001");
         assert_eq!(json["kind"], "receipt");
@@ -217,12 +185,12 @@ fn run_once_records_judges_archives_and_answers() {
         let eml = cfg
             .storage
             .data_dir
-            .join(format!("outbox/{}.eml", out[0].0));
+            .join(format!("outbox/{}.eml", out[0].id));
         let eml = String::from_utf8(fs::read(eml).unwrap()).unwrap();
         assert!(eml.contains("Auto-Submitted: auto-replied\r\n"), "{eml}");
         assert!(eml.contains("In-Reply-To: <"), "{eml}");
         assert!(
-            eml.contains(&format!("shenbao-reply-{}@tj.gov.cn", out[0].0)),
+            eml.contains(&format!("shenbao-reply-{}@tj.gov.cn", out[0].id)),
             "{eml}"
         );
     });
@@ -242,16 +210,16 @@ fn the_same_message_twice_changes_nothing() {
     rt().block_on(async {
         let stats = run_once(&cfg).await;
         assert_eq!((stats.judged, stats.duplicates), (1, 1));
-        let pool = pool(&cfg).await;
-        let before = counts(&pool).await;
-        assert_eq!(verdicts(&pool).await.len(), 1);
-        assert_eq!(outbox(&pool).await.len(), 1);
-        assert_eq!(outbox(&pool).await[0].2, "notice");
+        let store = record(&cfg).await;
+        let before = counts(&store).await;
+        assert_eq!(verdicts(&store).await.len(), 1);
+        assert_eq!(outbox(&store).await.len(), 1);
+        assert_eq!(outbox(&store).await[0].kind, MailKind::Notice);
         // The same bytes delivered again later, after a restart.
         place.drop("c.eml", &raw, 2);
         let stats = run_once(&cfg).await;
         assert_eq!((stats.judged, stats.duplicates, stats.replies), (0, 1, 0));
-        assert_eq!(counts(&pool).await, before);
+        assert_eq!(counts(&store).await, before);
     });
     assert_eq!(place.count("Maildir/new"), 0);
     assert_eq!(place.count("Maildir/cur"), 3);
@@ -267,34 +235,29 @@ fn state_survives_a_restart() {
     place.drop("1.eml", &email(SENDER, "申报材料", "", &refs(&word)), 0);
     rt().block_on(async {
         run_once(&cfg).await;
-        let pool = pool(&cfg).await;
-        assert_eq!(verdicts(&pool).await, [("rejected".to_string(), None)]);
-        pool.close().await;
+        let store = record(&cfg).await;
+        assert_eq!(verdicts(&store).await, [(Verdict::Rejected, None)]);
+        store.close().await;
     });
     // A new process: the judge must remember the Word files of the first email.
     place.drop("2.eml", &email(SENDER, "盖章版", "", &refs(&stamped)), 10);
     rt().block_on(async {
         let stats = run_once(&cfg).await;
         assert_eq!(stats.judged, 1);
-        let pool = pool(&cfg).await;
+        let store = record(&cfg).await;
         assert_eq!(
-            verdicts(&pool).await,
+            verdicts(&store).await,
             [
-                ("rejected".to_string(), None),
-                ("accepted".to_string(), Some("ZLGG2023-001".to_string()))
+                (Verdict::Rejected, None),
+                (Verdict::Accepted, Some("ZLGG2023-001".to_string()))
             ]
         );
-        let kinds: Vec<String> = outbox(&pool).await.into_iter().map(|o| o.2).collect();
-        assert_eq!(kinds, ["notice", "receipt"]);
-        let (current,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM unit_materials WHERE current = 1")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-        assert_eq!(current, 6);
-        assert_eq!(count(&pool, "units").await, 1);
+        let kinds: Vec<MailKind> = outbox(&store).await.into_iter().map(|o| o.kind).collect();
+        assert_eq!(kinds, [MailKind::Notice, MailKind::Receipt]);
+        let n = counts(&store).await;
+        assert_eq!((n.current_materials, n.units), (6, 1));
         // A third process replays both and issues no second receipt number.
-        pool.close().await;
+        store.close().await;
         let d = Daemon::open(cfg.clone()).await.unwrap();
         let unit = d.judge().state.units.values().next().unwrap();
         assert_eq!(unit.receipt.as_deref(), Some("ZLGG2023-001"));
@@ -315,14 +278,17 @@ fn garbage_is_archived_and_recorded() {
         let stats = run_once(&cfg).await;
         assert_eq!(stats.errors, 0);
         assert_eq!(stats.judged + stats.failed, 1);
-        let pool = pool(&cfg).await;
-        let (path,): (String,) = sqlx::query_as("SELECT raw_path FROM messages")
-            .fetch_one(&pool)
+        let store = record(&cfg).await;
+        let path = store
+            .messages()
             .await
-            .unwrap();
+            .unwrap()
+            .remove(0)
+            .raw_path
+            .unwrap_or_default();
         assert_eq!(fs::read(cfg.storage.data_dir.join(path)).unwrap(), raw);
         // No address to answer.
-        assert!(outbox(&pool).await.is_empty());
+        assert!(outbox(&store).await.is_empty());
     });
     assert_eq!(place.count("Maildir/new"), 0);
 }
@@ -341,9 +307,9 @@ fn automatic_mail_gets_no_reply() {
     place.drop("auto.eml", &raw, 0);
     rt().block_on(async {
         run_once(&cfg).await;
-        let pool = pool(&cfg).await;
-        assert_eq!(verdicts(&pool).await, [("ignored".to_string(), None)]);
-        assert!(outbox(&pool).await.is_empty());
+        let store = record(&cfg).await;
+        assert_eq!(verdicts(&store).await, [(Verdict::Ignored, None)]);
+        assert!(outbox(&store).await.is_empty());
     });
 }
 
@@ -356,13 +322,10 @@ fn oversized_message_goes_to_failed() {
     rt().block_on(async {
         let stats = run_once(&cfg).await;
         assert_eq!(stats.failed, 1);
-        let pool = pool(&cfg).await;
-        let (state, failure): (String, Option<String>) =
-            sqlx::query_as("SELECT state, failure FROM messages")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-        assert_eq!(state, "failed");
+        let store = record(&cfg).await;
+        let m = store.messages().await.unwrap().remove(0);
+        let (state, failure) = (m.state, m.failure);
+        assert_eq!(state, MessageState::Failed);
         assert!(failure.is_some_and(|f| f.contains("100")));
     });
     assert!(place.0.join("Maildir/failed/big.eml").is_file());
@@ -385,8 +348,8 @@ fn replies_stop_at_the_daily_cap() {
     rt().block_on(async {
         let stats = run_once(&cfg).await;
         assert_eq!(stats.judged, 3);
-        let pool = pool(&cfg).await;
-        assert_eq!(outbox(&pool).await.len(), 1);
+        let store = record(&cfg).await;
+        assert_eq!(outbox(&store).await.len(), 1);
     });
 }
 

@@ -20,11 +20,17 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Waits until `sql` counts at least `want`, at most `limit`; returns the count.
-async fn wait_count(pool: &sqlx::SqlitePool, sql: &str, want: i64, limit: Duration) -> i64 {
+/// Waits until `pick` counts at least `want` among the messages recorded, at most `limit`;
+/// returns the count.
+async fn wait_count(
+    store: &shenbao::store::Store,
+    pick: fn(&shenbao::store::read::MessageRow) -> bool,
+    want: i64,
+    limit: Duration,
+) -> i64 {
     let start = Instant::now();
     loop {
-        let n = count(pool, sql).await;
+        let n = messages(store).await.iter().filter(|m| pick(m)).count() as i64;
         if n >= want || start.elapsed() > limit {
             return n;
         }
@@ -50,15 +56,9 @@ fn mail_moved_back_with_lower_uids_is_taken_after_an_interrupted_round() {
         // The first run stops after its first messages, as on SIGTERM.
         let (trigger, stop) = shutdown::channel();
         let mut d = Daemon::open(cfg.clone()).await.unwrap();
-        let pool = pool(&cfg).await;
+        let store = record(&cfg).await;
         let watcher = tokio::spawn(async move {
-            wait_count(
-                &pool,
-                "SELECT COUNT(*) FROM messages",
-                2,
-                Duration::from_secs(30),
-            )
-            .await;
+            wait_count(&store, |_| true, 2, Duration::from_secs(30)).await;
             trigger.trigger();
         });
         let first = d.run(false, stop).await.unwrap();
@@ -92,17 +92,11 @@ fn mail_arriving_during_a_round_is_taken_before_the_daemon_waits() {
     rt().block_on(async {
         let (trigger, stop) = shutdown::channel();
         let mut d = Daemon::open(cfg.clone()).await.unwrap();
-        let pool = pool(&cfg).await;
+        let store = record(&cfg).await;
         let stack = Arc::clone(&s);
         let driver = tokio::spawn(async move {
             // The round is under way once the first submission is recorded.
-            wait_count(
-                &pool,
-                "SELECT COUNT(*) FROM messages",
-                1,
-                Duration::from_secs(30),
-            )
-            .await;
+            wait_count(&store, |_| true, 1, Duration::from_secs(30)).await;
             let raw = email(SENDER2, "咨询", "请问截止时间？", &[]);
             tokio::task::spawn_blocking(move || {
                 stack.append(OFFICE, "INBOX", &raw, at("2023-04-21T10:00:00+08:00"))
@@ -111,10 +105,12 @@ fn mail_arriving_during_a_round_is_taken_before_the_daemon_waits() {
             .unwrap()
             .unwrap();
             let appended = Instant::now();
-            let sql = "SELECT COUNT(*) FROM messages WHERE sender = 'hxqscjgj@tj.gov.cn'";
+            let sender = |m: &shenbao::store::read::MessageRow| {
+                m.sender.as_deref() == Some("hxqscjgj@tj.gov.cn")
+            };
             // Without new mail after it: taken by listing again, not at the next arrival
             // (or the IDLE re-arm 25 minutes later).
-            let n = wait_count(&pool, sql, 1, Duration::from_secs(15)).await;
+            let n = wait_count(&store, sender, 1, Duration::from_secs(15)).await;
             trigger.trigger();
             (n, appended.elapsed())
         });
@@ -183,7 +179,7 @@ fn a_message_failing_on_a_full_disk_is_retried_once_freed_without_new_mail() {
     rt().block_on(async {
         let (trigger, stop) = shutdown::channel();
         let mut d = Daemon::open(cfg.clone()).await.unwrap();
-        let pool = pool(&cfg).await;
+        let store = record(&cfg).await;
         let stack = Arc::clone(&s);
         let driver = tokio::spawn(async move {
             // Let the first (empty) round finish and IDLE begin, then fill the disk.
@@ -197,16 +193,10 @@ fn a_message_failing_on_a_full_disk_is_retried_once_freed_without_new_mail() {
             .unwrap()
             .unwrap();
             tokio::time::sleep(Duration::from_secs(3)).await;
-            let early = count(&pool, "SELECT COUNT(*) FROM messages").await;
+            let early = counts(&store).await.messages;
             disk.free();
             let freed = Instant::now();
-            let n = wait_count(
-                &pool,
-                "SELECT COUNT(*) FROM messages",
-                1,
-                Duration::from_secs(45),
-            )
-            .await;
+            let n = wait_count(&store, |_| true, 1, Duration::from_secs(45)).await;
             trigger.trigger();
             (early, n, freed.elapsed(), disk)
         });

@@ -10,7 +10,7 @@ use common::*;
 use shenbao::config::Config;
 use shenbao::notify::{NoReply, ReplyContext, compose};
 use shenbao::pipeline;
-use shenbao::verdict::{Judge, NOTHING_TO_ANSWER, Outcome, Verdict};
+use shenbao::verdict::{IgnoredReason, Judge, Outcome, Verdict};
 
 const UNIT: &str = "河西区市场监管局";
 const SENDER: &str = "hxqscjgj@tj.gov.cn";
@@ -62,8 +62,8 @@ fn thanks_for_our_notice_gets_no_notice_and_needs_no_one() {
         let (o, reply) = answer(&mut j, &cfg, &raw);
         assert_eq!(o.verdict, Verdict::Ignored, "{subject}: {:?}", o.problems);
         assert_eq!(reply.unwrap_err(), NoReply::Ignored, "{subject}");
-        let why = o.ignored_reason.unwrap_or_default();
-        assert!(why.starts_with(NOTHING_TO_ANSWER), "{subject}: {why}");
+        let why = o.ignored_reason.map(|r| r.reason);
+        assert_eq!(why, Some(IgnoredReason::ReplyNothingToAnswer), "{subject}");
     }
 }
 
@@ -79,9 +79,9 @@ fn a_reply_that_asks_is_left_for_staff_with_its_reason() {
     let (o, reply) = answer(&mut j, &cfg, &raw);
     assert_eq!(o.verdict, Verdict::Ignored);
     assert_eq!(reply.unwrap_err(), NoReply::Ignored);
-    let why = o.ignored_reason.unwrap_or_default();
-    assert!(!why.starts_with(NOTHING_TO_ANSWER), "{why}");
-    assert!(why.contains("请工作人员答复"), "{why}");
+    let why = o.ignored_reason.expect("a reason");
+    assert_eq!(why.reason, IgnoredReason::ReplyWithQuestion, "{why}");
+    assert!(why.to_string().contains("请工作人员答复"), "{why}");
 }
 
 #[test]
@@ -173,10 +173,9 @@ fn vacation_replies_to_our_notice_from_chinese_providers_get_nothing() {
         let raw = email_with_headers(SENDER, subject, body, &[], headers);
         let (o, reply) = answer(&mut j, &cfg, &raw);
         assert_eq!(o.verdict, Verdict::Ignored, "{subject}");
-        assert!(
-            o.ignored_reason
-                .as_deref()
-                .is_some_and(|r| r.starts_with("自动邮件")),
+        assert_eq!(
+            o.ignored_reason.as_ref().map(|r| r.reason),
+            Some(IgnoredReason::Automatic),
             "{subject}: {:?}",
             o.ignored_reason
         );
@@ -240,7 +239,7 @@ fn status_lists_the_reply_that_asks_and_list_shows_every_reason() {
     let questions = rt.block_on(async {
         let store = shenbao::store::Store::open(&dir).await.unwrap();
         let source = shenbao::store::SourceRef {
-            kind: "maildir",
+            kind: shenbao::store::SourceKind::Maildir,
             ..Default::default()
         };
         for (i, raw) in mails.iter().enumerate() {
@@ -267,11 +266,9 @@ fn status_lists_the_reply_that_asks_and_list_shows_every_reason() {
         store.close().await;
         // Every ignored message shows why in `list`, the thanks included.
         assert_eq!(listed.len(), 3);
-        assert!(
-            listed[0]
-                .ignored_reason
-                .as_deref()
-                .is_some_and(|r| r.starts_with(NOTHING_TO_ANSWER)),
+        assert_eq!(
+            listed[0].ignored_reason.as_ref().map(|r| r.reason),
+            Some(IgnoredReason::ReplyNothingToAnswer),
             "{:?}",
             listed[0].ignored_reason
         );

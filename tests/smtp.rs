@@ -14,7 +14,6 @@ use mailstack::MailStack;
 use shenbao::config::{Config, OutboxKind, SmtpServer, TlsMode};
 use shenbao::daemon::{Daemon, Stats};
 use shenbao::shutdown::Shutdown;
-use sqlx::SqlitePool;
 use std::fs;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -116,19 +115,38 @@ type Row = (
     Option<String>,
 );
 
+/// A stored code (`sent`, `notice`) as text.
+fn code<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 fn outbox(cfg: &Config) -> Vec<Row> {
     rt().block_on(async {
         let store = shenbao::store::Store::open(&cfg.storage.data_dir)
             .await
             .unwrap();
-        let pool: &SqlitePool = store.pool();
-        let rows = sqlx::query_as(
-            "SELECT o.id, o.recipient, o.kind, o.state, o.reply_message_id, m.message_id, \
-             o.last_error FROM outbox o JOIN messages m ON m.id = o.message_id ORDER BY o.id",
-        )
-        .fetch_all(pool)
-        .await
-        .unwrap();
+        let messages = store.messages().await.unwrap();
+        let rows = store
+            .replies()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|r| {
+                let answered = messages.iter().find(|m| Some(m.id) == r.message)?;
+                Some((
+                    r.id,
+                    r.recipient,
+                    code(r.kind),
+                    code(r.state),
+                    r.reply_message_id,
+                    answered.message_id.clone(),
+                    r.last_error,
+                ))
+            })
+            .collect();
         store.close().await;
         rows
     })
@@ -299,12 +317,9 @@ fn replies_wait_while_smtp_is_down_and_leave_when_it_is_back() {
         let store = shenbao::store::Store::open(&cfg.storage.data_dir)
             .await
             .unwrap();
-        let n = sqlx::query_as("SELECT attempts FROM outbox")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+        let n = store.replies().await.unwrap()[0].attempts;
         store.close().await;
-        n
+        (n,)
     });
     assert_eq!(attempts, 3);
     s.start_smtp().unwrap();

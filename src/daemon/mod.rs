@@ -227,11 +227,11 @@ async fn replay(store: &Store, judge: &mut Judge, cfg: &Config) -> anyhow::Resul
         }));
         match run {
             Ok(o) => {
-                let verdict = crate::store::label(&o.verdict).unwrap_or_default();
-                if verdict != m.verdict || o.receipt != m.receipt {
+                if o.verdict != m.verdict || o.receipt != m.receipt {
                     tracing::warn!(
                         message = m.id,
-                        "replay gives {verdict} {:?}, recorded {} {:?}",
+                        "replay gives {:?} {:?}, recorded {:?} {:?}",
+                        o.verdict,
                         o.receipt,
                         m.verdict,
                         m.receipt

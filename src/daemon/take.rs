@@ -8,7 +8,7 @@ use crate::mailbox::maildir::ReadFailure;
 use crate::message::{Email, parse_email};
 use crate::notify::{self, ReplyContext};
 use crate::pipeline;
-use crate::store::{Composed, Composer, Incoming, Reply, SourceRef, archive};
+use crate::store::{Composed, Composer, Incoming, QueuedReply as Reply, SourceRef, archive};
 use anyhow::Context;
 use chrono::{Local, Utc};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -219,7 +219,7 @@ impl Daemon {
             .store
             .reply_sent_as(row)
             .await?
-            .is_some_and(|(state, _)| state == "sending")
+            .is_some_and(|(state, _)| state == crate::store::OutboxState::Sending)
         {
             self.store.mark_sent(row).await?;
             tracing::info!(
@@ -256,7 +256,7 @@ impl Daemon {
             .and_then(|id| notify::authres::check(raw, id).err());
         Ok(Some(Reply {
             recipient: to,
-            kind,
+            kind: kind.parse()?,
             held,
         }))
     }

@@ -1,8 +1,10 @@
 //! `shenbao list`: the messages received, newest last, with what became of each.
 
-use super::{local_time, print_json, reply_zh, verdict_zh, with_store};
+use super::{local_time, print_json, reply_zh, with_store};
 use crate::config::Config;
-use crate::store::Store;
+use crate::store::read::Disposition;
+use crate::store::{MailKind, OutboxState, Store};
+use crate::verdict::Ignored;
 use crate::verdict::names::unit_key;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone};
 use serde::Serialize;
@@ -36,30 +38,17 @@ pub struct Entry {
     pub unit: Option<String>,
     /// That unit's key, to select a unit's messages exactly.
     pub unit_key: Option<String>,
-    /// accepted / rejected / ignored / failed.
-    pub verdict: String,
+    /// What became of it.
+    pub verdict: Disposition,
     /// Receipt number the verdict carried.
     pub receipt: Option<String>,
     /// Problem codes of the verdict (errors and warnings).
     pub codes: Vec<String>,
     /// Why an ignored message got no automatic answer.
-    pub ignored_reason: Option<String>,
+    pub ignored_reason: Option<Ignored>,
     /// Replies to it: (kind, state).
-    pub replies: Vec<(String, String)>,
+    pub replies: Vec<(MailKind, OutboxState)>,
 }
-
-type Row = (
-    i64,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
 
 /// The messages the filter selects, in processing order.
 pub async fn load(store: &Store, cfg: &Config, f: &Filter) -> anyhow::Result<Vec<Entry>> {
@@ -69,72 +58,60 @@ pub async fn load(store: &Store, cfg: &Config, f: &Filter) -> anyhow::Result<Vec
         .map(|s| parse_since(s, cfg))
         .transpose()?;
     let verdict = f.verdict.as_deref().map(verdict_key).transpose()?;
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT m.id, m.arrival, m.sender, m.subject, u.name, u.key, \
-         CASE WHEN m.state = 'failed' THEN 'failed' ELSE v.verdict END, v.receipt, \
-         (SELECT group_concat(p.code, ',') FROM problems p WHERE p.message_id = m.id), \
-         v.ignored_reason FROM messages m LEFT JOIN verdicts v ON v.message_id = m.id \
-         LEFT JOIN units u ON u.id = m.unit_id ORDER BY m.id",
-    )
-    .fetch_all(store.pool())
-    .await?;
-    let replies: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT message_id, kind, state FROM outbox WHERE message_id IS NOT NULL ORDER BY id",
-    )
-    .fetch_all(store.pool())
-    .await?;
     let wanted_unit = f
         .unit
         .as_deref()
         .map(|u| (u.trim().to_string(), unit_key(u)));
     let mut out = Vec::new();
-    for (id, arrival, sender, subject, unit, key, v, receipt, codes, ignored_reason) in rows {
-        let v = v.unwrap_or_else(|| "failed".into());
-        if verdict.is_some_and(|want| want != v) {
+    for m in store.messages().await? {
+        let disposition = m.disposition();
+        if verdict.is_some_and(|want| want != disposition) {
             continue;
         }
+        let (unit, key) = match m.unit {
+            Some((name, key)) => (Some(name), Some(key)),
+            None => (None, None),
+        };
         if let Some((name, key_wanted)) = &wanted_unit {
             let hit = key.as_deref() == Some(key_wanted.as_str())
                 || unit.as_deref().is_some_and(|u| u.contains(name.as_str()))
-                || receipt.as_deref() == Some(name.as_str());
+                || m.receipt.as_deref() == Some(name.as_str());
             if !hit {
                 continue;
             }
         }
         if let Some(since) = since
-            && DateTime::parse_from_rfc3339(&arrival).is_ok_and(|a| a < since)
+            && DateTime::parse_from_rfc3339(&m.arrival).is_ok_and(|a| a < since)
         {
             continue;
         }
         out.push(Entry {
-            id,
-            arrival,
-            sender,
-            subject,
+            id: m.id,
+            arrival: m.arrival,
+            sender: m.sender,
+            subject: m.subject,
             unit,
             unit_key: key,
-            verdict: v,
-            receipt,
-            codes: codes
-                .map(|c| c.split(',').map(str::to_string).collect())
-                .unwrap_or_default(),
-            ignored_reason,
-            replies: replies
-                .iter()
-                .filter(|(m, _, _)| *m == id)
-                .map(|(_, k, s)| (k.clone(), s.clone()))
-                .collect(),
+            verdict: disposition,
+            receipt: m.receipt,
+            codes: m.codes,
+            ignored_reason: m.ignored,
+            replies: m.replies,
         });
     }
     Ok(out)
 }
 
-fn verdict_key(v: &str) -> anyhow::Result<&'static str> {
+/// `--verdict`: the code, or the division's word for it.
+fn verdict_key(v: &str) -> anyhow::Result<Disposition> {
+    if let Ok(d) = v.trim().parse() {
+        return Ok(d);
+    }
     Ok(match v.trim() {
-        "accepted" | "已受理" | "受理" => "accepted",
-        "rejected" | "需补正" | "补正" => "rejected",
-        "ignored" | "未自动答复" | "咨询" => "ignored",
-        "failed" | "无法处理" => "failed",
+        "已受理" | "受理" => Disposition::Accepted,
+        "需补正" | "补正" => Disposition::Rejected,
+        "未自动答复" | "咨询" => Disposition::Ignored,
+        "无法处理" => Disposition::Failed,
         other => anyhow::bail!(
             "不认识的结论“{other}”：可用 accepted（已受理）、rejected（需补正）、ignored（未自动答复）、failed（无法处理）"
         ),
@@ -174,7 +151,7 @@ pub fn command(config: Option<&Path>, filter: &Filter, json: bool) -> anyhow::Re
             println!("没有符合条件的邮件。");
         }
         for e in &entries {
-            let replies: Vec<String> = e.replies.iter().map(|(k, s)| reply_zh(k, s)).collect();
+            let replies: Vec<String> = e.replies.iter().map(|(k, s)| reply_zh(*k, *s)).collect();
             println!(
                 "#{} {} {} “{}”\n    单位：{}  结论：{}{}{}{}{}",
                 e.id,
@@ -182,7 +159,7 @@ pub fn command(config: Option<&Path>, filter: &Filter, json: bool) -> anyhow::Re
                 e.sender.as_deref().unwrap_or("（无发件人）"),
                 e.subject,
                 e.unit.as_deref().unwrap_or("—"),
-                verdict_zh(&e.verdict),
+                e.verdict.label(),
                 e.receipt
                     .as_deref()
                     .map(|r| format!("  回执：{r}"))
@@ -198,7 +175,7 @@ pub fn command(config: Option<&Path>, filter: &Filter, json: bool) -> anyhow::Re
                     format!("  回复：{}", replies.join("、"))
                 },
                 e.ignored_reason
-                    .as_deref()
+                    .as_ref()
                     .map(|r| format!("\n    原因：{r}"))
                     .unwrap_or_default(),
             );

@@ -5,12 +5,12 @@
 //! - [`units`]: each unit's current state, read from the record (and the expected units of
 //!   the campaign that have sent nothing).
 //! - [`status`], [`list`], [`show`]: the views.
-//! - [`export_cmd`] → [`export`]: the city-wide workbook and each unit's files.
+//! - [`export`]: the city-wide workbook and each unit's files ([`export::record`] reads them
+//!   from the record).
 //! - [`reprocess`]: the pipeline again over the archived raw messages.
 //! - [`remind`]: polite reminders to units not yet complete.
 
 pub mod export;
-pub mod export_cmd;
 pub mod history;
 pub mod list;
 pub mod progress;
@@ -22,7 +22,7 @@ pub mod status;
 pub mod units;
 
 use crate::config::Config;
-use crate::store::Store;
+use crate::store::{MailKind, OutboxState, Store};
 use std::future::Future;
 use std::path::Path;
 
@@ -75,36 +75,9 @@ pub(crate) fn emit<T: serde::Serialize>(
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-/// A verdict as the division reads it.
-pub fn verdict_zh(verdict: &str) -> &'static str {
-    match verdict {
-        "accepted" => "已受理",
-        "rejected" => "需补正",
-        "ignored" => "未自动答复",
-        "failed" => "无法处理",
-        _ => "未知",
-    }
-}
-
 /// A reply's kind and state as the division reads them.
-pub fn reply_zh(kind: &str, state: &str) -> String {
-    let kind = match kind {
-        "receipt" => "受理回执",
-        "notice" => "补正通知",
-        "reminder" => "催报提醒",
-        "oversized" => "邮件过大通知",
-        _ => "回复",
-    };
-    let state = match state {
-        "queued" => "待发送",
-        "sending" => "发送中（结果未记录）",
-        "sent" => "已发送",
-        "failed" => "发送失败",
-        "undelivered" => "被退信",
-        "held" => "已扣留（发件人核验未通过）",
-        _ => "未知",
-    };
-    format!("{kind}（{state}）")
+pub fn reply_zh(kind: MailKind, state: OutboxState) -> String {
+    format!("{}（{}）", kind.label(), state.label())
 }
 
 /// A stored UTC time (RFC 3339) in the campaign's offset, as `YYYY-MM-DD HH:MM`.

@@ -27,8 +27,22 @@ pub struct Planned {
     pub recipients: Vec<String>,
     /// What is missing, as told.
     pub missing: Vec<String>,
-    /// `queued`, `dry_run`, `already_today` or `no_address`.
-    pub outcome: &'static str,
+    /// What was done.
+    pub outcome: Outcome,
+}
+
+/// What `remind` did for one unit (`queued`, `dry_run`, `already_today`, `no_address` in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Queued in the outbox.
+    Queued,
+    /// Would be queued (`--dry-run`).
+    DryRun,
+    /// The unit was reminded today already.
+    AlreadyToday,
+    /// No address to write to.
+    NoAddress,
 }
 
 /// The whole run.
@@ -76,11 +90,11 @@ pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<R
         let missing: Vec<String> = u.missing.iter().map(|m| m.message.clone()).collect();
         let recipients = u.addresses.clone();
         let outcome = if recipients.is_empty() {
-            "no_address"
+            Outcome::NoAddress
         } else if store.reminded(&u.key, &day).await? {
-            "already_today"
+            Outcome::AlreadyToday
         } else if dry_run {
-            "dry_run"
+            Outcome::DryRun
         } else {
             let r = Reminder {
                 unit: &u.name,
@@ -100,9 +114,9 @@ pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<R
                 .await?;
             // Empty when another `remind` got there first.
             if queued.is_empty() {
-                "already_today"
+                Outcome::AlreadyToday
             } else {
-                "queued"
+                Outcome::Queued
             }
         };
         planned.push(Planned {
@@ -124,7 +138,7 @@ pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<R
 pub fn command(config: Option<&Path>, dry_run: bool, json: bool) -> anyhow::Result<ExitCode> {
     with_store(config, |cfg, store| async move {
         let mut report = run(&store, &cfg, dry_run).await?;
-        let queued = report.units.iter().any(|p| p.outcome == "queued");
+        let queued = report.units.iter().any(|p| p.outcome == Outcome::Queued);
         // With the daemon stopped nobody else would deliver them.
         if queued && let Some(_lock) = DataLock::try_acquire(store.data_dir())? {
             report.delivered = deliver_now(&cfg, &store).await?;
@@ -141,10 +155,12 @@ pub fn render(r: &Report) -> String {
     let mut out = format!("催报提醒（{}）：\n", r.day);
     for p in &r.units {
         let what = match p.outcome {
-            "queued" => format!("已发往 {}", p.recipients.join("、")),
-            "dry_run" => format!("将发送至 {}（试运行，未发送）", p.recipients.join("、")),
-            "already_today" => "今天已提醒过，不再重复".into(),
-            _ => "没有联系邮箱，无法提醒（请在配置的 [[campaign.units]] 中填写 addresses）".into(),
+            Outcome::Queued => format!("已发往 {}", p.recipients.join("、")),
+            Outcome::DryRun => format!("将发送至 {}（试运行，未发送）", p.recipients.join("、")),
+            Outcome::AlreadyToday => "今天已提醒过，不再重复".into(),
+            Outcome::NoAddress => {
+                "没有联系邮箱，无法提醒（请在配置的 [[campaign.units]] 中填写 addresses）".into()
+            }
         };
         out += &format!("  {}（{}）：{what}\n", p.unit, p.standing.zh());
         for m in &p.missing {

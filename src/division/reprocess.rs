@@ -9,12 +9,13 @@
 //! `--reply` nothing is sent: units were answered when their mail came.
 
 use super::progress::Progress;
-use super::{deliver_now, emit, verdict_zh, with_store};
+use super::{deliver_now, emit, with_store};
 use crate::config::Config;
 use crate::message::Email;
 use crate::notify::{self, ReplyContext};
 use crate::pipeline;
-use crate::store::{Composed, DataLock, Reply, Store, label};
+use crate::store::read::Disposition;
+use crate::store::{Composed, DataLock, QueuedReply, Store};
 use crate::verdict::{Judge, Outcome};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -41,7 +42,7 @@ pub struct Change {
     /// Unit after reprocessing (key).
     pub unit: Option<String>,
     /// Verdict before → after (`failed` when it could not be processed).
-    pub verdict: (String, String),
+    pub verdict: (Disposition, Disposition),
     /// Receipt before → after.
     pub receipt: (Option<String>, Option<String>),
     /// Problem codes that appeared.
@@ -196,10 +197,10 @@ fn push_change(
     a: &crate::store::Archived,
     now: Option<&Outcome>,
 ) -> bool {
-    let old_verdict = a.verdict.clone().unwrap_or_else(|| "failed".into());
+    let old_verdict = a.verdict.map_or(Disposition::Failed, Disposition::of);
     let (verdict, receipt, mut codes, unit) = match now {
         Some(o) => (
-            label(&o.verdict).unwrap_or_default(),
+            Disposition::of(o.verdict),
             o.receipt.clone(),
             o.problems
                 .iter()
@@ -207,7 +208,7 @@ fn push_change(
                 .collect(),
             o.unit_key.clone(),
         ),
-        None => ("failed".to_string(), None, Vec::new(), a.unit_key.clone()),
+        None => (Disposition::Failed, None, Vec::new(), a.unit_key.clone()),
     };
     codes.sort();
     if verdict == old_verdict && receipt == a.receipt && codes == a.codes {
@@ -250,9 +251,9 @@ async fn answer(
     ) else {
         return Ok(None);
     };
-    let reply = Reply {
+    let reply = QueuedReply {
         recipient: r.to,
-        kind: r.kind.as_str(),
+        kind: r.kind.as_str().parse()?,
         held: None,
     };
     let composer = |row: i64| {
@@ -322,8 +323,8 @@ pub fn render(r: &Report) -> String {
             "  #{} {}：{} → {}",
             c.message,
             c.unit.as_deref().unwrap_or("—"),
-            verdict_zh(&c.verdict.0),
-            verdict_zh(&c.verdict.1)
+            c.verdict.0.label(),
+            c.verdict.1.label()
         );
         if c.receipt.0 != c.receipt.1 {
             let show = |r: &Option<String>| r.clone().unwrap_or_else(|| "无".into());

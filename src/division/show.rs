@@ -4,59 +4,15 @@
 
 use super::list::{self, Entry, Filter};
 use super::units::{self, UnitView};
-use super::{emit, local_time, reply_zh, verdict_zh, with_store};
+use super::{emit, local_time, reply_zh, with_store};
 use crate::config::Config;
+use crate::forms::{FormKind, Version};
 use crate::store::Store;
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// A file of one of the unit's emails.
-#[derive(Debug, Clone, Serialize)]
-pub struct FileRow {
-    /// The email's row.
-    pub message: i64,
-    /// Name as sent.
-    pub name: String,
-    /// Archive or forwarded message it was inside.
-    pub container: Option<String>,
-    /// Form read (`application`, `summary`) and version (`word`, `stamped`), when known.
-    pub form: Option<String>,
-    /// See `form`.
-    pub version: Option<String>,
-}
-
-/// A reply or reminder sent to the unit.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReplyRow {
-    /// The email answered (None for a reminder).
-    pub message: Option<i64>,
-    /// receipt / notice / reminder.
-    pub kind: String,
-    /// queued / sent / failed / undelivered / held.
-    pub state: String,
-    /// Where it went.
-    pub recipient: String,
-    /// Its subject.
-    pub subject: Option<String>,
-    /// When it was queued.
-    pub created_at: String,
-}
-
-/// One slot's file over time.
-#[derive(Debug, Clone, Serialize)]
-pub struct HistoryRow {
-    /// `summary/word`, `application/stamped/<project>`, …
-    pub slot: String,
-    /// The file.
-    pub file: String,
-    /// The email that brought it.
-    pub message: i64,
-    /// Whether it still counts.
-    pub current: bool,
-    /// The email that replaced it, once replaced.
-    pub ended_by: Option<i64>,
-}
+pub use crate::store::read::{FileRow, HistoryRow, ReplyRow};
 
 /// Everything about one unit.
 #[derive(Debug, Clone, Serialize)]
@@ -75,29 +31,18 @@ pub struct Shown {
     pub history: Vec<HistoryRow>,
 }
 
-type FileTuple = (i64, String, Option<String>, Option<String>, Option<String>);
-type ReplyTuple = (Option<i64>, String, String, String, Option<String>, String);
-
 /// Loads what `show` prints for `what`: a receipt number, a unit name, or `#id` of a message
 /// (its unit).
 pub async fn load(store: &Store, cfg: &Config, what: &str) -> anyhow::Result<Shown> {
     let all = units::load(store, cfg).await?;
     let by_message = match what.trim().trim_start_matches('#').parse::<i64>() {
-        Ok(id) => {
-            let row: Option<(Option<String>,)> = sqlx::query_as(
-                "SELECT u.key FROM messages m LEFT JOIN units u ON u.id = m.unit_id WHERE m.id = ?",
-            )
-            .bind(id)
-            .fetch_optional(store.pool())
-            .await?;
-            match row {
-                Some((Some(key),)) => Some(key),
-                Some((None,)) => {
-                    anyhow::bail!("邮件 #{id} 未归入任何推荐单位（用 shenbao list 查看）")
-                }
-                None => None,
+        Ok(id) => match store.unit_of_message(id).await? {
+            Some(Some(key)) => Some(key),
+            Some(None) => {
+                anyhow::bail!("邮件 #{id} 未归入任何推荐单位（用 shenbao list 查看）")
             }
-        }
+            None => None,
+        },
         Err(_) => None,
     };
     let unit = match &by_message {
@@ -112,68 +57,26 @@ pub async fn load(store: &Store, cfg: &Config, what: &str) -> anyhow::Result<Sho
         .into_iter()
         .filter(|e| e.unit_key.as_deref() == Some(unit.key.as_str()))
         .collect();
-    let id = unit.id.unwrap_or(-1);
-    let files: Vec<FileTuple> = sqlx::query_as(
-        "SELECT a.message_id, a.name, a.container, a.form, a.version FROM attachments a \
-         JOIN messages m ON m.id = a.message_id WHERE m.unit_id = ? ORDER BY a.message_id, a.seq",
-    )
-    .bind(id)
-    .fetch_all(store.pool())
-    .await?;
-    let replies: Vec<ReplyTuple> = sqlx::query_as(
-        "SELECT o.message_id, o.kind, o.state, o.recipient, o.subject, o.created_at \
-             FROM outbox o LEFT JOIN messages m ON m.id = o.message_id \
-             WHERE m.unit_id = ? OR o.id IN (SELECT outbox_id FROM reminders WHERE unit_key = ?) \
-             ORDER BY o.id",
-    )
-    .bind(id)
-    .bind(&unit.key)
-    .fetch_all(store.pool())
-    .await?;
-    let history: Vec<(String, String, i64, bool, Option<i64>)> = sqlx::query_as(
-        "SELECT slot, file_name, message_id, current, ended_by FROM unit_materials \
-         WHERE unit_id = ? ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(store.pool())
-    .await?;
+    let (files, replies, history) = match unit.id {
+        Some(id) => (
+            store.files_of_unit(id).await?,
+            store.replies_of_unit(id, &unit.key).await?,
+            store.material_history(id).await?,
+        ),
+        // An expected unit that sent nothing: only reminders can concern it.
+        None => (
+            Vec::new(),
+            store.replies_of_unit(-1, &unit.key).await?,
+            Vec::new(),
+        ),
+    };
     Ok(Shown {
         materials: unit.materials.clone(),
         unit,
         emails,
-        files: files
-            .into_iter()
-            .map(|(message, name, container, form, version)| FileRow {
-                message,
-                name,
-                container,
-                form,
-                version,
-            })
-            .collect(),
-        replies: replies
-            .into_iter()
-            .map(
-                |(message, kind, state, recipient, subject, created_at)| ReplyRow {
-                    message,
-                    kind,
-                    state,
-                    recipient,
-                    subject,
-                    created_at,
-                },
-            )
-            .collect(),
-        history: history
-            .into_iter()
-            .map(|(slot, file, message, current, ended_by)| HistoryRow {
-                slot,
-                file,
-                message,
-                current,
-                ended_by,
-            })
-            .collect(),
+        files,
+        replies,
+        history,
     })
 }
 
@@ -201,7 +104,7 @@ pub fn render(s: &Shown, cfg: &Config) -> String {
             local_time(&e.arrival, cfg),
             e.sender.as_deref().unwrap_or(""),
             e.subject,
-            verdict_zh(&e.verdict),
+            e.verdict.label(),
             e.receipt
                 .as_deref()
                 .map(|r| format!("（{r}）"))
@@ -213,7 +116,7 @@ pub fn render(s: &Shown, cfg: &Config) -> String {
                 "      {}{} — {}\n",
                 f.name,
                 inside.unwrap_or_default(),
-                form_zh(f.form.as_deref(), f.version.as_deref())
+                form_zh(f.form, f.version)
             );
         }
     }
@@ -227,7 +130,7 @@ pub fn render(s: &Shown, cfg: &Config) -> String {
         out += &format!(
             "  {} {} → {} “{}”\n",
             local_time(&r.created_at, cfg),
-            reply_zh(&r.kind, &r.state),
+            reply_zh(r.kind, r.state),
             r.recipient,
             r.subject.as_deref().unwrap_or("")
         );
@@ -254,16 +157,16 @@ fn or_none(s: &str) -> &str {
 }
 
 /// A form/version pair in the division's words.
-pub fn form_zh(form: Option<&str>, version: Option<&str>) -> String {
+pub fn form_zh(form: Option<FormKind>, version: Option<Version>) -> String {
     let form = match form {
-        Some("application") => "立项申报表（附件1）",
-        Some("summary") => "立项申报汇总表（附件2）",
-        _ => return "未识别为申报材料".into(),
+        Some(FormKind::Application) => "立项申报表（附件1）",
+        Some(FormKind::Summary) => "立项申报汇总表（附件2）",
+        None => return "未识别为申报材料".into(),
     };
     let version = match version {
-        Some("word") => "Word版",
-        Some("stamped") => "盖章版",
-        _ => "版本未识别",
+        Some(Version::Word) => "Word版",
+        Some(Version::Stamped) => "盖章版",
+        None => "版本未识别",
     };
     format!("{form} {version}")
 }

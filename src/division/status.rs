@@ -1,9 +1,11 @@
 //! `shenbao status`: where the call stands today, in one screen.
 
 use super::units::{self, Standing, UnitView};
-use super::{emit, local_time, verdict_zh, with_store};
+use super::{emit, local_time, with_store};
 use crate::config::Config;
-use crate::store::Store;
+use crate::store::read::Disposition;
+use crate::store::{MessageState, Store};
+use crate::verdict::Verdict;
 use chrono::Utc;
 use serde::Serialize;
 use std::path::Path;
@@ -32,7 +34,7 @@ pub struct Status {
     /// Whole days left until the deadline (negative once past).
     pub days_left: i64,
     /// Judged messages by verdict, plus `failed` for messages that could not be processed.
-    pub messages: Vec<(String, i64)>,
+    pub messages: Vec<(Disposition, i64)>,
     /// Every unit with its standing.
     pub units: Vec<UnitView>,
     /// Messages failed, replies held, failed or bounced.
@@ -50,69 +52,55 @@ pub struct Status {
     pub last_contact: Option<String>,
 }
 
-type AttentionRow = (Option<i64>, String, Option<String>, String, String);
-
 /// Reads the status from the record.
 pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
-    let pool = store.pool();
-    let mut messages: Vec<(String, i64)> =
-        sqlx::query_as("SELECT verdict, COUNT(*) FROM verdicts GROUP BY verdict ORDER BY verdict")
-            .fetch_all(pool)
-            .await?;
-    let (failed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM messages WHERE state = 'failed'")
-        .fetch_one(pool)
-        .await?;
-    if failed > 0 {
-        messages.push(("failed".into(), failed));
+    let messages = store.message_counts().await?;
+    let rows = store.messages().await?;
+    let mut problems: Vec<Attention> = rows
+        .iter()
+        .filter(|m| m.state == MessageState::Failed)
+        .map(|m| Attention {
+            message: Some(m.id),
+            at: m.arrival.clone(),
+            who: m.sender.clone().unwrap_or_default(),
+            subject: m.subject.clone(),
+            why: format!("无法处理：{}", m.failure.as_deref().unwrap_or("")),
+        })
+        .collect();
+    for r in store.replies_needing_attention().await? {
+        let Some(what) = r.state.attention() else {
+            continue;
+        };
+        problems.push(Attention {
+            message: r.message,
+            at: r.created_at,
+            who: r.recipient,
+            subject: r.subject.unwrap_or_default(),
+            why: format!("{what}：{}", r.last_error.unwrap_or_default()),
+        });
     }
-    let attention = |rows: Vec<AttentionRow>| {
-        rows.into_iter()
-            .map(|(message, at, who, subject, why)| Attention {
-                message,
-                at,
-                who: who.unwrap_or_default(),
-                subject,
-                why,
-            })
-            .collect::<Vec<_>>()
-    };
-    let mut problems = attention(
-        sqlx::query_as(
-            "SELECT id, arrival, sender, subject, '无法处理：' || COALESCE(failure, '') \
-             FROM messages WHERE state = 'failed' ORDER BY id",
-        )
-        .fetch_all(pool)
-        .await?,
-    );
-    problems.extend(attention(
-        sqlx::query_as(
-            "SELECT message_id, created_at, recipient, COALESCE(subject, ''), \
-             CASE state WHEN 'held' THEN '回复已扣留：' WHEN 'failed' THEN '回复发送失败：' \
-             ELSE '回复被退信：' END || COALESCE(last_error, '') \
-             FROM outbox WHERE state IN ('held', 'failed', 'undelivered') ORDER BY id",
-        )
-        .fetch_all(pool)
-        .await?,
-    ));
-    let questions = attention(
-        sqlx::query_as(
-            "SELECT m.id, m.arrival, m.sender, m.subject, COALESCE(v.ignored_reason, '') \
-             FROM verdicts v JOIN messages m ON m.id = v.message_id \
-             WHERE v.verdict = 'ignored' AND v.ignored_reason NOT LIKE '自动邮件%' \
-             AND v.ignored_reason <> '本邮箱自身发出的邮件' \
-             AND substr(v.ignored_reason, 1, length(?1)) <> ?1 \
-             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id) ORDER BY m.id",
-        )
-        // A reply to our mail that asks nothing needs no answer.
-        .bind(crate::verdict::NOTHING_TO_ANSWER)
-        .fetch_all(pool)
-        .await?,
-    );
-    let (outbox_queued, outbox_oldest): (i64, Option<String>) = sqlx::query_as(
-        "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state IN ('queued', 'sending')",
-    )
-    .fetch_one(pool)
-    .await?;
+    // Questions a person should answer, found by the reason's code (never by its wording),
+    // unless a reply went out to them after all.
+    let questions = rows
+        .iter()
+        .filter(|m| {
+            m.verdict == Some(Verdict::Ignored)
+                && m.ignored.as_ref().is_some_and(|i| i.reason.needs_answer())
+                && m.replies.is_empty()
+        })
+        .map(|m| Attention {
+            message: Some(m.id),
+            at: m.arrival.clone(),
+            who: m.sender.clone().unwrap_or_default(),
+            subject: m.subject.clone(),
+            why: m
+                .ignored
+                .as_ref()
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let backlog = store.outbox_waiting().await?;
     let retrying = store
         .intake_attempts()
         .await?
@@ -142,8 +130,8 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
         problems,
         questions,
         retrying,
-        outbox_queued,
-        outbox_oldest,
+        outbox_queued: backlog.count,
+        outbox_oldest: backlog.oldest,
         last_contact: store.daemon_fact("last_contact").await?,
     })
 }
@@ -172,7 +160,7 @@ pub fn render(s: &Status, cfg: &Config) -> String {
     let counts: Vec<String> = s
         .messages
         .iter()
-        .map(|(v, n)| format!("{} {n} 封", verdict_zh(v)))
+        .map(|(v, n)| format!("{} {n} 封", v.label()))
         .collect();
     out += &counts.join("，");
     out += "\n";

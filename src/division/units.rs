@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::store::Store;
+use crate::verdict::Verdict;
 use crate::verdict::materials::Materials;
 use crate::verdict::names::unit_key;
 use serde::Serialize;
@@ -34,15 +35,7 @@ impl Standing {
 }
 
 /// An error of the unit's latest verdict: what it still has to do.
-#[derive(Debug, Clone, Serialize)]
-pub struct Missing {
-    /// Stable problem code.
-    pub code: String,
-    /// The file concerned, if any.
-    pub file: Option<String>,
-    /// The message the unit was sent.
-    pub message: String,
-}
+pub use crate::store::read::OpenProblem as Missing;
 
 /// One unit.
 #[derive(Debug, Clone, Serialize)]
@@ -75,57 +68,33 @@ pub struct UnitView {
     pub addresses: Vec<String>,
 }
 
-type UnitRow = (
-    i64,
-    String,
-    String,
-    Option<String>,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
-
 /// Every unit: expected ones in the configured order, then the others by name.
 pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Vec<UnitView>> {
-    let rows: Vec<UnitRow> = sqlx::query_as(
-        "SELECT u.id, u.key, u.name, r.receipt, u.emails, u.materials, u.verdict, u.last_message \
-         FROM units u LEFT JOIN receipts r ON r.unit_key = u.key ORDER BY u.name",
-    )
-    .fetch_all(store.pool())
-    .await?;
-    let mut found = Vec::with_capacity(rows.len());
-    for (id, key, name, receipt, emails, materials, verdict, last) in rows {
-        let materials: Materials = match materials.as_deref().map(serde_json::from_str) {
-            Some(Ok(m)) => m,
-            Some(Err(e)) => {
-                tracing::warn!(unit = %key, "stored materials unreadable: {e}");
-                Materials::default()
-            }
-            None => Materials::default(),
-        };
-        let missing = missing(store, last).await?;
-        let standing = match (&receipt, verdict.as_deref()) {
-            (Some(_), Some("accepted")) => Standing::Accepted,
-            (Some(_), _) => Standing::AcceptedWithProblems,
-            (None, _) => Standing::Incomplete,
-        };
-        let addresses = senders(store, id).await?;
-        found.push(UnitView {
-            id: Some(id),
-            identified: !key.contains('@'),
-            key,
-            name,
+    let mut found: Vec<UnitView> = store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| UnitView {
+            id: Some(u.id),
+            identified: !u.key.contains('@'),
+            standing: match (&u.receipt, u.verdict) {
+                (Some(_), Some(Verdict::Accepted)) => Standing::Accepted,
+                (Some(_), Some(Verdict::Rejected | Verdict::Ignored) | None) => {
+                    Standing::AcceptedWithProblems
+                }
+                (None, _) => Standing::Incomplete,
+            },
+            key: u.key,
+            name: u.name,
             expected: false,
-            standing,
-            receipt,
-            emails,
-            materials,
-            last_message: last,
-            missing,
-            addresses,
-        });
-    }
+            receipt: u.receipt,
+            emails: u.emails,
+            materials: u.materials,
+            last_message: u.last_message,
+            missing: u.errors,
+            addresses: u.addresses,
+        })
+        .collect();
     // A sender keyed by address who later wrote for a named unit is that unit's: its first
     // mail (no unit named yet) is part of the unit's history, not a unit of its own.
     let named: Vec<String> = found
@@ -181,37 +150,4 @@ pub fn find<'a>(units: &'a [UnitView], what: &str) -> Option<&'a UnitView> {
                 _ => None,
             }
         })
-}
-
-async fn missing(store: &Store, last: Option<i64>) -> anyhow::Result<Vec<Missing>> {
-    let Some(last) = last else {
-        return Ok(Vec::new());
-    };
-    let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
-        "SELECT code, file, message FROM problems WHERE message_id = ? AND severity = 'error' \
-         ORDER BY id",
-    )
-    .bind(last)
-    .fetch_all(store.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(code, file, message)| Missing {
-            code,
-            file,
-            message,
-        })
-        .collect())
-}
-
-/// The addresses a unit's emails came from (Reply-To first, as replies go), oldest first.
-async fn senders(store: &Store, unit: i64) -> anyhow::Result<Vec<String>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT COALESCE(reply_to, sender) AS a FROM messages WHERE unit_id = ? AND a IS NOT NULL \
-         GROUP BY lower(a) ORDER BY MIN(id)",
-    )
-    .bind(unit)
-    .fetch_all(store.pool())
-    .await?;
-    Ok(rows.into_iter().map(|(a,)| a).collect())
 }

@@ -23,10 +23,10 @@ mod tests_tables;
 
 pub use grid::{Cell, Document, Table};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which form of the call a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FormKind {
     /// Attachment 1, 立项申报表: one per enterprise project.
@@ -36,7 +36,7 @@ pub enum FormKind {
 }
 
 /// Which of the two required versions a file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Version {
     /// The editable file (.docx, .doc, .xlsx, .xls), from which the fields are read.

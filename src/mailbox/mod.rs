@@ -6,7 +6,7 @@ pub mod maildir;
 
 use crate::config::{Mailbox, MailboxKind};
 use crate::shutdown::Shutdown;
-use crate::store::SourceRef;
+use crate::store::{SourceKind, SourceRef};
 use anyhow::anyhow;
 use chrono::{DateTime, FixedOffset};
 use maildir::{Maildir, ReadFailure};
@@ -67,12 +67,12 @@ impl Waiting {
     pub fn source_ref(&self) -> SourceRef {
         match self {
             Waiting::Maildir(w) => SourceRef {
-                kind: "maildir",
+                kind: SourceKind::Maildir,
                 name: Some(w.name.clone()),
                 ..SourceRef::default()
             },
             Waiting::Imap(w) => SourceRef {
-                kind: "imap",
+                kind: SourceKind::Imap,
                 name: Some(w.folder.clone()),
                 uid: Some(w.uid),
                 uidvalidity: Some(w.uidvalidity),

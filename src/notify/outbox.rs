@@ -5,7 +5,7 @@
 use super::ledger::Ledger;
 use super::smtp::{SmtpOutbox, SmtpSettings};
 use crate::store::fault::is_unwritable;
-use crate::store::{Queued, Store, archive};
+use crate::store::{MailKind, Queued, Store, archive};
 use crate::telemetry::Telemetry;
 use serde::Serialize;
 use serde_json::Value;
@@ -25,8 +25,8 @@ struct ReplyFile<'a> {
     id: i64,
     /// Where it goes.
     recipient: &'a str,
-    /// `receipt` (受理回执) or `notice` (补正通知).
-    kind: &'a str,
+    /// `receipt` (受理回执), `notice` (补正通知), `oversized` or `reminder`.
+    kind: MailKind,
     /// Message-ID of the sender's message, for In-Reply-To.
     in_reply_to: Option<&'a str>,
     /// The unit answered.
@@ -56,7 +56,7 @@ impl FileOutbox {
         let reply = ReplyFile {
             id: q.id,
             recipient: &q.recipient,
-            kind: &q.kind,
+            kind: q.kind,
             in_reply_to: q.in_reply_to.as_deref(),
             unit: field("unit"),
             receipt: field("receipt"),

@@ -339,7 +339,7 @@ mod tests {
             id: 1,
             message_id: Some(1),
             recipient: "a@example.test".into(),
-            kind: "notice".into(),
+            kind: crate::store::MailKind::Notice,
             outcome: "{}".into(),
             in_reply_to: None,
             attempts: 0,

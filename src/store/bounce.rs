@@ -2,7 +2,10 @@
 //! (a delivery report came back) and `held` (the sender check failed: not sent, kept for the
 //! division to release or drop).
 
+use super::codes::code_of;
+use super::states::OutboxState;
 use super::{Store, stamp};
+use anyhow::Context;
 use chrono::{Duration, Utc};
 
 /// How far back a report naming only a recipient is matched to a sent reply.
@@ -12,25 +15,27 @@ impl Store {
     /// Marks a reply failed with the server's reason; it is not retried.
     pub async fn mark_failed(&self, id: i64, reason: &str) -> anyhow::Result<()> {
         sqlx::query(
-            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? \
-             WHERE id = ?",
+            "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
         )
+        .bind(code_of(OutboxState::Failed))
         .bind(reason)
         .bind(id)
-        .execute(self.pool())
-        .await?;
+        .execute(&self.pool)
+        .await
+        .with_context(|| format!("cannot mark reply {id} failed (outbox)"))?;
         Ok(())
     }
 
     /// Holds a queued reply (not sent) with the reason, for the division.
     pub async fn hold(&self, id: i64, reason: &str) -> anyhow::Result<()> {
-        sqlx::query(
-            "UPDATE outbox SET state = 'held', last_error = ? WHERE id = ? AND state = 'queued'",
-        )
-        .bind(reason)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
+        sqlx::query("UPDATE outbox SET state = ?, last_error = ? WHERE id = ? AND state = ?")
+            .bind(code_of(OutboxState::Held))
+            .bind(reason)
+            .bind(id)
+            .bind(code_of(OutboxState::Queued))
+            .execute(&self.pool)
+            .await
+            .with_context(|| format!("cannot hold reply {id} (outbox)"))?;
         Ok(())
     }
 
@@ -46,13 +51,16 @@ impl Store {
         let mut changed = 0;
         for id in message_ids {
             changed += sqlx::query(
-                "UPDATE outbox SET state = 'undelivered', last_error = ? \
-                 WHERE reply_message_id = ? AND state = 'sent'",
+                "UPDATE outbox SET state = ?, last_error = ? \
+                 WHERE reply_message_id = ? AND state = ?",
             )
+            .bind(code_of(OutboxState::Undelivered))
             .bind(&reason)
             .bind(id)
-            .execute(self.pool())
-            .await?
+            .bind(code_of(OutboxState::Sent))
+            .execute(&self.pool)
+            .await
+            .with_context(|| format!("cannot mark the reply {id} undelivered (outbox)"))?
             .rows_affected();
         }
         if changed > 0 {
@@ -61,15 +69,18 @@ impl Store {
         let since = stamp(Utc::now() - Duration::days(RECIPIENT_WINDOW_DAYS));
         for r in recipients {
             changed += sqlx::query(
-                "UPDATE outbox SET state = 'undelivered', last_error = ? WHERE id = \
-                 (SELECT id FROM outbox WHERE recipient = ? COLLATE NOCASE AND state = 'sent' \
-                  AND sent_at >= ? ORDER BY sent_at DESC, id DESC LIMIT 1)",
+                "UPDATE outbox SET state = ?1, last_error = ?2 WHERE id = \
+                 (SELECT id FROM outbox WHERE recipient = ?3 COLLATE NOCASE AND state = ?4 \
+                  AND sent_at >= ?5 ORDER BY sent_at DESC, id DESC LIMIT 1)",
             )
+            .bind(code_of(OutboxState::Undelivered))
             .bind(&reason)
             .bind(r)
+            .bind(code_of(OutboxState::Sent))
             .bind(&since)
-            .execute(self.pool())
-            .await?
+            .execute(&self.pool)
+            .await
+            .with_context(|| format!("cannot mark the latest reply to {r} undelivered (outbox)"))?
             .rows_affected();
         }
         Ok(changed)

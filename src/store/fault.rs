@@ -57,4 +57,19 @@ mod tests {
         let invalid = anyhow::Error::new(io::Error::new(io::ErrorKind::InvalidData, "x"));
         assert!(!is_unwritable(&invalid));
     }
+
+    /// The store names the table and row in context; the kind must still show through it.
+    #[test]
+    fn context_naming_the_table_does_not_hide_the_kind() {
+        let busy = anyhow::Error::new(sqlx::Error::PoolTimedOut)
+            .context("cannot record the verdict on message 3 (verdicts)")
+            .context("cannot record message 3");
+        assert!(is_unwritable(&busy));
+        let io = sqlx::Error::Io(io::Error::from_raw_os_error(libc::EROFS));
+        let read_only = anyhow::Error::new(io).context("cannot queue the reply to a@b.cn (outbox)");
+        assert!(is_unwritable(&read_only));
+        let decode = anyhow::anyhow!("messages.state holds \"x\", which is no known state")
+            .context("cannot read messages");
+        assert!(!is_unwritable(&decode));
+    }
 }

@@ -3,10 +3,11 @@
 //! inside the caller's transaction, by `record` for a new message and by `reprocess` for an
 //! archived one judged again.
 
-use super::record::{Composer, Reply, label};
+use super::codes::{code, code_of};
 use super::{Store, archive, materials, now};
 use crate::message::Email;
 use crate::verdict::{Outcome, Unit};
+use anyhow::Context;
 use sqlx::{Sqlite, Transaction};
 
 /// An attachment's archived copy: (sha256, path relative to the data directory).
@@ -20,7 +21,10 @@ impl Store {
         for a in &email.attachments {
             let hash = archive::sha256_hex(&a.data);
             let rel = archive::relative_path("files", &hash, "");
-            archive::write(&self.data_dir, &rel, &a.data, archive::Durability::Cached)?;
+            archive::write(&self.data_dir, &rel, &a.data, archive::Durability::Cached)
+                .with_context(|| {
+                    format!("cannot archive attachment {} as {}", a.name, rel.display())
+                })?;
             files.push((hash, rel.to_string_lossy().into_owned()));
         }
         Ok(files)
@@ -45,7 +49,8 @@ pub(super) async fn write(
         .bind(unit_id)
         .bind(message)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .with_context(|| format!("cannot set the unit of message {message} (messages)"))?;
     let mut attachment_ids = Vec::with_capacity(files.len());
     for (seq, ((a, report), (hash, path))) in email
         .attachments
@@ -62,27 +67,33 @@ pub(super) async fn write(
         .bind(seq as i64)
         .bind(&a.name)
         .bind(&a.container)
-        .bind(label(&a.kind).unwrap_or_default())
-        .bind(report.form.as_ref().and_then(label))
-        .bind(report.version.as_ref().and_then(label))
+        .bind(code(&a.kind).unwrap_or_default())
+        .bind(report.form.as_ref().and_then(code))
+        .bind(report.version.as_ref().and_then(code))
         .bind(hash)
         .bind(path)
         .bind(a.data.len() as i64)
         .bind(a.problem.as_ref().map(|p| format!("{p:?}")))
         .fetch_one(&mut **tx)
-        .await?;
+        .await
+        .with_context(|| {
+            format!(
+                "cannot record attachment {} of message {message} (attachments)",
+                a.name
+            )
+        })?;
         attachment_ids.push((a.name.as_str(), a.container.as_deref(), id));
     }
     if let (Some(unit_id), Some(u)) = (unit_id, unit) {
         materials::update(tx, unit_id, message, u, &attachment_ids).await?;
     }
     for app in &outcome.applications {
-        let json = serde_json::to_string(app)?;
+        let json = serde_json::to_string(app).context("cannot serialise an application")?;
         let key = [&app.enterprise_name, &app.credit_code, &app.project_name];
         insert_form(tx, "applications", message, unit_id, key, json).await?;
     }
     for row in &outcome.summary_rows {
-        let json = serde_json::to_string(row)?;
+        let json = serde_json::to_string(row).context("cannot serialise a summary row")?;
         let key = [&row.enterprise_name, &row.credit_code, &row.project_name];
         insert_form(tx, "summary_rows", message, unit_id, key, json).await?;
     }
@@ -93,26 +104,35 @@ pub(super) async fn write(
         )
         .bind(message)
         .bind(p.code.as_str())
-        .bind(label(&p.severity).unwrap_or_default())
+        .bind(code(&p.severity).unwrap_or_default())
         .bind(&p.file)
         .bind(&p.field)
         .bind(&p.message)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .with_context(|| {
+            format!(
+                "cannot record problem {} of message {message} (problems)",
+                p.code.as_str()
+            )
+        })?;
     }
-    let outcome_json = serde_json::to_string(outcome)?;
+    let outcome_json = serde_json::to_string(outcome).context("cannot serialise the outcome")?;
+    let ignored = outcome.ignored_reason.as_ref();
     sqlx::query(
-        "INSERT INTO verdicts (message_id, unit_id, verdict, receipt, ignored_reason, outcome) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO verdicts (message_id, unit_id, verdict, receipt, ignored_reason, \
+         ignored_detail, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(message)
     .bind(unit_id)
-    .bind(label(&outcome.verdict).unwrap_or_default())
+    .bind(code_of(outcome.verdict))
     .bind(&outcome.receipt)
-    .bind(&outcome.ignored_reason)
+    .bind(ignored.map(|i| code_of(i.reason)))
+    .bind(ignored.and_then(|i| i.detail.as_deref()))
     .bind(&outcome_json)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .with_context(|| format!("cannot record the verdict on message {message} (verdicts)"))?;
     if let (Some(key), Some(receipt)) = (outcome.unit_key.as_deref(), &outcome.receipt) {
         sqlx::query(
             "INSERT OR IGNORE INTO receipts (unit_key, receipt, message_id, issued_at) \
@@ -123,47 +143,10 @@ pub(super) async fn write(
         .bind(message)
         .bind(now())
         .execute(&mut **tx)
-        .await?;
+        .await
+        .with_context(|| format!("cannot record receipt {receipt} (receipts)"))?;
     }
     Ok(outcome_json)
-}
-
-/// Queues a reply (or a reminder, answering no message) and stores what `composer` makes of
-/// its row id; returns the row id.
-pub(super) async fn queue_reply(
-    tx: &mut Transaction<'static, Sqlite>,
-    message: Option<i64>,
-    reply: &Reply,
-    composer: Composer<'_>,
-    outcome_json: &str,
-) -> anyhow::Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO outbox (message_id, recipient, kind, state, last_error, outcome, \
-         created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(message)
-    .bind(&reply.recipient)
-    .bind(reply.kind)
-    .bind(if reply.held.is_some() {
-        "held"
-    } else {
-        "queued"
-    })
-    .bind(reply.held.as_deref())
-    .bind(outcome_json)
-    .bind(now())
-    .fetch_one(&mut **tx)
-    .await?;
-    if let Some(c) = composer(id) {
-        sqlx::query("UPDATE outbox SET subject = ?, reply_message_id = ?, raw = ? WHERE id = ?")
-            .bind(c.subject)
-            .bind(c.message_id)
-            .bind(c.raw)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(id)
 }
 
 async fn upsert_unit(
@@ -186,11 +169,12 @@ async fn upsert_unit(
     .bind(&unit.receipt)
     .bind(i64::from(unit.emails))
     .bind(now())
-    .bind(serde_json::to_string(&unit.materials)?)
-    .bind(label(&outcome.verdict))
+    .bind(serde_json::to_string(&unit.materials).context("cannot serialise materials")?)
+    .bind(code_of(outcome.verdict))
     .bind(message)
     .fetch_one(&mut **tx)
-    .await?;
+    .await
+    .with_context(|| format!("cannot record unit {key} (units)"))?;
     Ok(id)
 }
 
@@ -213,6 +197,7 @@ async fn insert_form(
     .bind(project)
     .bind(json)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .with_context(|| format!("cannot record a form of message {message} ({table})"))?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! that rewrite the record (`reprocess`) refuse to run beside it, since the daemon's judge
 //! state would no longer match the record.
 
+use anyhow::Context;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
 
@@ -15,16 +16,15 @@ pub struct DataLock {
 impl DataLock {
     /// Takes the lock of `data_dir`; `Ok(None)` when another process holds it.
     pub fn try_acquire(data_dir: &Path) -> anyhow::Result<Option<DataLock>> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            anyhow::anyhow!("cannot create data directory {}: {e}", data_dir.display())
-        })?;
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
         let path = data_dir.join("shenbao.lock");
         let file = open(&path)?;
         match file.try_lock() {
             Ok(()) => Ok(Some(DataLock { _file: file })),
             Err(TryLockError::WouldBlock) => Ok(None),
             Err(TryLockError::Error(e)) => {
-                Err(anyhow::anyhow!("cannot lock {}: {e}", path.display()))
+                Err(e).with_context(|| format!("cannot lock {}", path.display()))
             }
         }
     }
@@ -47,10 +47,11 @@ impl SchemaLock {
         tokio::task::spawn_blocking(move || {
             let file = open(&path)?;
             file.lock()
-                .map_err(|e| anyhow::anyhow!("cannot lock {}: {e}", path.display()))?;
+                .with_context(|| format!("cannot lock {}", path.display()))?;
             Ok(SchemaLock { _file: file })
         })
-        .await?
+        .await
+        .context("the schema lock's thread failed")?
     }
 }
 
@@ -62,5 +63,5 @@ fn open(path: &Path) -> anyhow::Result<File> {
         .truncate(false)
         .write(true)
         .open(path)
-        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))
+        .with_context(|| format!("cannot open {}", path.display()))
 }

@@ -5,6 +5,7 @@
 use crate::forms::value::name_key;
 use crate::verdict::Unit;
 use crate::verdict::materials::{FileRef, Materials, Project};
+use anyhow::Context;
 use sqlx::{Sqlite, Transaction};
 
 /// The slots of a unit's materials and the file in each.
@@ -86,7 +87,8 @@ pub async fn update(
     )
     .bind(unit_id)
     .fetch_all(&mut **tx)
-    .await?;
+    .await
+    .with_context(|| format!("cannot read the materials of unit {unit_id} (unit_materials)"))?;
     let mut kept = vec![false; current.len()];
     let mut inserts = Vec::new();
     for (slot, file) in slots(&unit.materials) {
@@ -125,7 +127,8 @@ pub async fn update(
                 .bind(message)
                 .bind(id)
                 .execute(&mut **tx)
-                .await?;
+                .await
+                .with_context(|| format!("cannot end material row {id} (unit_materials)"))?;
         }
     }
     for (slot, file, msg, attachment, replaces) in inserts {
@@ -141,7 +144,13 @@ pub async fn update(
         .bind(attachment)
         .bind(replaces)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .with_context(|| {
+            format!(
+                "cannot record {} for unit {unit_id} (unit_materials)",
+                file.name
+            )
+        })?;
     }
     Ok(())
 }

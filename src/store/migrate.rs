@@ -23,19 +23,22 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "intake",
         include_str!("../../migrations/0003_intake.sql"),
     ),
+    (4, "codes", include_str!("../../migrations/0004_codes.sql")),
 ];
 
-/// The embedded migrations as a source for sqlx's [`Migrator`].
+/// The embedded migrations before version `.0`, as a source for sqlx's [`Migrator`].
 #[derive(Debug)]
-struct Embedded;
+struct Embedded(i64);
 
 impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(
         self,
     ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
-        Box::pin(async {
+        let before = self.0;
+        Box::pin(async move {
             Ok(MIGRATIONS
                 .iter()
+                .filter(|(version, ..)| *version < before)
                 .map(|(version, description, sql)| {
                     Migration::new(
                         *version,
@@ -52,5 +55,11 @@ impl<'s> MigrationSource<'s> for Embedded {
 
 /// The migrator over the embedded migrations.
 pub async fn migrator() -> anyhow::Result<Migrator> {
-    Ok(Migrator::new(Embedded).await?)
+    Ok(Migrator::new(Embedded(i64::MAX)).await?)
+}
+
+/// The migrator over the migrations before `version`, to test a later one on an old record.
+#[cfg(test)]
+pub async fn migrator_before(version: i64) -> anyhow::Result<Migrator> {
+    Ok(Migrator::new(Embedded(version)).await?)
 }

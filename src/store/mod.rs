@@ -4,6 +4,7 @@
 
 pub mod archive;
 mod bounce;
+mod codes;
 pub mod fault;
 pub mod intake;
 mod judgement;
@@ -11,21 +12,29 @@ mod lock;
 mod materials;
 mod migrate;
 mod outbox;
+mod queue;
+pub mod read;
 mod rebuild;
 mod record;
 mod reminders;
+mod states;
 #[cfg(test)]
 mod tests;
 
+/// A serde unit variant's code, for logs and gauges (`daemon/take.rs` calls it `label`).
+pub(crate) use codes::code as label;
 pub use intake::Attempt;
 pub use lock::DataLock;
 pub use materials::{SUMMARY_STAMPED, SUMMARY_WORD, project_slot};
 pub use outbox::Queued;
+pub use queue::{Composed, Composer, QueuedReply};
 pub use rebuild::{Archived, Rebuild};
-pub(crate) use record::label;
-pub use record::{Composed, Composer, Incoming, Recorded, Reply, SourceRef};
+pub use record::{Incoming, Recorded, SourceRef};
+pub use states::{MailKind, MessageState, OutboxState, SourceKind};
 
 use crate::history::HistoryProject;
+use crate::verdict::Verdict;
+use anyhow::Context;
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -51,7 +60,7 @@ pub struct Judged {
     /// Arrival time recorded for it.
     pub arrival: DateTime<FixedOffset>,
     /// The verdict recorded, to detect a replay that diverges.
-    pub verdict: String,
+    pub verdict: Verdict,
     /// The receipt recorded, same purpose.
     pub receipt: Option<String>,
 }
@@ -69,9 +78,8 @@ fn stamp(t: DateTime<Utc>) -> String {
 impl Store {
     /// Opens (creating) the store in `data_dir` and brings the schema up to date.
     pub async fn open(data_dir: &Path) -> anyhow::Result<Store> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            anyhow::anyhow!("cannot create data directory {}: {e}", data_dir.display())
-        })?;
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
         let options = SqliteConnectOptions::new()
             .filename(data_dir.join("shenbao.db"))
             .create_if_missing(true)
@@ -89,8 +97,13 @@ impl Store {
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(options)
-                .await?;
-            migrate::migrator().await?.run(&pool).await?;
+                .await
+                .with_context(|| format!("cannot open the record in {}", data_dir.display()))?;
+            migrate::migrator()
+                .await?
+                .run(&pool)
+                .await
+                .context("cannot bring the record's schema up to date")?;
             pool
         };
         Ok(Store {
@@ -104,8 +117,9 @@ impl Store {
         &self.data_dir
     }
 
-    /// The connection pool, for queries not wrapped here (tests, status views).
-    pub fn pool(&self) -> &SqlitePool {
+    /// The connection pool: every query lives in this module.
+    #[cfg(test)]
+    pub(in crate::store) fn pool(&self) -> &SqlitePool {
         &self.pool
     }
 
@@ -119,7 +133,8 @@ impl Store {
         let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM messages WHERE sha256 = ?")
             .bind(sha256)
             .fetch_optional(&self.pool)
-            .await?;
+            .await
+            .context("cannot look up messages by sha256")?;
         Ok(row.is_some())
     }
 
@@ -128,10 +143,12 @@ impl Store {
         let rows: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
             "SELECT m.id, m.raw_path, m.arrival, v.verdict, v.receipt FROM messages m \
              JOIN verdicts v ON v.message_id = m.id \
-             WHERE m.state = 'judged' AND m.raw_path IS NOT NULL ORDER BY m.id",
+             WHERE m.state = ? AND m.raw_path IS NOT NULL ORDER BY m.id",
         )
+        .bind(codes::code_of(MessageState::Judged))
         .fetch_all(&self.pool)
-        .await?;
+        .await
+        .context("cannot read the judged messages (messages, verdicts)")?;
         rows.into_iter()
             .map(|(id, raw_path, arrival, verdict, receipt)| {
                 let arrival = DateTime::parse_from_rfc3339(&arrival)
@@ -140,7 +157,7 @@ impl Store {
                     id,
                     raw_path,
                     arrival,
-                    verdict,
+                    verdict: codes::decode("verdicts", "verdict", &verdict)?,
                     receipt,
                 })
             })
@@ -152,7 +169,8 @@ impl Store {
         let row: Option<(String,)> = sqlx::query_as("SELECT value FROM daemon_state WHERE key = ?")
             .bind(key)
             .fetch_optional(&self.pool)
-            .await?;
+            .await
+            .with_context(|| format!("cannot read {key} (daemon_state)"))?;
         Ok(row.map(|(v,)| v))
     }
 
@@ -167,17 +185,17 @@ impl Store {
         .bind(value.unwrap_or(&at))
         .bind(&at)
         .execute(&self.pool)
-        .await?;
+        .await
+        .with_context(|| format!("cannot write {key} (daemon_state)"))?;
         Ok(())
     }
 
     /// Receipt numbers issued so far (unit key, number), to seed the judge.
     pub async fn issued_receipts(&self) -> anyhow::Result<Vec<(String, String)>> {
-        Ok(
-            sqlx::query_as("SELECT unit_key, receipt FROM receipts ORDER BY receipt")
-                .fetch_all(&self.pool)
-                .await?,
-        )
+        sqlx::query_as("SELECT unit_key, receipt FROM receipts ORDER BY receipt")
+            .fetch_all(&self.pool)
+            .await
+            .context("cannot read receipts")
     }
 
     /// Replies queued or sent to `recipient` since `since`, for the per-sender daily cap.
@@ -190,12 +208,14 @@ impl Store {
             // Held replies (failed sender check) never left: a forger must not use up the
             // real sender's cap.
             "SELECT COUNT(*) FROM outbox WHERE recipient = ? COLLATE NOCASE AND created_at >= ? \
-             AND state <> 'held'",
+             AND state <> ?",
         )
         .bind(recipient)
         .bind(stamp(since))
+        .bind(codes::code_of(OutboxState::Held))
         .fetch_one(&self.pool)
-        .await?;
+        .await
+        .with_context(|| format!("cannot count the replies to {recipient} (outbox)"))?;
         Ok(n)
     }
 
@@ -206,7 +226,8 @@ impl Store {
              FROM history_projects ORDER BY id",
         )
         .fetch_all(&self.pool)
-        .await?;
+        .await
+        .context("cannot read history_projects")?;
         Ok(rows
             .into_iter()
             .map(
@@ -228,7 +249,11 @@ impl Store {
         projects: &[HistoryProject],
         source: &str,
     ) -> anyhow::Result<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("cannot begin a transaction")?;
         let at = now();
         let mut added = 0;
         for p in projects {
@@ -244,10 +269,13 @@ impl Store {
             .bind(source)
             .bind(&at)
             .execute(&mut *tx)
-            .await?
+            .await
+            .with_context(|| format!("cannot import {} (history_projects)", p.project_name))?
             .rows_affected();
         }
-        tx.commit().await?;
+        tx.commit()
+            .await
+            .with_context(|| format!("cannot import the history from {source}"))?;
         Ok(added)
     }
 }

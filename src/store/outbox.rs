@@ -3,6 +3,8 @@
 //! still `sending` when a process starts was interrupted between the two records: the server
 //! may have taken it, and the delivery decides what to do about that.
 
+use super::codes::{code_of, decode};
+use super::states::{MailKind, OutboxState};
 use super::{Store, now};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -17,8 +19,8 @@ pub struct Queued {
     pub message_id: Option<i64>,
     /// Address the reply goes to.
     pub recipient: String,
-    /// `receipt` or `notice`.
-    pub kind: String,
+    /// Which mail it is.
+    pub kind: MailKind,
     /// The outcome as JSON, to compose the reply from.
     pub outcome: String,
     /// Message-ID of the message answered, for In-Reply-To.
@@ -53,13 +55,14 @@ impl Store {
             "SELECT o.id, o.message_id, o.recipient, o.kind, o.outcome, \
              m.message_id AS in_reply_to, o.attempts, o.raw, o.state, o.sending_at FROM outbox o \
              LEFT JOIN messages m ON m.id = o.message_id \
-             WHERE o.state IN ('queued', 'sending') ORDER BY o.id",
+             WHERE o.state IN (?, ?) ORDER BY o.id",
         )
+        .bind(code_of(OutboxState::Queued))
+        .bind(code_of(OutboxState::Sending))
         .fetch_all(&self.pool)
         .await
         .context("cannot read the outbox")?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(
                 |(
                     id,
@@ -73,33 +76,35 @@ impl Store {
                     state,
                     sending_at,
                 )| {
-                    Queued {
+                    let state: OutboxState = decode("outbox", "state", &state)?;
+                    Ok(Queued {
                         id,
                         message_id,
                         recipient,
-                        kind,
+                        kind: decode("outbox", "kind", &kind)?,
                         outcome,
                         in_reply_to,
                         attempts,
                         raw,
-                        interrupted: state == "sending",
+                        interrupted: state == OutboxState::Sending,
                         sending_at: sending_at
                             .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
                             .map(|t| t.with_timezone(&Utc)),
-                    }
+                    })
                 },
             )
-            .collect())
+            .collect()
     }
 
     /// How many replies wait and since when the oldest, for the gauges.
     pub async fn outbox_backlog(&self) -> anyhow::Result<(u64, Option<SystemTime>)> {
-        let (n, oldest): (i64, Option<String>) = sqlx::query_as(
-            "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state IN ('queued', 'sending')",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .context("cannot read the outbox")?;
+        let (n, oldest): (i64, Option<String>) =
+            sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state IN (?, ?)")
+                .bind(code_of(OutboxState::Queued))
+                .bind(code_of(OutboxState::Sending))
+                .fetch_one(&self.pool)
+                .await
+                .context("cannot read the outbox")?;
         let oldest = oldest
             .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
             .map(SystemTime::from);
@@ -109,7 +114,8 @@ impl Store {
     /// Records that an attempt to hand a reply over begins. Must succeed before the server
     /// is given the message: a reply whose fate cannot be recorded is not sent.
     pub async fn mark_sending(&self, id: i64) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET state = 'sending', sending_at = ? WHERE id = ?")
+        sqlx::query("UPDATE outbox SET state = ?, sending_at = ? WHERE id = ?")
+            .bind(code_of(OutboxState::Sending))
             .bind(now())
             .bind(id)
             .execute(&self.pool)
@@ -121,9 +127,10 @@ impl Store {
     /// Marks a reply delivered.
     pub async fn mark_sent(&self, id: i64) -> anyhow::Result<()> {
         sqlx::query(
-            "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, \
+            "UPDATE outbox SET state = ?, attempts = attempts + 1, sent_at = ?, \
              last_error = NULL WHERE id = ?",
         )
+        .bind(code_of(OutboxState::Sent))
         .bind(now())
         .bind(id)
         .execute(&self.pool)
@@ -133,14 +140,17 @@ impl Store {
     }
 
     /// A reply's state and composed bytes, to recognise its copy coming back.
-    pub async fn reply_sent_as(&self, id: i64) -> anyhow::Result<Option<(String, Vec<u8>)>> {
+    pub async fn reply_sent_as(&self, id: i64) -> anyhow::Result<Option<(OutboxState, Vec<u8>)>> {
         let row: Option<(String, Option<Vec<u8>>)> =
             sqlx::query_as("SELECT state, raw FROM outbox WHERE id = ?")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await
-                .context("cannot read the outbox")?;
-        Ok(row.and_then(|(state, raw)| raw.map(|r| (state, r))))
+                .with_context(|| format!("cannot read reply {id} (outbox)"))?;
+        match row {
+            Some((state, Some(raw))) => Ok(Some((decode("outbox", "state", &state)?, raw))),
+            Some((_, None)) | None => Ok(None),
+        }
     }
 
     /// Records a failed delivery attempt: queued again, or `failed` after `max_attempts`.
@@ -152,10 +162,12 @@ impl Store {
     ) -> anyhow::Result<()> {
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ?, \
-             state = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'queued' END WHERE id = ?",
+             state = CASE WHEN attempts + 1 >= ? THEN ? ELSE ? END WHERE id = ?",
         )
         .bind(error)
         .bind(max_attempts)
+        .bind(code_of(OutboxState::Failed))
+        .bind(code_of(OutboxState::Queued))
         .bind(id)
         .execute(&self.pool)
         .await

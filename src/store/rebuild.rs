@@ -4,10 +4,13 @@
 //! issued, reminders and the mailbox position stay. A dry run rolls the transaction back.
 
 use super::Store;
-use super::judgement::{self, queue_reply};
-use super::record::{Composer, Reply};
+use super::codes::{code_of, decode, decode_opt};
+use super::judgement;
+use super::queue::{Composer, QueuedReply, queue_reply};
+use super::states::{MessageState, OutboxState};
 use crate::message::Email;
-use crate::verdict::{Outcome, Unit};
+use crate::verdict::{Outcome, Unit, Verdict};
+use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use sqlx::{Sqlite, Transaction};
 
@@ -21,10 +24,10 @@ pub struct Archived {
     pub raw_path: Option<String>,
     /// Arrival time the deadline is checked against.
     pub arrival: DateTime<FixedOffset>,
-    /// `judged` or `failed`.
-    pub state: String,
+    /// Judged or failed.
+    pub state: MessageState,
     /// Verdict recorded (None when failed).
-    pub verdict: Option<String>,
+    pub verdict: Option<Verdict>,
     /// Receipt recorded.
     pub receipt: Option<String>,
     /// Problem codes recorded, sorted.
@@ -54,7 +57,8 @@ impl Store {
              LEFT JOIN units u ON u.id = m.unit_id ORDER BY m.id",
         )
         .fetch_all(&self.pool)
-        .await?;
+        .await
+        .context("cannot read the recorded messages (messages, verdicts)")?;
         rows.into_iter()
             .map(
                 |(id, raw_path, arrival, state, verdict, receipt, unit_key, codes)| {
@@ -68,8 +72,8 @@ impl Store {
                         id,
                         raw_path,
                         arrival,
-                        state,
-                        verdict,
+                        state: decode("messages", "state", &state)?,
+                        verdict: decode_opt("verdicts", "verdict", verdict.as_deref())?,
                         receipt,
                         codes,
                         unit_key,
@@ -81,7 +85,11 @@ impl Store {
 
     /// Starts a rebuild: the derived tables are cleared inside the returned transaction.
     pub async fn rebuild(&self) -> anyhow::Result<Rebuild> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("cannot begin the rebuild")?;
         for sql in [
             "DELETE FROM unit_materials",
             "DELETE FROM problems",
@@ -92,7 +100,10 @@ impl Store {
             "UPDATE messages SET unit_id = NULL",
             "DELETE FROM units",
         ] {
-            sqlx::query(sql).execute(&mut *tx).await?;
+            sqlx::query(sql)
+                .execute(&mut *tx)
+                .await
+                .with_context(|| format!("cannot clear the record for a rebuild: {sql}"))?;
         }
         Ok(Rebuild {
             store: self.clone(),
@@ -119,20 +130,24 @@ impl Rebuild {
         unit: Option<&Unit>,
     ) -> anyhow::Result<String> {
         let files = self.store.archive_files(email)?;
-        sqlx::query("UPDATE messages SET state = 'judged', failure = NULL WHERE id = ?")
+        sqlx::query("UPDATE messages SET state = ?, failure = NULL WHERE id = ?")
+            .bind(code_of(MessageState::Judged))
             .bind(message)
             .execute(&mut *self.tx)
-            .await?;
+            .await
+            .with_context(|| format!("cannot mark message {message} judged (messages)"))?;
         judgement::write(&mut self.tx, message, email, outcome, unit, &files).await
     }
 
     /// Records that message `message` could not be processed this time.
     pub async fn failed(&mut self, message: i64, failure: &str) -> anyhow::Result<()> {
-        sqlx::query("UPDATE messages SET state = 'failed', failure = ? WHERE id = ?")
+        sqlx::query("UPDATE messages SET state = ?, failure = ? WHERE id = ?")
+            .bind(code_of(MessageState::Failed))
             .bind(failure)
             .bind(message)
             .execute(&mut *self.tx)
-            .await?;
+            .await
+            .with_context(|| format!("cannot mark message {message} failed (messages)"))?;
         Ok(())
     }
 
@@ -140,7 +155,7 @@ impl Rebuild {
     pub async fn queue_reply(
         &mut self,
         message: i64,
-        reply: &Reply,
+        reply: &QueuedReply,
         composer: Composer<'_>,
         outcome_json: &str,
     ) -> anyhow::Result<i64> {
@@ -149,21 +164,26 @@ impl Rebuild {
 
     /// Holds a reply whose sender failed the check, as the daemon does.
     pub async fn hold(&mut self, reply: i64, why: &str) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET state = 'held', last_error = ? WHERE id = ?")
+        sqlx::query("UPDATE outbox SET state = ?, last_error = ? WHERE id = ?")
+            .bind(code_of(OutboxState::Held))
             .bind(why)
             .bind(reply)
             .execute(&mut *self.tx)
-            .await?;
+            .await
+            .with_context(|| format!("cannot hold reply {reply} (outbox)"))?;
         Ok(())
     }
 
     /// Keeps everything written.
     pub async fn commit(self) -> anyhow::Result<()> {
-        Ok(self.tx.commit().await?)
+        self.tx.commit().await.context("cannot commit the rebuild")
     }
 
     /// Leaves the record as it was (a dry run).
     pub async fn rollback(self) -> anyhow::Result<()> {
-        Ok(self.tx.rollback().await?)
+        self.tx
+            .rollback()
+            .await
+            .context("cannot roll the rebuild back")
     }
 }

@@ -2,19 +2,21 @@
 //! transaction records the message, attachments, unit, materials, forms, problems, verdict and
 //! the reply to send. A message whose bytes were recorded before changes nothing.
 
+use super::codes::code_of;
+use super::queue::{Composer, QueuedReply, queue_reply};
+use super::states::{MessageState, SourceKind};
 use super::{Store, judgement, now};
 use crate::message::Email;
 use crate::verdict::{Outcome, Unit};
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
-use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
 
 /// Where a message was found.
 #[derive(Debug, Clone, Default)]
 pub struct SourceRef {
-    /// `maildir` or `imap`.
-    pub kind: &'static str,
+    /// Maildir or IMAP.
+    pub kind: SourceKind,
     /// File name in the Maildir, or the IMAP folder.
     pub name: Option<String>,
     /// IMAP UID, when from IMAP.
@@ -38,32 +40,6 @@ pub struct Incoming<'a> {
     pub source: &'a SourceRef,
 }
 
-/// A reply to queue with the verdict.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
-    /// The address answered (Reply-To, else From).
-    pub recipient: String,
-    /// `receipt`, `notice`, `oversized` or `reminder`.
-    pub kind: &'static str,
-    /// Why the reply must not go out until the division releases it (the sender check
-    /// failed): queued as `held` in the same transaction, so no crash can send it.
-    pub held: Option<String>,
-}
-
-/// A reply composed for its outbox row (the row id makes its Message-ID).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Composed {
-    /// The subject line, for the division's view.
-    pub subject: String,
-    /// The reply's Message-ID, so a bounce can be matched to the row.
-    pub message_id: String,
-    /// The whole MIME message.
-    pub raw: Vec<u8>,
-}
-
-/// Composes the reply once its row id is known.
-pub type Composer<'a> = &'a dyn Fn(i64) -> Option<Composed>;
-
 /// What recording did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Recorded {
@@ -75,14 +51,6 @@ pub struct Recorded {
     pub duplicate: bool,
 }
 
-/// A serde unit variant's name (`application`, `stamped`, `missing_field`), for text columns.
-pub(crate) fn label<T: Serialize>(value: &T) -> Option<String> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => Some(s),
-        _ => None,
-    }
-}
-
 impl Store {
     /// Records a judged message; `unit` is the unit's state after the judge saw it.
     pub async fn record(
@@ -91,22 +59,29 @@ impl Store {
         email: &Email,
         outcome: &Outcome,
         unit: Option<&Unit>,
-        reply: Option<(&Reply, Composer<'_>)>,
+        reply: Option<(&QueuedReply, Composer<'_>)>,
     ) -> anyhow::Result<Recorded> {
         let files = self.archive_files(email)?;
-        let mut tx = self.pool.begin().await?;
-        let Some(message) = insert_message(&mut tx, incoming, Some(email), "judged", None).await?
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("cannot begin a transaction")?;
+        let judged = MessageState::Judged;
+        let Some(message) = insert_message(&mut tx, incoming, Some(email), judged, None).await?
         else {
             return self.duplicate(tx, incoming).await;
         };
         let outcome_json = judgement::write(&mut tx, message, email, outcome, unit, &files).await?;
         let outbox = match reply {
-            Some((r, composer)) => Some(
-                judgement::queue_reply(&mut tx, Some(message), r, composer, &outcome_json).await?,
-            ),
+            Some((r, composer)) => {
+                Some(queue_reply(&mut tx, Some(message), r, composer, &outcome_json).await?)
+            }
             None => None,
         };
-        tx.commit().await?;
+        tx.commit()
+            .await
+            .with_context(|| format!("cannot record message {message}"))?;
         Ok(Recorded {
             message,
             outbox,
@@ -122,15 +97,21 @@ impl Store {
         incoming: &Incoming<'_>,
         email: Option<&Email>,
         failure: &str,
-        reply: Option<(&Reply, Composer<'_>)>,
+        reply: Option<(&QueuedReply, Composer<'_>)>,
     ) -> anyhow::Result<Recorded> {
         let mut tx = self
             .pool
             .begin()
             .await
             .context("cannot begin a transaction")?;
-        let Some(message) =
-            insert_message(&mut tx, incoming, email, "failed", Some(failure)).await?
+        let Some(message) = insert_message(
+            &mut tx,
+            incoming,
+            email,
+            MessageState::Failed,
+            Some(failure),
+        )
+        .await?
         else {
             return self.duplicate(tx, incoming).await;
         };
@@ -138,7 +119,7 @@ impl Store {
             Some((r, composer)) => {
                 let json = serde_json::json!({ "verdict": "failed", "failure": failure });
                 let json = json.to_string();
-                Some(judgement::queue_reply(&mut tx, Some(message), r, composer, &json).await?)
+                Some(queue_reply(&mut tx, Some(message), r, composer, &json).await?)
             }
             None => None,
         };
@@ -167,7 +148,7 @@ impl Store {
             }
             _ => {
                 sqlx::query_as("SELECT id FROM messages WHERE source = ? AND source_name = ?")
-                    .bind(source.kind)
+                    .bind(code_of(source.kind))
                     .bind(&source.name)
                     .fetch_optional(&self.pool)
                     .await
@@ -182,7 +163,7 @@ impl Store {
         tx: Transaction<'static, Sqlite>,
         incoming: &Incoming<'_>,
     ) -> anyhow::Result<Recorded> {
-        tx.rollback().await?;
+        tx.rollback().await.context("cannot roll back")?;
         let by_hash: Option<(i64,)> = sqlx::query_as("SELECT id FROM messages WHERE sha256 = ?")
             .bind(incoming.sha256)
             .fetch_optional(&self.pool)
@@ -207,7 +188,7 @@ async fn insert_message(
     tx: &mut Transaction<'static, Sqlite>,
     incoming: &Incoming<'_>,
     email: Option<&Email>,
-    state: &str,
+    state: MessageState,
     failure: Option<&str>,
 ) -> anyhow::Result<Option<i64>> {
     let row: Option<(i64,)> = sqlx::query_as(
@@ -225,14 +206,15 @@ async fn insert_message(
     .bind(incoming.arrival.to_rfc3339())
     .bind(incoming.raw_path)
     .bind(incoming.size as i64)
-    .bind(incoming.source.kind)
+    .bind(code_of(incoming.source.kind))
     .bind(&incoming.source.name)
     .bind(incoming.source.uid.map(i64::from))
     .bind(incoming.source.uidvalidity.map(i64::from))
-    .bind(state)
+    .bind(code_of(state))
     .bind(failure)
     .bind(now())
     .fetch_optional(&mut **tx)
-    .await?;
+    .await
+    .context("cannot record the message (messages)")?;
     Ok(row.map(|(id,)| id))
 }

@@ -1,9 +1,10 @@
 //! Reminders (`shenbao remind`): queued in the outbox like replies, but answering no message,
 //! and remembered per unit, day and address so that a unit hears at most once a day.
 
-use super::judgement::queue_reply;
-use super::record::{Composer, Reply};
+use super::queue::{Composer, QueuedReply, queue_reply};
+use super::states::MailKind;
 use super::{Store, now};
+use anyhow::Context;
 
 impl Store {
     /// Whether `unit_key` was reminded on `day` (YYYY-MM-DD in the campaign's time zone).
@@ -13,7 +14,8 @@ impl Store {
                 .bind(unit_key)
                 .bind(day)
                 .fetch_optional(&self.pool)
-                .await?;
+                .await
+                .with_context(|| format!("cannot read the reminders of {unit_key}"))?;
         Ok(row.is_some())
     }
 
@@ -29,8 +31,12 @@ impl Store {
         missing: &[String],
         composer: &dyn Fn(&str, i64) -> Option<super::Composed>,
     ) -> anyhow::Result<Vec<i64>> {
-        let mut tx = self.pool.begin().await?;
-        let missing_json = serde_json::to_string(missing)?;
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("cannot begin a transaction")?;
+        let missing_json = serde_json::to_string(missing).context("cannot serialise reminders")?;
         let outcome = serde_json::json!({ "unit": unit_name, "missing": missing }).to_string();
         let mut seen: Vec<String> = Vec::with_capacity(recipients.len());
         let mut rows = Vec::with_capacity(recipients.len());
@@ -51,13 +57,14 @@ impl Store {
             .bind(&missing_json)
             .bind(now())
             .execute(&mut *tx)
-            .await?;
+            .await
+            .with_context(|| format!("cannot record the reminder to {key} (reminders)"))?;
             if recorded.rows_affected() == 0 {
                 continue;
             }
-            let reply = Reply {
+            let reply = QueuedReply {
                 recipient: to.trim().to_string(),
-                kind: "reminder",
+                kind: MailKind::Reminder,
                 held: None,
             };
             let compose = |row: i64| composer(to.trim(), row);
@@ -70,10 +77,13 @@ impl Store {
             .bind(day)
             .bind(&key)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .with_context(|| format!("cannot link reminder {id} (reminders)"))?;
             rows.push(id);
         }
-        tx.commit().await?;
+        tx.commit()
+            .await
+            .with_context(|| format!("cannot record the reminders of {unit_key}"))?;
         Ok(rows)
     }
 }

@@ -4,7 +4,7 @@
 use super::*;
 use crate::message::Email;
 use crate::rules::{Code, Problem};
-use crate::verdict::{Outcome, Unit, Verdict};
+use crate::verdict::{IgnoredReason, Outcome, Unit, Verdict};
 
 fn temp(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("shenbao-store-{tag}-{}", std::process::id()));
@@ -53,7 +53,7 @@ fn same_bytes_are_recorded_once() {
     block(async {
         let store = Store::open(&dir).await.unwrap();
         let source = SourceRef {
-            kind: "maildir",
+            kind: SourceKind::Maildir,
             ..SourceRef::default()
         };
         let incoming = Incoming {
@@ -72,9 +72,9 @@ fn same_bytes_are_recorded_once() {
             emails: 1,
             ..Unit::default()
         };
-        let reply = Reply {
+        let reply = QueuedReply {
             recipient: "a@b.cn".into(),
-            kind: "notice",
+            kind: MailKind::Notice,
             held: None,
         };
         let composer = |id: i64| {
@@ -267,6 +267,124 @@ fn attempts_at_a_waiting_message_are_counted_listed_and_cleared() {
         store.clear_attempts(key).await.unwrap();
         assert!(store.intake_attempts().await.unwrap().is_empty());
         store.close().await;
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Records written before stable codes kept the judge's Chinese sentence as the ignored
+/// reason; the migration turns each into its code and detail, so `status` finds questions by
+/// code and rewording a reason changes no record.
+#[test]
+fn old_ignored_reasons_in_chinese_become_codes() {
+    let dir = temp("codes");
+    block(async {
+        std::fs::create_dir_all(&dir).unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join("shenbao.db"))
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .connect_with(options)
+            .await
+            .unwrap();
+        migrate::migrator_before(4)
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        let old = [
+            "自动邮件：X-Autoreply: yes",
+            "本邮箱自身发出的邮件",
+            "回复本邮箱的回执或通知并提出问题，请工作人员答复（主题是回复）",
+            "回复本邮箱的回执或通知，无附件、未提问，无需答复（引用了回执）",
+            "无附件的咨询邮件，请工作人员答复",
+            "某种早已不用的说法",
+        ];
+        for (i, why) in old.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO messages (id, arrival, size, source, state, recorded_at) \
+                 VALUES (?, '2023-04-20T01:00:00Z', 1, 'maildir', 'judged', '2023-04-20T01:00:00Z')",
+            )
+            .bind(i as i64 + 1)
+            .execute(&pool)
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO verdicts (message_id, verdict, ignored_reason, outcome) \
+                 VALUES (?, 'ignored', ?, '{}')",
+            )
+            .bind(i as i64 + 1)
+            .bind(why)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        pool.close().await;
+        let store = Store::open(&dir).await.unwrap();
+        let got: Vec<(IgnoredReason, Option<String>)> = store
+            .messages()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|m| m.ignored.map(|i| (i.reason, i.detail)))
+            .collect();
+        store.close().await;
+        let detail = |s: &str| Some(s.to_string());
+        assert_eq!(
+            got,
+            [
+                (IgnoredReason::Automatic, detail("X-Autoreply: yes")),
+                (IgnoredReason::OwnMail, None),
+                (IgnoredReason::ReplyWithQuestion, detail("主题是回复")),
+                (IgnoredReason::ReplyNothingToAnswer, detail("引用了回执")),
+                (IgnoredReason::Question, None),
+                (IgnoredReason::Question, detail("某种早已不用的说法")),
+            ]
+        );
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A state the program does not know (a newer binary's, a hand edit) is an error naming the
+/// table, column and value, not a guess.
+#[test]
+fn an_unknown_stored_state_is_an_error_that_says_where() {
+    let dir = temp("unknown-state");
+    block(async {
+        let store = Store::open(&dir).await.unwrap();
+        sqlx::query(
+            "INSERT INTO messages (id, arrival, size, source, state, recorded_at) \
+             VALUES (1, '2023-04-20T01:00:00Z', 1, 'maildir', '已判定', '2023-04-20T01:00:00Z')",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let e = store.messages().await.unwrap_err().to_string();
+        store.close().await;
+        assert!(e.contains("messages.state") && e.contains("已判定"), "{e}");
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A failed write says which table and what it was doing, not only "error returned from
+/// database", and the kind still shows through for the intake's pause.
+#[test]
+fn a_failed_write_names_its_table_and_keeps_its_kind() {
+    let dir = temp("context");
+    block(async {
+        let store = Store::open(&dir).await.unwrap();
+        store.close().await;
+        let e = store
+            .set_daemon_fact("last_contact", None)
+            .await
+            .unwrap_err();
+        assert!(format!("{e:#}").contains("(daemon_state)"), "{e:#}");
+        assert!(fault::is_unwritable(&e), "{e:#}");
+        let e = store
+            .note_attempt("imap:1:2", "INBOX 2", "x")
+            .await
+            .unwrap_err();
+        assert!(format!("{e:#}").contains("intake_attempts"), "{e:#}");
     });
     let _ = std::fs::remove_dir_all(&dir);
 }

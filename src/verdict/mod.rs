@@ -9,7 +9,7 @@ pub mod names;
 mod outcome;
 pub mod stamped;
 
-pub use ignored::NOTHING_TO_ANSWER;
+pub use ignored::{Ignored, IgnoredReason};
 pub use outcome::{FileReport, Outcome, PageReport, Verdict};
 
 use crate::config::{Campaign, LatePolicy};

@@ -1,13 +1,14 @@
 //! What is decided about one email: the verdict, the unit, the problems and the files as read.
 
+use super::ignored::Ignored;
 use crate::forms::application::Application;
 use crate::forms::summary::SummaryRow;
 use crate::forms::{FormKind, ScanInfo, SealCheck, Version};
 use crate::rules::{Code, Problem, Severity};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// The outcome for one email.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The outcome for one email. Stored as its serde name (`accepted`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// Complete with no error (warnings allowed): a receipt is sent.
@@ -16,6 +17,17 @@ pub enum Verdict {
     Rejected,
     /// Automatic mail, or a human question without attachments: left for staff, no reply.
     Ignored,
+}
+
+impl Verdict {
+    /// The verdict in the division's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Accepted => "已受理",
+            Verdict::Rejected => "需补正",
+            Verdict::Ignored => "未自动答复",
+        }
+    }
 }
 
 /// One attachment as reported for an email.
@@ -80,7 +92,7 @@ pub struct Outcome {
     /// Receipt number, once the unit's materials have been accepted.
     pub receipt: Option<String>,
     /// Why the email was ignored, for the division's view.
-    pub ignored_reason: Option<String>,
+    pub ignored_reason: Option<Ignored>,
     /// Problems of the unit's materials after this email, errors first.
     pub problems: Vec<Problem>,
     /// Every attachment with its form and version.
@@ -95,13 +107,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub(super) fn ignored(reason: impl Into<String>, attachments: Vec<FileReport>) -> Outcome {
+    pub(super) fn ignored(reason: Ignored, attachments: Vec<FileReport>) -> Outcome {
         Outcome {
             verdict: Verdict::Ignored,
             unit: None,
             unit_key: None,
             receipt: None,
-            ignored_reason: Some(reason.into()),
+            ignored_reason: Some(reason),
             problems: Vec::new(),
             attachments,
             summary_rows: Vec::new(),

@@ -9,7 +9,8 @@ use chrono::{DateTime, FixedOffset};
 use shenbao::config::{Config, ImapServer, MailboxKind, TlsMode};
 use shenbao::daemon::{Daemon, Stats};
 use shenbao::shutdown::Shutdown;
-use sqlx::SqlitePool;
+use shenbao::store::Store;
+use shenbao::store::read::{MessageRow, RecordCounts};
 use std::path::PathBuf;
 
 pub const OFFICE: &str = "scjgzlfzc@tj.gov.cn";
@@ -91,20 +92,16 @@ pub async fn run_once(cfg: &Config) -> anyhow::Result<Stats> {
     stats
 }
 
-pub async fn pool(cfg: &Config) -> SqlitePool {
-    shenbao::store::Store::open(&cfg.storage.data_dir)
-        .await
-        .unwrap()
-        .pool()
-        .clone()
+pub async fn record(cfg: &Config) -> Store {
+    Store::open(&cfg.storage.data_dir).await.unwrap()
 }
 
-pub async fn count(pool: &SqlitePool, sql: &str) -> i64 {
-    sqlx::query_as::<_, (i64,)>(sql)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-        .0
+pub async fn counts(store: &Store) -> RecordCounts {
+    store.record_counts().await.unwrap()
+}
+
+pub async fn messages(store: &Store) -> Vec<MessageRow> {
+    store.messages().await.unwrap()
 }
 
 pub fn submission(unit: &str) -> Vec<(String, Vec<u8>)> {

@@ -1,12 +1,13 @@
 //! The city-wide export: `全市汇总表.xlsx` in the layout of Attachment 2 and, per unit, a
-//! folder with its current files under consistent names. Pure over typed input: the caller
-//! (`export_cmd`) reads the record; this writes files.
+//! folder with its current files under consistent names. [`record`] reads the record into
+//! typed input (`shenbao export`); the rest is pure over it and writes files.
 //!
 //! Re-running replaces the export at once: everything is built in a sibling temporary folder,
 //! then the old export is renamed away, the new one renamed in, and the old one removed. A
 //! folder that is not an earlier export (no marker file) is never replaced.
 
 pub mod files;
+pub mod record;
 #[cfg(test)]
 mod tests;
 mod xlsx;

@@ -1,40 +1,27 @@
-//! `shenbao export --out DIR`: the record's current state → [`export::ExportUnit`]s → the
-//! city-wide workbook and each unit's files ([`export::export`] does the writing).
+//! `shenbao export --out DIR`: the record's current state → [`ExportUnit`]s → the city-wide
+//! workbook and each unit's files ([`super::export`] does the writing).
 
-use super::export::{self, ExportFile, ExportProject, ExportUnit};
-use super::progress::Progress;
-use super::units::{self, UnitView};
-use super::{print_json, with_store};
+use super::{ExportFile, ExportProject, ExportUnit};
+use crate::division::progress::Progress;
+use crate::division::units::{self, UnitView};
+use crate::division::{print_json, with_store};
 use crate::forms::summary::SummaryRow;
 use crate::forms::value::name_key;
+use crate::store::read::CurrentFile;
 use crate::store::{SUMMARY_STAMPED, SUMMARY_WORD, Store, project_slot};
 use crate::verdict::materials::{FileRef, Project};
 use chrono::FixedOffset;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Current files of a unit: (slot, file name, container, archived path relative to the data
-/// dir). Looked up by slot: two projects' forms are often sent under the same template name.
-type Current = Vec<(String, String, Option<String>, String)>;
-
-async fn current_files(store: &Store, unit: i64) -> anyhow::Result<Current> {
-    Ok(sqlx::query_as(
-        "SELECT um.slot, um.file_name, um.container, a.path FROM unit_materials um \
-         JOIN attachments a ON a.id = um.attachment_id WHERE um.unit_id = ? AND um.current = 1",
-    )
-    .bind(unit)
-    .fetch_all(store.pool())
-    .await?)
-}
-
 /// The archived file in `slot`, when it is the one the materials name (else none: a wrong
 /// file in the export is worse than a missing one).
-fn file(store: &Store, current: &Current, slot: &str, f: &FileRef) -> Option<ExportFile> {
+fn file(store: &Store, current: &[CurrentFile], slot: &str, f: &FileRef) -> Option<ExportFile> {
     current
         .iter()
-        .find(|(s, n, c, _)| s == slot && *n == f.name && *c == f.container)
-        .map(|(_, _, _, path)| ExportFile {
-            path: store.data_dir().join(path),
+        .find(|c| c.slot == slot && c.name == f.name && c.container == f.container)
+        .map(|c| ExportFile {
+            path: store.data_dir().join(&c.path),
             name: f.name.clone(),
         })
 }
@@ -57,7 +44,7 @@ fn row_matches(row: &SummaryRow, p: &Project, strict: bool) -> bool {
 fn projects(
     store: &Store,
     u: &UnitView,
-    current: &Current,
+    current: &[CurrentFile],
     zone: &FixedOffset,
 ) -> Vec<ExportProject> {
     let m = &u.materials;
@@ -123,7 +110,7 @@ pub fn command(config: Option<&Path>, out: &Path, json: bool) -> anyhow::Result<
         let mut units = Vec::new();
         for u in units::load(&store, &cfg).await? {
             let current = match u.id {
-                Some(id) => current_files(&store, id).await?,
+                Some(id) => store.current_files(id).await?,
                 None => Vec::new(),
             };
             let m = &u.materials;
@@ -145,7 +132,7 @@ pub fn command(config: Option<&Path>, out: &Path, json: bool) -> anyhow::Result<
         let title = format!("{}立项申报汇总表", cfg.campaign.name);
         let progress = Progress::new();
         progress.start(units.len() as u64, "导出");
-        let report = export::export(out, &title, &units, &|done, _| progress.set(done as u64))?;
+        let report = super::export(out, &title, &units, &|done, _| progress.set(done as u64))?;
         progress.finish();
         if json {
             print_json(&report)?;
