@@ -9,6 +9,7 @@ use super::outbox::Ledger;
 use crate::config::{SmtpServer, TlsMode};
 use crate::store::{Queued, Store};
 use crate::telemetry::Telemetry;
+use anyhow::Context;
 use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
@@ -138,7 +139,7 @@ impl SmtpOutbox {
     pub fn with_copy_to(mut self, mailbox: &str) -> anyhow::Result<SmtpOutbox> {
         let a: Address = mailbox
             .parse()
-            .map_err(|e| anyhow::anyhow!("campaign.mailbox {mailbox} is no address: {e}"))?;
+            .with_context(|| format!("campaign.mailbox {mailbox} is no address"))?;
         self.copy_to = Some(a);
         Ok(self)
     }
