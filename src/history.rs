@@ -5,6 +5,7 @@ use crate::forms::grid::Document;
 use crate::forms::labels::label_key;
 use crate::forms::value::credit_code;
 use crate::message::{Limits, sniff};
+use anyhow::Context;
 use serde::Serialize;
 use std::path::Path;
 
@@ -77,10 +78,9 @@ pub fn from_document(doc: &Document) -> Vec<HistoryProject> {
 
 /// Loads a history spreadsheet (.xlsx or .xls).
 pub fn load(path: &Path, limits: &Limits) -> anyhow::Result<Vec<HistoryProject>> {
-    let data =
-        std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let data = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let kind = sniff(&data);
     let doc = crate::forms::sheet::read(&data, kind, limits)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        .with_context(|| path.display().to_string())?;
     Ok(from_document(&doc))
 }

@@ -12,6 +12,7 @@ pub use server::{ImapServer, PasswordSource, SmtpServer, TlsMode};
 use crate::message::Limits;
 use crate::notify::Letterhead;
 use crate::notify::outbox::Route;
+use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -290,6 +291,7 @@ impl Config {
     /// Parses a configuration text; errors point at the line.
     pub fn parse(text: &str) -> anyhow::Result<Config> {
         let cfg: Config =
+            // Rewritten on purpose (not `.context`): toml's own text would quote a misplaced secret.
             toml::from_str(text).map_err(|e| anyhow::anyhow!(parse_error(text, &e)))?;
         if !(0.0..=1.0).contains(&cfg.campaign.similarity_threshold) {
             anyhow::bail!("campaign.similarity_threshold must be between 0 and 1");
@@ -303,8 +305,8 @@ impl Config {
             None => Config::parse(DEFAULT_TOML),
             Some(p) => {
                 let text = std::fs::read_to_string(p)
-                    .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", p.display()))?;
-                Config::parse(&text).map_err(|e| anyhow::anyhow!("config {}: {e}", p.display()))
+                    .with_context(|| format!("cannot read config {}", p.display()))?;
+                Config::parse(&text).with_context(|| format!("config {}", p.display()))
             }
         }
     }

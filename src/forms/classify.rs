@@ -52,7 +52,7 @@ fn unreadable(e: ReadError) -> Reading {
         form: None,
         version: None,
         content: Content::None,
-        problem: Some(FileProblem::Unreadable(e.to_string())),
+        problem: Some(FileProblem::Unreadable(e)),
     }
 }
 
@@ -238,5 +238,37 @@ pub fn name_hint(name: &str) -> Option<FormKind> {
         Some(FormKind::Application)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The verdict can tell a password from damage: the reader's kind is not flattened to text.
+    #[test]
+    fn encrypted_file_reaches_the_caller_typed() {
+        let att = Attachment {
+            name: "申报书.docx".into(),
+            container: None,
+            data: b"\xD0\xCF\x11\xE0".to_vec(),
+            kind: FileKind::EncryptedOffice,
+            problem: None,
+        };
+        let r = read(&att, &Limits::default());
+        assert_eq!(
+            r.problem,
+            Some(FileProblem::Unreadable(ReadError::Encrypted))
+        );
+        let broken = Attachment {
+            kind: FileKind::Docx,
+            data: b"PK\x03\x04 not a zip".to_vec(),
+            ..att
+        };
+        let r = read(&broken, &Limits::default());
+        assert!(matches!(
+            r.problem,
+            Some(FileProblem::Unreadable(ReadError::Corrupt(_)))
+        ));
     }
 }

@@ -45,19 +45,9 @@ pub enum Version {
     Stamped,
 }
 
-/// Why a reader gave up on a file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ReadError {
-    /// The bytes are not a valid file of the type they claim (truncated zip, broken OLE, …).
-    #[error("文件已损坏或不完整（{0}）")]
-    Corrupt(String),
-    /// The file is password-protected (ECMA-376 encryption, encrypted PDF, …).
-    #[error("文件已加密，无法读取")]
-    Encrypted,
-    /// A size, count or expansion limit was hit (bombs land here).
-    #[error("文件超出处理限制（{0}）")]
-    TooLarge(String),
-}
+/// Why a reader gave up on a file: defined with the message stage, whose attachments carry it
+/// typed to the verdict.
+pub use crate::message::ReadError;
 
 /// What a PDF or image tells without looking at the pixels.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

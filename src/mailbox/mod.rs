@@ -7,6 +7,7 @@ pub mod maildir;
 use crate::config::{Mailbox, MailboxKind};
 use crate::shutdown::Shutdown;
 use crate::store::{SourceKind, SourceRef};
+use anyhow::Context;
 use anyhow::anyhow;
 use chrono::{DateTime, FixedOffset};
 use maildir::{Maildir, ReadFailure};
@@ -87,7 +88,7 @@ impl Source {
         match cfg.kind {
             MailboxKind::Maildir => Maildir::open(&cfg.path)
                 .map(Source::Maildir)
-                .map_err(|e| anyhow!("cannot open Maildir {}: {e}", cfg.path.display())),
+                .with_context(|| format!("cannot open Maildir {}", cfg.path.display())),
             MailboxKind::Imap => {
                 let imap = cfg
                     .imap

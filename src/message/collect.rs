@@ -7,7 +7,7 @@
 //! listed (without its bytes, [`FileProblem::Skipped`]) up to a bound, and counted past it.
 
 use super::metadata::is_metadata_file;
-use super::{Attachment, FileKind, FileProblem, Limits, TooMany, archive, sniff, tnef};
+use super::{Attachment, FileKind, FileProblem, Limits, ReadError, TooMany, archive, sniff, tnef};
 
 /// Files listed without their bytes past the cap, as a multiple of the cap: enough for any
 /// real mail, bounded for hostile mail.
@@ -183,7 +183,9 @@ impl<'l> Collector<'l> {
         if let Some(a) = self.out.get_mut(idx) {
             match result {
                 Ok(()) => a.data = data,
-                Err(why) => a.problem = Some(FileProblem::Unreadable(why)),
+                Err(why) => {
+                    a.problem = Some(FileProblem::Unreadable(ReadError::Refused(why)));
+                }
             }
         }
     }

@@ -9,7 +9,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use mail_parser::{Encoding, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
 use super::params::{self, PartHeader};
-use super::{Attachment, Collector, Email, FileKind, FileProblem, Limits, auto, depth};
+use super::{Attachment, Collector, Email, FileKind, FileProblem, Limits, ReadError, auto, depth};
 
 /// Name given to a file part that carries no name at all.
 const UNNAMED: &str = "未命名附件";
@@ -36,11 +36,11 @@ pub fn parse_email(raw: &[u8], limits: &Limits) -> Email {
             container: None,
             data: Vec::new(),
             kind: FileKind::Unknown,
-            problem: Some(FileProblem::Unreadable(format!(
+            problem: Some(FileProblem::Unreadable(ReadError::Refused(format!(
                 "邮件大小{}MB，超过{}MB上限，未解析",
                 raw.len() >> 20,
                 limits.max_message_bytes >> 20
-            ))),
+            )))),
         });
         return email;
     }
@@ -60,10 +60,10 @@ pub fn parse_email(raw: &[u8], limits: &Limits) -> Email {
             col.add_problem(
                 lost.unwrap_or_else(|| "嵌套过深的邮件内容".to_string()),
                 None,
-                FileProblem::Unreadable(format!(
+                FileProblem::Unreadable(ReadError::Refused(format!(
                     "它在邮件中的嵌套层次超过{}层，未读取",
                     limits.max_depth
-                )),
+                ))),
             );
         }
         email.too_many = col.too_many();
@@ -289,7 +289,10 @@ fn forwarded(
     if depth >= col.limits.max_depth {
         col.set_problem(
             idx,
-            FileProblem::Unreadable(format!("转发邮件嵌套超过{}层", col.limits.max_depth)),
+            FileProblem::Unreadable(ReadError::Refused(format!(
+                "转发邮件嵌套超过{}层",
+                col.limits.max_depth
+            ))),
         );
         return;
     }

@@ -81,12 +81,38 @@ pub struct Attachment {
     pub problem: Option<FileProblem>,
 }
 
+/// Why a file cannot be read, kept typed so a caller can tell a password from damage or a bomb.
+/// The text is for people (senders read it in the reply); it serializes as that text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(into = "String")]
+pub enum ReadError {
+    /// The bytes are not a valid file of the type they claim (truncated zip, broken OLE, …).
+    #[error("文件已损坏或不完整（{0}）")]
+    Corrupt(String),
+    /// The file is password-protected (ECMA-376 encryption, encrypted PDF, encrypted zip entry, …).
+    #[error("文件已加密，无法读取")]
+    Encrypted,
+    /// A size, count or expansion limit was hit (bombs land here).
+    #[error("文件超出处理限制（{0}）")]
+    TooLarge(String),
+    /// Not read, for the reason given as it is written (nesting too deep, empty, a refused
+    /// archive, a name that does not match the content).
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl From<ReadError> for String {
+    fn from(e: ReadError) -> String {
+        e.to_string()
+    }
+}
+
 /// Why a file cannot be used. `Unreadable` and `Unsupported` map onto the rule codes
 /// `unreadable_attachment` and `unsupported_format`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum FileProblem {
-    /// Corrupt, truncated, encrypted, or over a limit (a bomb); the detail is for people.
-    Unreadable(String),
+    /// Corrupt, truncated, encrypted, or over a limit (a bomb); its text is for people.
+    Unreadable(ReadError),
     /// A format the program does not read (rar, 7z, wps, …); the detail names it.
     Unsupported(String),
     /// Not read because the email holds more files than `max_attachments`; the email as a

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::FileProblem;
 use super::archive::central;
+use super::{FileProblem, ReadError};
 
 /// The real type of a file, decided from its bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -151,12 +151,14 @@ pub(crate) fn problem_for(kind: FileKind, name: &str, data: &[u8]) -> Option<Fil
                 | "tiff" | "zip"
                     if !data.is_empty() =>
                 {
-                    Some(FileProblem::Unreadable(
+                    Some(FileProblem::Unreadable(ReadError::Refused(
                         "文件内容与扩展名不符或文件已损坏".to_string(),
-                    ))
+                    )))
                 }
                 "doc" | "docx" | "xls" | "xlsx" | "pdf" | "jpg" | "jpeg" | "png" | "tif"
-                | "tiff" | "zip" => Some(FileProblem::Unreadable("文件为空".to_string())),
+                | "tiff" | "zip" => Some(FileProblem::Unreadable(ReadError::Refused(
+                    "文件为空".to_string(),
+                ))),
                 _ => None,
             }
         }

@@ -7,6 +7,7 @@
 use super::health::{self, HealthThresholds};
 use crate::telemetry::CONTENT_TYPE;
 use crate::telemetry::Telemetry;
+use anyhow::Context;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
@@ -29,7 +30,7 @@ pub fn spawn(
     thresholds: HealthThresholds,
 ) -> anyhow::Result<SocketAddr> {
     let listener = TcpListener::bind(listen)
-        .map_err(|e| anyhow::anyhow!("[ops] listen = \"{listen}\": cannot bind: {e}"))?;
+        .with_context(|| format!("[ops] listen = \"{listen}\": cannot bind"))?;
     let addr = listener.local_addr()?;
     std::thread::Builder::new()
         .name("shenbao-http".into())

@@ -13,6 +13,7 @@ mod tests;
 
 use crate::config::{Config, MailboxKind};
 use crate::verdict::Verdict;
+use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use std::io::{self, Write};
 use std::path::Path;
@@ -104,7 +105,7 @@ pub fn seed_configured(config: Option<&Path>) -> anyhow::Result<()> {
     }
     let path = &cfg.mailbox.path;
     let n = seed_maildir(path)
-        .map_err(|e| anyhow::anyhow!("cannot write samples into {}: {e}", path.display()))?;
+        .with_context(|| format!("cannot write samples into {}", path.display()))?;
     if n == 0 {
         eprintln!("shenbao: {} 中已有邮件，未写入示例邮件", path.display());
     } else {
@@ -119,8 +120,8 @@ pub fn seed_configured(config: Option<&Path>) -> anyhow::Result<()> {
 /// `shenbao samples --out DIR`: writes the sample .eml files and lists them with the verdict
 /// each is meant to get when checked in order.
 pub fn command(out: &Path) -> anyhow::Result<std::process::ExitCode> {
-    let samples = write_dir(out)
-        .map_err(|e| anyhow::anyhow!("cannot write samples into {}: {e}", out.display()))?;
+    let samples =
+        write_dir(out).with_context(|| format!("cannot write samples into {}", out.display()))?;
     let stdout = io::stdout();
     let mut w = stdout.lock();
     for s in &samples {

@@ -3,6 +3,7 @@
 //! only its extension, from a fixed list.
 
 use super::{ExportFile, ExportUnit};
+use anyhow::Context;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -118,8 +119,7 @@ pub fn write_unit(dir: &Path, names: &mut Names, u: &ExportUnit) -> anyhow::Resu
         return Ok(0);
     }
     let folder = dir.join(names.unique(&safe(&u.name)));
-    std::fs::create_dir_all(&folder)
-        .map_err(|e| anyhow::anyhow!("无法创建 {}：{e}", folder.display()))?;
+    std::fs::create_dir_all(&folder).with_context(|| format!("无法创建 {}", folder.display()))?;
     for (name, f) in &wanted {
         let to = folder.join(name);
         std::fs::copy(&f.path, &to).map_err(|e| {

@@ -14,6 +14,7 @@ mod xlsx;
 
 use crate::forms::application::Application;
 use crate::forms::summary::SummaryRow;
+use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -101,8 +102,7 @@ pub fn export(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| anyhow::anyhow!("无法创建 {}：{e}", parent.display()))?;
+    std::fs::create_dir_all(&parent).with_context(|| format!("无法创建 {}", parent.display()))?;
     sweep(&parent, &name);
     let pid = std::process::id();
     let tmp = parent.join(format!(".{name}.tmp-{pid}"));
@@ -129,7 +129,7 @@ fn build(
     units: &[ExportUnit],
     progress: &dyn Fn(usize, usize),
 ) -> anyhow::Result<ExportReport> {
-    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("无法创建 {}：{e}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建 {}", dir.display()))?;
     std::fs::write(dir.join(MARKER), "shenbao export\n")?;
     let projects = xlsx::write(&dir.join(WORKBOOK), title, units)?;
     let mut copied = 0;
@@ -177,8 +177,7 @@ fn swap(new: &Path, out: &Path, old: &Path) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(old);
     let had_old = out.exists();
     if had_old {
-        std::fs::rename(out, old)
-            .map_err(|e| anyhow::anyhow!("无法替换 {}：{e}", out.display()))?;
+        std::fs::rename(out, old).with_context(|| format!("无法替换 {}", out.display()))?;
     }
     if let Err(e) = std::fs::rename(new, out) {
         if had_old {

@@ -5,6 +5,7 @@
 
 use super::{ExportProject, ExportUnit};
 use crate::forms::summary::TEMPLATE_HEADER;
+use anyhow::Context;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 use std::path::Path;
 
@@ -122,7 +123,7 @@ pub fn write(path: &Path, title: &str, units: &[ExportUnit]) -> anyhow::Result<u
         }
     }
     book.save(path)
-        .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+        .with_context(|| format!("无法写入 {}", path.display()))?;
     Ok(n)
 }
 

@@ -3,7 +3,7 @@
 //! and Coremail refuse SELECT until the client has identified itself).
 
 use crate::config::{ImapServer, Secret, TlsMode};
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, bail};
 use async_imap::{Client, Session};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName};
@@ -70,14 +70,14 @@ fn tls_config(cfg: &ImapServer) -> anyhow::Result<Arc<rustls::ClientConfig>> {
     if let Some(ca) = &cfg.ca_file {
         let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(ca)
             .and_then(|it| it.collect())
-            .map_err(|e| anyhow!("无法读取 CA 证书文件 {}：{e}", ca.display()))?;
+            .with_context(|| format!("无法读取 CA 证书文件 {}", ca.display()))?;
         if certs.is_empty() {
             bail!("CA 证书文件 {} 中没有证书", ca.display());
         }
         for c in certs {
             roots
                 .add(c)
-                .map_err(|e| anyhow!("CA 证书文件 {} 无效：{e}", ca.display()))?;
+                .with_context(|| format!("CA 证书文件 {} 无效", ca.display()))?;
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -126,7 +126,7 @@ pub async fn open(cfg: &ImapServer, password: &Secret) -> anyhow::Result<(ImapSe
         .with_context(|| format!("无法连接 IMAP 服务器 {where_}"))?;
     let _ = tcp.set_nodelay(true);
     let name = || {
-        ServerName::try_from(cfg.host.clone()).map_err(|e| anyhow!("主机名 {} 无效：{e}", cfg.host))
+        ServerName::try_from(cfg.host.clone()).with_context(|| format!("主机名 {} 无效", cfg.host))
     };
     let stream: Box<dyn Io> = match cfg.tls {
         TlsMode::Implicit => {

@@ -10,7 +10,7 @@ pub(crate) mod tests;
 
 use std::io::{Cursor, Read};
 
-use super::{Collector, FileProblem};
+use super::{Collector, FileProblem, ReadError};
 
 /// Below this decompressed size an entry is never called a bomb by its ratio: tiny files of
 /// repeated bytes compress far beyond any sane cap yet cost nothing.
@@ -24,7 +24,7 @@ struct ExtractedEntry {
     /// Decoded entry name (full path inside the archive, kept as a label).
     name: String,
     /// The bytes, or why the single entry cannot be read.
-    content: Result<Vec<u8>, String>,
+    content: Result<Vec<u8>, ReadError>,
 }
 
 /// Decodes a stored entry name: UTF-8 when flagged or valid, else GBK (Windows' built-in zip
@@ -106,21 +106,21 @@ fn read_all(
         if e.flags & 1 != 0 {
             out.push(ExtractedEntry {
                 name,
-                content: Err("文件已加密".to_string()),
+                content: Err(ReadError::Encrypted),
             });
             continue;
         }
         let cap = limits.max_entry_bytes.min(budget.saturating_sub(total));
         let content = match archive.by_index(i) {
             Err(zip::result::ZipError::UnsupportedArchive(_)) => {
-                Err("压缩方式不受支持".to_string())
+                Err(ReadError::Refused("压缩方式不受支持".to_string()))
             }
-            Err(_) => Err("压缩包内文件已损坏".to_string()),
+            Err(_) => Err(ReadError::Refused("压缩包内文件已损坏".to_string())),
             Ok(file) => {
                 let mut buf = Vec::new();
                 match file.take(cap.saturating_add(1)).read_to_end(&mut buf) {
                     Ok(_) => Ok(buf),
-                    Err(_) => Err("压缩包内文件已损坏".to_string()),
+                    Err(_) => Err(ReadError::Refused("压缩包内文件已损坏".to_string())),
                 }
             }
         };

@@ -126,7 +126,7 @@ fn refused(atts: &[Attachment]) -> String {
     assert_eq!(atts.len(), 1, "{:?}", names(atts));
     assert!(atts[0].data.is_empty());
     match &atts[0].problem {
-        Some(FileProblem::Unreadable(why)) => why.clone(),
+        Some(FileProblem::Unreadable(why)) => why.to_string(),
         other => panic!("not refused: {other:?}"),
     }
 }
@@ -266,7 +266,9 @@ fn too_many_entries_and_encrypted_entries() {
     assert_eq!(atts.len(), 3);
     assert_eq!(
         atts[1].problem,
-        Some(FileProblem::Unreadable("文件已加密".to_string()))
+        Some(FileProblem::Unreadable(
+            crate::message::ReadError::Encrypted
+        ))
     );
     assert_eq!(atts[2].problem, None);
 }
