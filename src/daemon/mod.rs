@@ -253,9 +253,7 @@ async fn replay(store: &Store, judge: &mut Judge, cfg: &Config) -> anyhow::Resul
 /// `shenbao run`: the daemon until SIGINT/SIGTERM, or one round with `once`.
 pub fn command(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> {
     let cfg = Config::load(config)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = ops::runtime()?;
     rt.block_on(async {
         let (trigger, shutdown) = shutdown::channel();
         shutdown::on_signals(trigger);

@@ -19,6 +19,8 @@ pub mod value;
 pub mod vocab;
 
 #[cfg(test)]
+mod tests_docx_rs;
+#[cfg(test)]
 mod tests_tables;
 
 pub use grid::{Cell, Document, Table};

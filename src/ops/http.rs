@@ -1,227 +1,252 @@
-//! The optional `/healthz` and `/metrics` listener: a minimal HTTP/1.1 server off the daemon
-//! loop. Monitoring asks a few times a minute, so a server framework would be all weight; its
-//! own threads keep it answering while the daemon loop is busy with a long message, and keep
-//! a slow client from ever stalling the loop. Each connection has one deadline for its whole
-//! request and a few run at once, so a client trickling bytes cannot hold the probe hostage.
+//! The optional `/healthz` and `/metrics` listener: axum on the daemon's runtime (the web desk
+//! will be axum too). The daemon loop runs on the runtime's own thread and may hold it for a
+//! long message; the listener runs on the worker thread ([`super::runtime`]), so monitoring
+//! is answered meanwhile.
+//!
+//! What the framework does not bound is bounded here, in the listener: a few connections at
+//! once (more are turned away with 503 at once), each with one deadline for its whole life
+//! and closed after one answer, so a client trickling bytes cannot hold the probe hostage
+//! nor keep a graceful shutdown waiting. hyper bounds the request head (~400 KB, 100 headers:
+//! 431 beyond).
 
 use super::health::{self, HealthThresholds};
-use crate::telemetry::CONTENT_TYPE;
-use crate::telemetry::Telemetry;
-use anyhow::Context;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use crate::shutdown::Shutdown;
+use crate::telemetry::{self, Telemetry};
+use axum::Router;
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONNECTION, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 
-/// Largest request accepted: a GET with a few headers fits many times over.
-const MAX_REQUEST: usize = 8 * 1024;
-
-/// How long a client may take to send its whole request, or to take each part of the answer.
+/// How long a connection may last, from accept to the end of its answer.
 const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Connections served at once; more are turned away with 503 at once.
 const MAX_CONNECTIONS: usize = 4;
 
-/// Binds `listen` and serves on a new thread; returns the bound address (port 0 picks one).
+/// Binds `listen` and serves on the runtime until `stop` fires; returns the bound address
+/// (port 0 picks one). Must be called inside the runtime.
 pub fn spawn(
     listen: &str,
     telemetry: Telemetry,
-    thresholds: HealthThresholds,
+    limits: HealthThresholds,
+    stop: Shutdown,
 ) -> anyhow::Result<SocketAddr> {
-    let listener = TcpListener::bind(listen)
-        .with_context(|| format!("[ops] listen = \"{listen}\": cannot bind"))?;
-    let addr = listener.local_addr()?;
-    std::thread::Builder::new()
-        .name("shenbao-http".into())
-        .spawn(move || {
-            let busy = Arc::new(AtomicUsize::new(0));
-            for stream in listener.incoming() {
-                match stream {
-                    Ok(mut s) => {
-                        if busy.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
-                            busy.fetch_sub(1, Ordering::AcqRel);
-                            let _ = s.set_write_timeout(Some(TIMEOUT));
-                            let _ = respond(&mut s, 503, "text/plain", "busy\n", false);
-                            continue;
-                        }
-                        let (telemetry, thresholds, busy) =
-                            (telemetry.clone(), thresholds, busy.clone());
-                        let spawned = std::thread::Builder::new()
-                            .name("shenbao-http-conn".into())
-                            .spawn(move || {
-                                if let Err(e) = serve(s, &telemetry, &thresholds) {
-                                    tracing::debug!("http: {e}");
-                                }
-                                busy.fetch_sub(1, Ordering::AcqRel);
-                            });
-                        if let Err(e) = spawned {
-                            tracing::debug!("http: no thread for a connection: {e}");
-                        }
-                    }
-                    Err(e) => tracing::debug!("http accept: {e}"),
-                }
-            }
-        })?;
+    serve(listen, Pages { telemetry, limits }, TIMEOUT, stop)
+}
+
+fn serve(
+    listen: &str,
+    pages: Pages,
+    timeout: Duration,
+    mut stop: Shutdown,
+) -> anyhow::Result<SocketAddr> {
+    // Bound synchronously, so a taken port is an error of start-up, with the key named.
+    let std = std::net::TcpListener::bind(listen)
+        .map_err(|e| anyhow::anyhow!("[ops] listen = \"{listen}\": cannot bind: {e}"))?;
+    std.set_nonblocking(true)?;
+    let listener = Guarded {
+        inner: TcpListener::from_std(std)?,
+        busy: Arc::new(AtomicUsize::new(0)),
+        timeout,
+    };
+    let addr = listener.inner.local_addr()?;
+    let app = router(pages);
+    tokio::spawn(async move {
+        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+            stop.wait().await;
+        });
+        if let Err(e) = server.await {
+            tracing::warn!("http listener stopped: {e}");
+        }
+    });
     Ok(addr)
 }
 
-/// Answers one request and closes the connection.
-fn serve(
-    mut s: TcpStream,
-    telemetry: &Telemetry,
-    thresholds: &HealthThresholds,
-) -> std::io::Result<()> {
-    s.set_write_timeout(Some(TIMEOUT))?;
-    let head = match read_head(&mut s)? {
-        Some(h) => h,
-        None => return respond(&mut s, 413, "text/plain", "request too large\n", false),
-    };
-    let line = head.lines().next().unwrap_or("");
-    let mut parts = line.split(' ');
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let path = target.split('?').next().unwrap_or("");
-    let head_only = method == "HEAD";
-    if method != "GET" && !head_only {
-        return respond(&mut s, 405, "text/plain", "method not allowed\n", false);
+/// What the pages are made of.
+#[derive(Clone)]
+struct Pages {
+    telemetry: Telemetry,
+    limits: HealthThresholds,
+}
+
+fn router(pages: Pages) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz).fallback(method_not_allowed))
+        .route("/metrics", get(metrics).fallback(method_not_allowed))
+        .fallback(not_found)
+        .layer(axum::middleware::map_response(one_answer_uncached))
+        .with_state(pages)
+}
+
+async fn healthz(State(p): State<Pages>) -> Response {
+    let problems = health::problems(&p.telemetry, &p.limits);
+    if problems.is_empty() {
+        text(StatusCode::OK, "ok\n".into())
+    } else {
+        text(StatusCode::SERVICE_UNAVAILABLE, problems.join("\n") + "\n")
     }
-    match path {
-        "/healthz" => {
-            let problems = health::problems(telemetry, thresholds);
-            if problems.is_empty() {
-                respond(&mut s, 200, "text/plain", "ok\n", head_only)
-            } else {
-                let body = problems.join("\n") + "\n";
-                respond(&mut s, 503, "text/plain", &body, head_only)
+}
+
+async fn metrics(State(p): State<Pages>) -> Response {
+    let page = p.telemetry.render();
+    ([(CONTENT_TYPE, telemetry::CONTENT_TYPE)], page).into_response()
+}
+
+async fn not_found() -> Response {
+    text(StatusCode::NOT_FOUND, "not found\n".into())
+}
+
+async fn method_not_allowed() -> Response {
+    text(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed\n".into(),
+    )
+}
+
+fn text(code: StatusCode, body: String) -> Response {
+    (code, [(CONTENT_TYPE, "text/plain")], body).into_response()
+}
+
+/// Every answer is fresh (a cached health page would hide an outage) and ends its
+/// connection, so a connection's deadline never cuts a kept-alive one mid-request.
+async fn one_answer_uncached(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(CONNECTION, HeaderValue::from_static("close"));
+    res
+}
+
+/// The TCP listener with the connection limit and deadline.
+struct Guarded {
+    inner: TcpListener,
+    /// Connections being served.
+    busy: Arc<AtomicUsize>,
+    /// Each connection's deadline.
+    timeout: Duration,
+}
+
+impl axum::serve::Listener for Guarded {
+    type Io = Deadlined;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Deadlined, SocketAddr) {
+        loop {
+            let (stream, addr) = match self.inner.accept().await {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of descriptors and the like: wait a little rather than spin.
+                    tracing::debug!("http accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            if self.busy.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
+                self.busy.fetch_sub(1, Ordering::AcqRel);
+                tokio::spawn(turn_away(stream, self.timeout));
+                continue;
             }
+            let io = Deadlined {
+                stream,
+                expired: Box::pin(tokio::time::sleep(self.timeout)),
+                _slot: Slot(self.busy.clone()),
+            };
+            return (io, addr);
         }
-        "/metrics" => respond(&mut s, 200, CONTENT_TYPE, &telemetry.render(), head_only),
-        _ => respond(&mut s, 404, "text/plain", "not found\n", head_only),
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.inner.local_addr()
     }
 }
 
-/// The request line and headers; None when they exceed [`MAX_REQUEST`]. A body, if any, is
-/// not read: nothing here takes one.
-fn read_head(s: &mut TcpStream) -> std::io::Result<Option<String>> {
-    let deadline = Instant::now() + TIMEOUT;
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 1024];
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                "request not complete in time",
-            ));
-        }
-        s.set_read_timeout(Some(left))?;
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            buf.truncate(end);
-            return Ok(Some(String::from_utf8_lossy(&buf).into_owned()));
-        }
-        if buf.len() > MAX_REQUEST {
-            return Ok(None);
-        }
-        let n = s.read(&mut chunk)?;
-        if n == 0 {
-            // A client that closes early still gets its answer for what it sent.
-            return Ok(Some(String::from_utf8_lossy(&buf).into_owned()));
-        }
-        buf.extend_from_slice(&chunk[..n]);
+/// The answer to a connection over the limit. Its request is not parsed, only drained until
+/// the client closes (within the deadline): closing on unread bytes would reset the
+/// connection and lose the answer.
+async fn turn_away(mut s: TcpStream, timeout: Duration) {
+    const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n\
+        Content-Length: 5\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nbusy\n";
+    let _ = tokio::time::timeout(timeout, async {
+        s.write_all(BUSY).await?;
+        s.shutdown().await?;
+        let mut sink = [0u8; 1024];
+        while s.read(&mut sink).await? > 0 {}
+        Ok::<_, std::io::Error>(())
+    })
+    .await;
+}
+
+/// A place among [`MAX_CONNECTIONS`], given back when the connection ends.
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
-fn respond(
-    s: &mut TcpStream,
-    code: u16,
-    content_type: &str,
-    body: &str,
-    head_only: bool,
-) -> std::io::Result<()> {
-    let reason = match code {
-        200 => "OK",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        413 => "Content Too Large",
-        _ => "Service Unavailable",
-    };
-    let mut out = format!(
-        "HTTP/1.1 {code} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    if !head_only {
-        out.push_str(body);
+/// A connection that fails every read and write once its deadline has passed, which ends it.
+struct Deadlined {
+    stream: TcpStream,
+    expired: Pin<Box<tokio::time::Sleep>>,
+    _slot: Slot,
+}
+
+impl Deadlined {
+    fn past_deadline(&mut self, cx: &mut Context<'_>) -> Option<std::io::Error> {
+        self.expired.as_mut().poll(cx).is_ready().then(|| {
+            std::io::Error::new(std::io::ErrorKind::TimedOut, "connection past its deadline")
+        })
     }
-    s.write_all(out.as_bytes())?;
-    s.flush()
+}
+
+impl AsyncRead for Deadlined {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        if let Some(e) = self.past_deadline(cx) {
+            return Poll::Ready(Err(e));
+        }
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Deadlined {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        if let Some(e) = self.past_deadline(cx) {
+            return Poll::Ready(Err(e));
+        }
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        if let Some(e) = self.past_deadline(cx) {
+            return Poll::Ready(Err(e));
+        }
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn get(addr: SocketAddr, req: &str) -> String {
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.write_all(req.as_bytes()).unwrap();
-        let mut out = String::new();
-        s.read_to_string(&mut out).unwrap();
-        out
-    }
-
-    #[test]
-    fn routes_and_limits() {
-        let t = Telemetry::default();
-        let thresholds = HealthThresholds {
-            mailbox_stale: Duration::from_secs(60),
-            outbox_stale: Duration::from_secs(60),
-        };
-        let addr = spawn("127.0.0.1:0", t.clone(), thresholds).unwrap();
-        let ok = get(addr, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-        assert!(
-            ok.starts_with("HTTP/1.1 200 OK\r\n") && ok.ends_with("\r\n\r\nok\n"),
-            "{ok}"
-        );
-        let m = get(addr, "GET /metrics HTTP/1.0\r\n\r\n");
-        assert!(m.contains("version=0.0.4"), "{m}");
-        assert!(m.contains("shenbao_replies_sent_total 0"), "{m}");
-        assert!(get(addr, "GET /nope HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 404"));
-        assert!(get(addr, "POST /metrics HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 405"));
-        // Unterminated, and all of it read by the server: no reset before the answer.
-        let big = format!("GET /{}", "a".repeat(MAX_REQUEST + 500));
-        assert!(get(addr, &big).starts_with("HTTP/1.1 413"));
-        t.outbox(
-            1,
-            Some(std::time::SystemTime::now() - Duration::from_secs(600)),
-        );
-        let bad = get(addr, "GET /healthz HTTP/1.1\r\n\r\n");
-        assert!(bad.starts_with("HTTP/1.1 503"), "{bad}");
-        assert!(bad.contains("oldest queued reply"), "{bad}");
-    }
-
-    /// Clients that send half a request and wait (or trickle bytes) do not keep the probe
-    /// from being answered; beyond the connection limit they are turned away, not queued.
-    #[test]
-    fn stalled_clients_do_not_block_the_probe() {
-        let thresholds = HealthThresholds {
-            mailbox_stale: Duration::from_secs(60),
-            outbox_stale: Duration::from_secs(60),
-        };
-        let addr = spawn("127.0.0.1:0", Telemetry::default(), thresholds).unwrap();
-        let stalled: Vec<TcpStream> = (0..MAX_CONNECTIONS - 1)
-            .map(|_| {
-                let mut s = TcpStream::connect(addr).unwrap();
-                s.write_all(b"GET /hea").unwrap();
-                s
-            })
-            .collect();
-        // Well under TIMEOUT: a server still busy with a stalled client would not answer.
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(TIMEOUT / 2)).unwrap();
-        s.write_all(b"GET /healthz HTTP/1.1\r\n\r\n").unwrap();
-        let mut out = String::new();
-        s.read_to_string(&mut out).unwrap();
-        assert!(out.starts_with("HTTP/1.1 200"), "{out}");
-        drop(stalled);
-    }
-}
+#[path = "http_tests.rs"]
+mod tests;

@@ -11,6 +11,7 @@ pub mod logging;
 pub mod sdnotify;
 
 use crate::notify::outbox::Delivery;
+use crate::shutdown;
 use crate::store::Store;
 use crate::telemetry::Telemetry;
 use sdnotify::Notifier;
@@ -28,7 +29,7 @@ const CONTACT_SAVE: Duration = Duration::from_secs(60);
 /// it are `config::Ops`, the `[ops]` section).
 #[derive(Debug)]
 pub struct Service {
-    /// Shared with the IMAP source, the delivery and the HTTP thread.
+    /// Shared with the IMAP source, the delivery and the HTTP listener.
     pub telemetry: Telemetry,
     /// systemd, when it runs us.
     pub notifier: Notifier,
@@ -37,21 +38,39 @@ pub struct Service {
     /// When the last contact was written to the store for `shenbao status` (another
     /// process): at most once a minute while idling, so waiting costs no disk writes.
     contact_saved: Mutex<Option<Instant>>,
+    /// Stops the HTTP listener gracefully when dropped with the service.
+    _listener: Option<shutdown::Trigger>,
+}
+
+/// The daemon's runtime. Its loop runs on the calling thread (`block_on`) and holds it while
+/// judging a message (tens of seconds for a stack of scans); one worker thread runs what is
+/// spawned — the HTTP listener, the signal watcher — so that answers meanwhile.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("shenbao-worker")
+        .enable_all()
+        .build()
 }
 
 impl Service {
-    /// Telemetry, the notifier from the environment, and the listener of `[ops] listen`.
+    /// Telemetry, the notifier from the environment, and the listener of `[ops] listen`
+    /// (on the current runtime; it stops when the service is dropped).
     pub fn start(cfg: &crate::config::Ops) -> anyhow::Result<Service> {
         let telemetry = Telemetry::default();
+        let mut listener = None;
         if let Some(listen) = &cfg.listen {
-            let addr = http::spawn(listen, telemetry.clone(), health::HealthThresholds::of(cfg))?;
+            let (trigger, stop) = shutdown::channel();
+            let addr = http::spawn(listen, telemetry.clone(), health::HealthThresholds::of(cfg), stop)?;
             tracing::info!(%addr, "serving /healthz and /metrics");
+            listener = Some(trigger);
         }
         Ok(Service {
             telemetry,
             notifier: Notifier::from_env(),
             ready: AtomicBool::new(false),
             contact_saved: Mutex::new(None),
+            _listener: listener,
         })
     }
 
@@ -62,6 +81,7 @@ impl Service {
             notifier: Notifier::none(),
             ready: AtomicBool::new(false),
             contact_saved: Mutex::new(None),
+            _listener: None,
         }
     }
 

@@ -1,5 +1,10 @@
 //! Modified UTF-7 (RFC 3501 §5.1.3), the encoding IMAP uses for folder names: async-imap sends
 //! names as given, so `已处理` must be encoded here or the server refuses or garbles it.
+//!
+//! Written here rather than taken from `utf7-imap` 0.3: that crate's decoder unwraps its
+//! base64 and panics on a malformed name a server could list (`&2D3-`, `x&Ze-`, `&!!-`), its
+//! encoder lets DEL (0x7f) through unencoded, and it brings base64 0.13 (a third copy) and
+//! compiles a regex at each call. Only `encode` runs in the daemon; `decode` checks it.
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
 
@@ -97,7 +102,13 @@ mod tests {
         assert_eq!(encode("INBOX"), "INBOX");
         assert_eq!(encode("已处理"), "&XfJZBHQG-");
         assert_eq!(encode("处理失败"), "&WQR0BlkxjSU-");
+        assert_eq!(encode("已发送"), "&XfJT0ZAB-");
         assert_eq!(encode("A&B"), "A&-B");
+        assert_eq!(encode("&-"), "&--");
+        // DEL is not printable ASCII: it is encoded, never sent raw.
+        assert_eq!(encode("a\u{7f}b"), "a&AH8-b");
+        // Outside the BMP: a surrogate pair in one run.
+        assert_eq!(encode("😀"), "&2D3eAA-");
         assert_eq!(
             encode("~peter/mail/台北/日本語"),
             "~peter/mail/&U,BTFw-/&ZeVnLIqe-"
@@ -115,6 +126,10 @@ mod tests {
             "😀 emoji",
             "混合ASCII混合",
             "&&",
+            "&-",
+            "处理失败",
+            "已发送",
+            "a\u{7f}b",
         ] {
             let e = encode(s);
             assert!(e.bytes().all(|b| (0x20..0x7f).contains(&b)), "{e}");
@@ -123,6 +138,9 @@ mod tests {
         for bad in ["&", "&ZeV", "&!!-", "&2D3-", "x&Ze-"] {
             let _ = decode(bad);
         }
-        assert_eq!(decode("&!!-"), None);
+        // Malformed names decode to None, never a panic (utf7-imap 0.3 panics on these).
+        for bad in ["&!!-", "&2D3-", "x&Ze-"] {
+            assert_eq!(decode(bad), None, "{bad}");
+        }
     }
 }
