@@ -146,8 +146,6 @@ fn an_application_written_by_docx_rs_reads_every_field() {
     assert_eq!(app.goals, "一次合格率提高到98.5%以上。");
     assert!(app.labels_missing.is_empty(), "{:?}", app.labels_missing);
     assert!(app.ambiguous.is_empty(), "{:?}", app.ambiguous);
-    let problems = crate::rules::content::application(&app, "申报表.docx");
-    assert!(problems.is_empty(), "{problems:?}");
 }
 
 /// 附件2 with one enterprise's name and code merged down over its two projects.
@@ -208,6 +206,4 @@ fn a_summary_written_by_docx_rs_gives_merged_cells_to_both_rows() {
     }
     assert_eq!(s.rows[0].project_name, "转向节设计与验证");
     assert_eq!(s.rows[1].project_lead, "叶磊 17610712135");
-    let problems = crate::rules::content::summary(&s, "汇总表.docx");
-    assert!(problems.is_empty(), "{problems:?}");
 }

@@ -12,6 +12,7 @@
 use super::health::{self, HealthThresholds};
 use crate::shutdown::Shutdown;
 use crate::telemetry::{self, Telemetry};
+use anyhow::Context as _;
 use axum::Router;
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONNECTION, CONTENT_TYPE};
@@ -39,10 +40,18 @@ const MAX_CONNECTIONS: usize = 4;
 pub fn spawn(
     listen: &str,
     telemetry: Telemetry,
-    limits: HealthThresholds,
+    thresholds: HealthThresholds,
     stop: Shutdown,
 ) -> anyhow::Result<SocketAddr> {
-    serve(listen, Pages { telemetry, limits }, TIMEOUT, stop)
+    serve(
+        listen,
+        Pages {
+            telemetry,
+            thresholds,
+        },
+        TIMEOUT,
+        stop,
+    )
 }
 
 fn serve(
@@ -53,7 +62,7 @@ fn serve(
 ) -> anyhow::Result<SocketAddr> {
     // Bound synchronously, so a taken port is an error of start-up, with the key named.
     let std = std::net::TcpListener::bind(listen)
-        .map_err(|e| anyhow::anyhow!("[ops] listen = \"{listen}\": cannot bind: {e}"))?;
+        .with_context(|| format!("[ops] listen = \"{listen}\": cannot bind"))?;
     std.set_nonblocking(true)?;
     let listener = Guarded {
         inner: TcpListener::from_std(std)?,
@@ -77,7 +86,7 @@ fn serve(
 #[derive(Clone)]
 struct Pages {
     telemetry: Telemetry,
-    limits: HealthThresholds,
+    thresholds: HealthThresholds,
 }
 
 fn router(pages: Pages) -> Router {
@@ -90,7 +99,7 @@ fn router(pages: Pages) -> Router {
 }
 
 async fn healthz(State(p): State<Pages>) -> Response {
-    let problems = health::problems(&p.telemetry, &p.limits);
+    let problems = health::problems(&p.telemetry, &p.thresholds);
     if problems.is_empty() {
         text(StatusCode::OK, "ok\n".into())
     } else {

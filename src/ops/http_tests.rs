@@ -3,7 +3,7 @@ use crate::shutdown;
 use std::io::{Read, Write};
 use std::time::Instant;
 
-fn limits() -> HealthThresholds {
+fn thresholds() -> HealthThresholds {
     HealthThresholds {
         mailbox_stale: Duration::from_secs(60),
         outbox_stale: Duration::from_secs(60),
@@ -19,7 +19,7 @@ fn start(
     let (trigger, stop) = shutdown::channel();
     let pages = Pages {
         telemetry,
-        limits: limits(),
+        thresholds: thresholds(),
     };
     let addr = rt
         .block_on(async { serve("127.0.0.1:0", pages, timeout, stop) })

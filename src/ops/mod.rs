@@ -61,7 +61,12 @@ impl Service {
         let mut listener = None;
         if let Some(listen) = &cfg.listen {
             let (trigger, stop) = shutdown::channel();
-            let addr = http::spawn(listen, telemetry.clone(), health::HealthThresholds::of(cfg), stop)?;
+            let addr = http::spawn(
+                listen,
+                telemetry.clone(),
+                health::HealthThresholds::of(cfg),
+                stop,
+            )?;
             tracing::info!(%addr, "serving /healthz and /metrics");
             listener = Some(trigger);
         }
