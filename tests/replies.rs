@@ -16,7 +16,7 @@ const NOTICE: &str = "【材料补正通知】2023年天津市质量攻关项目
 
 fn judge() -> (Judge, Config) {
     let cfg = Config::load(None).unwrap();
-    (Judge::new(cfg.campaign.clone(), Vec::new()), cfg)
+    (Judge::new((&cfg.campaign).into(), Vec::new()), cfg)
 }
 
 fn at() -> chrono::DateTime<chrono::FixedOffset> {

@@ -3,6 +3,7 @@
 
 pub mod check;
 mod ops;
+mod policy;
 mod secret;
 mod server;
 

@@ -25,7 +25,6 @@ use crate::shutdown::{self, Shutdown};
 use crate::store::{DataLock, Store};
 use crate::verdict::Judge;
 use crate::{history, pipeline};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -106,7 +105,7 @@ impl Daemon {
             Err(e) => tracing::warn!("cannot sweep temporary files: {e}"),
         }
         let mut source = Source::open(&cfg.mailbox)?;
-        let mut judge = Judge::new(cfg.campaign.clone(), store.history().await?);
+        let mut judge = Judge::new((&cfg.campaign).into(), store.history().await?);
         judge.seed_receipts(store.issued_receipts().await?);
         replay(&store, &mut judge, &cfg).await?;
         let outbox = Delivery::new(&cfg, store.data_dir())?;
@@ -222,11 +221,9 @@ async fn replay(store: &Store, judge: &mut Judge, cfg: &Config) -> anyhow::Resul
                 continue;
             }
         };
-        let run = catch_unwind(AssertUnwindSafe(|| {
-            pipeline::process(judge, &raw, m.arrival, &cfg.limits).1
-        }));
-        match run {
-            Ok(o) => {
+        match pipeline::process_guarded(judge, &raw, m.arrival, &cfg.limits) {
+            Ok(j) => {
+                let o = j.outcome;
                 let verdict = crate::store::label(&o.verdict).unwrap_or_default();
                 if verdict != m.verdict || o.receipt != m.receipt {
                     tracing::warn!(

@@ -11,7 +11,6 @@ use crate::pipeline;
 use crate::store::{Composed, Composer, Incoming, Reply, SourceRef, archive};
 use anyhow::Context;
 use chrono::{Local, Utc};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
 impl Daemon {
@@ -57,20 +56,15 @@ impl Daemon {
             arrival,
             source: &source,
         };
-        let before = self.judge.state.clone();
         let limits = self.cfg.limits;
-        let judge = &mut self.judge;
-        let run = catch_unwind(AssertUnwindSafe(|| {
-            pipeline::process(judge, &raw, arrival, &limits)
-        }));
-        let Ok((email, outcome)) = run else {
-            self.judge.state = before;
+        let Ok(judged) = pipeline::process_guarded(&mut self.judge, &raw, arrival, &limits) else {
             tracing::error!(mail = %name, "the pipeline failed on this message");
             let reason = "处理邮件时发生内部错误";
             return self
                 .put_aside(w, &incoming, None, reason, None, started)
                 .await;
         };
+        let (email, outcome, before) = (judged.email, judged.outcome, judged.before);
         let campaign = &self.cfg.campaign;
         let now = Local::now().fixed_offset();
         let ctx = |row_id: i64| ReplyContext {
@@ -95,10 +89,7 @@ impl Daemon {
                     raw: r.raw,
                 })
         };
-        let unit = outcome
-            .unit_key
-            .as_ref()
-            .and_then(|k| self.judge.state.units.get(k));
+        let unit = self.judge.changed(&before).unit.map(|(_, u)| u);
         let recorded = match self
             .store
             .record(
@@ -112,12 +103,12 @@ impl Daemon {
         {
             Ok(r) => r,
             Err(e) => {
-                self.judge.state = before;
+                self.judge.take_back(before);
                 return Err(e);
             }
         };
         if recorded.duplicate {
-            self.judge.state = before;
+            self.judge.take_back(before);
         }
         if let (Some(why), Some(id)) = (
             reply.as_ref().and_then(|r| r.held.as_ref()),

@@ -1,0 +1,159 @@
+//! An email's files sorted by what they are: the files as reported, the problems of files
+//! that cannot be used, the forms read, and the materials they bring to the unit.
+
+use super::materials::{FileRef, Incoming};
+use super::outcome::{FileReport, PageReport};
+use super::stamped::{self, StampedFile};
+use crate::forms::Version;
+use crate::forms::application::Application;
+use crate::forms::classify::{Content, Reading};
+use crate::forms::summary::SummaryRow;
+use crate::message::{Email, FileProblem};
+use crate::rules::{Code, Problem};
+use chrono::{DateTime, FixedOffset};
+
+/// Every attachment with its form, version and, for a scan, its pages.
+pub fn reports(email: &Email, readings: &[Reading]) -> Vec<FileReport> {
+    email
+        .attachments
+        .iter()
+        .zip(readings)
+        .map(|(a, r)| FileReport {
+            name: a.name.clone(),
+            container: a.container.clone(),
+            form: r.form,
+            version: r.version,
+            pages: match &r.content {
+                Content::Scan(scan) => PageReport::of(scan),
+                _ => Vec::new(),
+            },
+        })
+        .collect()
+}
+
+/// What an email's files say before they are added to a unit's materials.
+#[derive(Debug, Default)]
+pub struct Sorted<'a> {
+    /// Files that cannot be used at all, and an email with more files than are read.
+    pub problems: Vec<Problem>,
+    /// Summary rows read.
+    pub summary_rows: Vec<SummaryRow>,
+    /// Application forms read.
+    pub applications: Vec<Application>,
+    /// 推荐单位 as written on the summaries.
+    pub summary_recommenders: Vec<String>,
+    /// Every file with its reading, in attachment order.
+    pub files: Vec<(FileRef, &'a Reading)>,
+}
+
+/// Sorts an email's files; `received` is its arrival.
+pub fn sort<'a>(
+    email: &Email,
+    readings: &'a [Reading],
+    received: DateTime<FixedOffset>,
+) -> Sorted<'a> {
+    let mut s = Sorted::default();
+    for (seq, (a, r)) in email.attachments.iter().zip(readings).enumerate() {
+        let file = FileRef {
+            name: a.name.clone(),
+            container: a.container.clone(),
+            received,
+            email: 0,
+            seq: u32::try_from(seq).ok(),
+        };
+        s.problems.extend(file_problem(&a.name, r.problem.as_ref()));
+        match &r.content {
+            Content::Summary(summary) => {
+                s.summary_rows.extend(summary.rows.iter().cloned());
+                s.summary_recommenders
+                    .extend(summary.recommender.iter().cloned());
+            }
+            Content::Application(app) => s.applications.push((**app).clone()),
+            _ => {}
+        }
+        s.files.push((file, r));
+    }
+    s.problems.extend(too_many_problem(email));
+    s
+}
+
+/// The materials the files bring as the unit's email number `email`, with the warnings about
+/// seals of the stamped ones.
+pub fn incoming(files: &[(FileRef, &Reading)], email: u32) -> (Incoming, Vec<Problem>) {
+    let mut incoming = Incoming::default();
+    let mut stamped_files = Vec::new();
+    for (file, r) in files {
+        let file = FileRef {
+            email,
+            ..file.clone()
+        };
+        match (&r.content, r.form, r.version) {
+            (Content::Summary(s), _, _) => incoming.summaries.push((file, s.clone())),
+            (Content::Application(app), _, _) => {
+                incoming.applications.push((file, (**app).clone()))
+            }
+            (Content::Scan(scan), Some(form), Some(Version::Stamped)) => {
+                stamped_files.push(StampedFile { file, form, scan })
+            }
+            _ => {}
+        }
+    }
+    let held = stamped::forms_held(&stamped_files);
+    incoming.summary_scans = held.summaries;
+    incoming.application_scans = held.applications;
+    (incoming, held.problems)
+}
+
+/// The problem of a file that cannot be used at all.
+fn file_problem(name: &str, problem: Option<&FileProblem>) -> Option<Problem> {
+    let p = match problem? {
+        FileProblem::Unreadable(why) => Problem::new(
+            Code::UnreadableAttachment,
+            format!(
+                "附件“{name}”无法读取：{why}。请检查文件后重新发送（不要加密，不要压缩成分卷）。"
+            ),
+        ),
+        FileProblem::Unsupported(kind) => Problem::new(
+            Code::UnsupportedFormat,
+            format!(
+                "附件“{name}”的格式（{kind}）无法处理。请直接以附件发送word/Excel文件和PDF/JPG盖章扫描件，或使用zip压缩包。"
+            ),
+        ),
+        // Reported once for the whole email by `too_many_problem`.
+        FileProblem::Skipped => return None,
+    };
+    Some(p.file(name))
+}
+
+/// The email held more files than are read: say how many, and which were left out.
+fn too_many_problem(email: &Email) -> Option<Problem> {
+    const NAMED: usize = 10;
+    let t = email.too_many?;
+    let skipped: Vec<&str> = email
+        .attachments
+        .iter()
+        .filter(|a| a.problem == Some(FileProblem::Skipped))
+        .map(|a| a.name.as_str())
+        .collect();
+    let left_out = t.found.saturating_sub(t.read);
+    let names = skipped
+        .iter()
+        .take(NAMED)
+        .map(|n| format!("“{n}”"))
+        .collect::<Vec<_>>()
+        .join("、");
+    let which = if names.is_empty() {
+        String::new()
+    } else if left_out > NAMED.min(skipped.len()) {
+        format!("未读取的有{names}等{left_out}个文件。")
+    } else {
+        format!("未读取的是{names}。")
+    };
+    Some(Problem::new(
+        Code::TooManyAttachments,
+        format!(
+            "本邮件共有{}个文件（含压缩包和转发邮件中的文件），超过每封邮件最多处理{}个的上限，只读取了其中{}个，其余未读取，无法确认材料是否齐全。{which}请删去与申报无关的文件后重新发送，或分几封邮件发送。",
+            t.found, t.read, t.read
+        ),
+    ))
+}
