@@ -253,7 +253,7 @@ fn status_lists_the_reply_that_asks_and_list_shows_every_reason() {
                 source: &source,
             };
             store
-                .record(&incoming, &email, &o, None, None)
+                .record(&incoming, &email, &o, None, None, None)
                 .await
                 .unwrap();
         }

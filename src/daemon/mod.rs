@@ -6,25 +6,24 @@
 //! only then does the daemon wait (IDLE or polling), and never past the next retry. A
 //! message that fails is retried on a backoff ([`retry`]), not on the next arrival.
 //!
-//! The judge's state (every unit's materials) is not stored as such: at start-up it is rebuilt
-//! by judging the archived raw messages again, in the order they were recorded, with their
-//! recorded arrival times. The pipeline is deterministic, so this gives exactly the state the
-//! last run had, with nothing lossy in between (forms keep fields that have no JSON form), and
-//! a replay that disagrees with a recorded verdict is logged.
+//! The judge's state (every unit's materials) is recorded with each message and loaded at
+//! start-up ([`resume`]); only a record without a state it can trust is judged again from the
+//! archive, once.
 
 mod intake;
 pub mod retry;
 
+mod resume;
 mod take;
 
 use crate::config::Config;
+use crate::history;
 use crate::mailbox::Source;
 use crate::notify::outbox::Delivery;
 use crate::ops::{self, Ops};
 use crate::shutdown::{self, Shutdown};
 use crate::store::{DataLock, Store};
 use crate::verdict::Judge;
-use crate::{history, pipeline};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -105,9 +104,7 @@ impl Daemon {
             Err(e) => tracing::warn!("cannot sweep temporary files: {e}"),
         }
         let mut source = Source::open(&cfg.mailbox)?;
-        let mut judge = Judge::new((&cfg.campaign).into(), store.history().await?);
-        judge.seed_receipts(store.issued_receipts().await?);
-        replay(&store, &mut judge, &cfg).await?;
+        let judge = resume::judge(&store, &cfg).await?;
         let outbox = Delivery::new(&cfg, store.data_dir())?;
         let ops = Ops::start(&cfg.ops)?;
         source.set_telemetry(ops.telemetry.clone());
@@ -205,46 +202,6 @@ impl Daemon {
         self.source.close().await;
         self.store.close().await;
     }
-}
-
-/// Rebuilds the judge's state by judging every recorded message again, in order.
-async fn replay(store: &Store, judge: &mut Judge, cfg: &Config) -> anyhow::Result<()> {
-    let judged = store.judged().await?;
-    for m in &judged {
-        let raw = match std::fs::read(store.data_dir().join(&m.raw_path)) {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::error!(
-                    message = m.id,
-                    "archived message missing ({e}); state may differ"
-                );
-                continue;
-            }
-        };
-        match pipeline::process_guarded(judge, &raw, m.arrival, &cfg.limits) {
-            Ok(j) => {
-                let o = j.outcome;
-                let verdict = crate::store::label(&o.verdict).unwrap_or_default();
-                if verdict != m.verdict || o.receipt != m.receipt {
-                    tracing::warn!(
-                        message = m.id,
-                        "replay gives {verdict} {:?}, recorded {} {:?}",
-                        o.receipt,
-                        m.verdict,
-                        m.receipt
-                    );
-                }
-            }
-            Err(_) => tracing::error!(message = m.id, "replay failed; state may differ"),
-        }
-    }
-    if !judged.is_empty() {
-        tracing::info!(
-            "judge state rebuilt from {} recorded messages",
-            judged.len()
-        );
-    }
-    Ok(())
 }
 
 /// `shenbao run`: the daemon until SIGINT/SIGTERM, or one round with `once`.

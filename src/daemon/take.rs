@@ -98,6 +98,7 @@ impl Daemon {
                 &outcome,
                 unit,
                 reply.as_ref().map(|r| (r, &composer as Composer<'_>)),
+                Some(&self.judge.changed(&before)),
             )
             .await
         {

@@ -169,6 +169,7 @@ pub async fn run(
             }
         }
     }
+    rebuild.judge_state(judge.state()).await?;
     if opts.dry_run {
         rebuild.rollback().await?;
     } else {

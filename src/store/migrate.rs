@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "intake",
         include_str!("../../migrations/0003_intake.sql"),
     ),
+    (
+        5,
+        "judge_state",
+        include_str!("../../migrations/0005_judge_state.sql"),
+    ),
 ];
 
 /// The embedded migrations as a source for sqlx's [`Migrator`].

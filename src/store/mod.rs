@@ -6,6 +6,7 @@ pub mod archive;
 mod bounce;
 pub mod fault;
 mod intake;
+mod judge_state;
 mod judgement;
 mod lock;
 mod materials;
@@ -18,6 +19,7 @@ mod reminders;
 mod tests;
 
 pub use intake::Attempt;
+pub use judge_state::StoredJudge;
 pub use lock::DataLock;
 pub use materials::{SUMMARY_STAMPED, SUMMARY_WORD, project_slot};
 pub use outbox::Queued;

@@ -4,7 +4,7 @@
 
 use super::{Store, judgement, now};
 use crate::message::Email;
-use crate::verdict::{Outcome, Unit};
+use crate::verdict::{Changed, Outcome, Unit};
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
@@ -92,6 +92,7 @@ impl Store {
         outcome: &Outcome,
         unit: Option<&Unit>,
         reply: Option<(&Reply, Composer<'_>)>,
+        judge: Option<&Changed<'_>>,
     ) -> anyhow::Result<Recorded> {
         let files = self.archive_files(email)?;
         let mut tx = self.pool.begin().await?;
@@ -100,6 +101,7 @@ impl Store {
             return self.duplicate(tx, incoming).await;
         };
         let outcome_json = judgement::write(&mut tx, message, email, outcome, unit, &files).await?;
+        super::judge_state::write(&mut tx, message, judge).await?;
         let outbox = match reply {
             Some((r, composer)) => Some(
                 judgement::queue_reply(&mut tx, Some(message), r, composer, &outcome_json).await?,
