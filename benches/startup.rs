@@ -33,7 +33,12 @@ fn message(i: usize) -> Vec<u8> {
     let form = common::Form::new(i / UNITS, &unit);
     let name = format!("附件1：申报表（{}）.docx", form.enterprise);
     let files = [(name.as_str(), common::application_docx(&form))];
-    common::email(&format!("unit{u}@tj.gov.cn"), "申报材料", "请查收。", &files)
+    common::email(
+        &format!("unit{u}@tj.gov.cn"),
+        "申报材料",
+        "请查收。",
+        &files,
+    )
 }
 
 /// Fills the record with `n` messages through the daemon, unless done before.
@@ -51,7 +56,10 @@ fn record(root: &Path, n: usize) {
         fs::write(&path, message(i)).expect("temp dir is writable");
         // One minute apart from 2023-04-10 09:00 Beijing time, in the order written.
         let at = UNIX_EPOCH + Duration::from_secs(1_681_088_400 + i as u64 * 60);
-        let f = fs::File::options().write(true).open(&path).expect("just written");
+        let f = fs::File::options()
+            .write(true)
+            .open(&path)
+            .expect("just written");
         f.set_modified(at).expect("mtime can be set");
     }
     let rt = runtime();
@@ -62,7 +70,10 @@ fn record(root: &Path, n: usize) {
         assert_eq!(stats.judged, n, "every message judged");
     });
     fs::write(&done, n.to_string()).expect("temp dir is writable");
-    eprintln!("recorded {n} messages in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "recorded {n} messages in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -115,11 +126,17 @@ fn main() {
     let after = start(&root);
     let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
     let best = loads.iter().min().map(ms).unwrap_or(0.0);
-    println!("start-up + run --once, empty mailbox, {n} messages recorded ({})", root.display());
+    println!(
+        "start-up + run --once, empty mailbox, {n} messages recorded ({})",
+        root.display()
+    );
     println!(
         "  state loaded from the record: best {best:.0} ms of {:?}",
         loads.iter().map(|d| ms(d).round()).collect::<Vec<_>>()
     );
-    println!("  state rebuilt by judging the archive again: {:.0} ms", ms(&replay));
+    println!(
+        "  state rebuilt by judging the archive again: {:.0} ms",
+        ms(&replay)
+    );
     println!("  loaded again after the rebuild: {:.0} ms", ms(&after));
 }

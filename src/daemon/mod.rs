@@ -13,8 +13,10 @@
 mod intake;
 pub mod retry;
 
+mod one_message;
+mod put_aside;
 mod resume;
-mod take;
+mod sent_copy;
 
 use crate::config::Config;
 use crate::history;
