@@ -173,3 +173,133 @@ fn missing_stamped(enterprise: &str, project: &str) -> Problem {
     )
     .field("立项申报表")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::fixtures::{CODES, app, file, project, row, summary};
+
+    const A: &str = "天津桥盛汽车部件股份有限公司";
+    const B: &str = "天津晟永石油化工有限公司";
+
+    fn codes(m: &Materials) -> Vec<Code> {
+        problems(m).into_iter().map(|p| p.code).collect()
+    }
+
+    fn complete() -> Materials {
+        Materials {
+            summary: Some((
+                file("汇总表.xlsx", 1),
+                summary(vec![
+                    row("1", A, CODES[0], "转向节设计"),
+                    row("2", B, CODES[1], "树脂合格率"),
+                ]),
+            )),
+            summary_stamped: Some(file("汇总表盖章.pdf", 1)),
+            projects: vec![
+                project("a.docx", app(A, CODES[0], "转向节设计"), Some("a.pdf")),
+                project("b.docx", app(B, CODES[1], "树脂合格率"), Some("b.pdf")),
+            ],
+            loose_stamped: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn complete_materials_have_no_problem() {
+        assert_eq!(codes(&complete()), []);
+    }
+
+    #[test]
+    fn nothing_yet_is_a_missing_summary() {
+        assert_eq!(codes(&Materials::default()), [Code::MissingSummary]);
+    }
+
+    #[test]
+    fn each_version_of_the_summary_is_asked_for() {
+        let mut m = complete();
+        m.summary_stamped = None;
+        assert_eq!(codes(&m), [Code::MissingSummaryStamped]);
+        let mut m = complete();
+        m.summary = None;
+        assert!(codes(&m).contains(&Code::MissingSummaryWord));
+    }
+
+    #[test]
+    fn a_row_without_its_form_or_scan_is_reported_by_row() {
+        let mut m = complete();
+        m.projects.truncate(1);
+        let p = problems(&m);
+        let missing: Vec<&Problem> = p
+            .iter()
+            .filter(|p| p.code == Code::MissingApplicationWord)
+            .collect();
+        assert_eq!(missing.len(), 1);
+        assert!(
+            missing[0].message.contains("第2行"),
+            "{}",
+            missing[0].message
+        );
+        assert!(codes(&m).contains(&Code::MissingApplicationStamped));
+    }
+
+    #[test]
+    fn a_form_that_disagrees_with_its_row_names_the_field() {
+        let mut m = complete();
+        m.projects[1].app.credit_code = CODES[2].into();
+        let p = problems(&m);
+        let mismatch: Vec<&Problem> = p
+            .iter()
+            .filter(|p| p.code == Code::SummaryFormMismatch)
+            .collect();
+        assert_eq!(mismatch.len(), 1);
+        assert_eq!(mismatch[0].field.as_deref(), Some("统一社会信用代码"));
+        assert_eq!(mismatch[0].file.as_deref(), Some("b.docx"));
+    }
+
+    #[test]
+    fn a_form_not_on_the_summary_is_reported() {
+        let mut m = complete();
+        m.projects.push(project(
+            "c.docx",
+            app("天津金利中医药科技有限公司", CODES[2], "滴丸合格率"),
+            Some("c.pdf"),
+        ));
+        let p = problems(&m);
+        assert!(p.iter().any(|p| p.code == Code::SummaryFormMismatch
+            && p.field.as_deref() == Some("企业名称")
+            && p.file.as_deref() == Some("c.docx")));
+    }
+
+    #[test]
+    fn loose_scans_cover_rows_by_count() {
+        let mut m = complete();
+        for p in &mut m.projects {
+            p.stamped = None;
+        }
+        assert_eq!(
+            codes(&m),
+            [
+                Code::MissingApplicationStamped,
+                Code::MissingApplicationStamped
+            ]
+        );
+        m.loose_stamped = vec![file("扫描1.pdf", 2)];
+        assert_eq!(codes(&m), [Code::MissingApplicationStamped]);
+        m.loose_stamped.push(file("扫描2.pdf", 2));
+        assert_eq!(codes(&m), []);
+    }
+
+    #[test]
+    fn without_a_summary_forms_are_paired_with_scans_alone() {
+        let mut m = complete();
+        m.summary = None;
+        m.summary_stamped = None;
+        m.projects[0].stamped = None;
+        assert_eq!(
+            codes(&m),
+            [Code::MissingSummary, Code::MissingApplicationStamped]
+        );
+        m.loose_stamped = vec![file("扫描.pdf", 2)];
+        assert_eq!(codes(&m), [Code::MissingSummary]);
+    }
+}

@@ -237,3 +237,133 @@ impl Materials {
         Merged { replaced, by_count }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::fixtures::{CODES, app, file, project, summary};
+
+    const A: &str = "天津桥盛汽车部件股份有限公司";
+    const B: &str = "天津晟永石油化工有限公司";
+
+    fn word(name: &str, email: u32, a: Application) -> (FileRef, Application) {
+        (file(name, email), a)
+    }
+
+    #[test]
+    fn a_second_summary_replaces_the_first_and_says_so() {
+        let mut m = Materials::default();
+        let first = m.merge(Incoming {
+            summaries: vec![(file("汇总表.xlsx", 1), summary(Vec::new()))],
+            ..Incoming::default()
+        });
+        assert!(first.replaced.is_empty());
+        let again = m.merge(Incoming {
+            summaries: vec![(file("汇总表（修改）.xlsx", 2), summary(Vec::new()))],
+            summary_scans: vec![file("汇总表盖章.pdf", 2)],
+            ..Incoming::default()
+        });
+        assert_eq!(again.replaced, ["汇总表（修改）.xlsx"]);
+        assert_eq!(m.summary.map(|(f, _)| f.email), Some(2));
+        assert!(m.summary_stamped.is_some());
+    }
+
+    #[test]
+    fn a_corrected_form_replaces_its_project_and_keeps_the_scan_sent_before() {
+        let mut m = Materials {
+            projects: vec![project(
+                "申报表A.docx",
+                app(A, CODES[0], "转向节设计"),
+                Some("申报表A盖章.pdf"),
+            )],
+            ..Materials::default()
+        };
+        // Same enterprise, the title reworded: with one project of it, it is that project.
+        let merged = m.merge(Incoming {
+            applications: vec![word(
+                "申报表A（改）.docx",
+                2,
+                app(A, CODES[0], "转向节设计与验证"),
+            )],
+            ..Incoming::default()
+        });
+        assert_eq!(merged.replaced, ["申报表A（改）.docx"]);
+        assert_eq!(m.projects.len(), 1);
+        let p = &m.projects[0];
+        assert_eq!(p.app.project_name, "转向节设计与验证");
+        assert_eq!(
+            p.stamped.as_ref().map(|s| s.name.as_str()),
+            Some("申报表A盖章.pdf")
+        );
+    }
+
+    #[test]
+    fn a_scan_named_like_a_form_goes_to_that_form() {
+        let mut m = Materials::default();
+        let merged = m.merge(Incoming {
+            applications: vec![
+                word("1.桥盛汽车.docx", 1, app(A, CODES[0], "转向节")),
+                word("2.晟永石油.docx", 1, app(B, CODES[1], "树脂")),
+            ],
+            application_scans: vec![file("2.晟永石油-盖章.pdf", 1)],
+            ..Incoming::default()
+        });
+        assert!(merged.by_count.is_empty());
+        assert!(m.projects[0].stamped.is_none());
+        assert_eq!(
+            m.projects[1].stamped.as_ref().map(|s| s.name.as_str()),
+            Some("2.晟永石油-盖章.pdf")
+        );
+    }
+
+    #[test]
+    fn scans_whose_names_say_nothing_count_by_number() {
+        let mut m = Materials::default();
+        let merged = m.merge(Incoming {
+            applications: vec![word("申报表.docx", 1, app(A, CODES[0], "转向节"))],
+            application_scans: vec![file("扫描001.pdf", 1), file("扫描002.pdf", 1)],
+            ..Incoming::default()
+        });
+        assert_eq!(merged.by_count, ["扫描001.pdf", "扫描002.pdf"]);
+        assert_eq!(
+            m.projects[0].stamped.as_ref().map(|s| s.name.as_str()),
+            Some("扫描001.pdf")
+        );
+        // The form has its scan: the second one stays loose, counted only.
+        assert_eq!(m.loose_stamped.len(), 1);
+    }
+
+    #[test]
+    fn a_loose_scan_is_tied_to_the_form_that_names_it_later() {
+        let mut m = Materials {
+            loose_stamped: vec![file("晟永石油申报表盖章版.pdf", 1)],
+            ..Materials::default()
+        };
+        m.merge(Incoming {
+            applications: vec![word("晟永石油申报表.docx", 2, app(B, CODES[1], "树脂"))],
+            ..Incoming::default()
+        });
+        assert!(m.loose_stamped.is_empty());
+        assert!(m.projects[0].stamped.is_some());
+    }
+
+    #[test]
+    fn two_projects_of_one_enterprise_stay_two() {
+        let mut m = Materials::default();
+        m.merge(Incoming {
+            applications: vec![
+                word("a.docx", 1, app(A, CODES[0], "转向节设计")),
+                word("b.docx", 1, app(A, CODES[0], "涂装工艺改进")),
+            ],
+            ..Incoming::default()
+        });
+        assert_eq!(m.projects.len(), 2);
+        let merged = m.merge(Incoming {
+            applications: vec![word("b2.docx", 2, app(A, CODES[0], "涂装工艺改进"))],
+            ..Incoming::default()
+        });
+        assert_eq!(merged.replaced, ["b2.docx"]);
+        assert_eq!(m.projects.len(), 2);
+        assert_eq!(m.projects[1].word.name, "b2.docx");
+    }
+}

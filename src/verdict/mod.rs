@@ -23,6 +23,11 @@ pub mod saved;
 pub mod stamped;
 pub mod state;
 
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod tests;
+
 pub use ignored::NOTHING_TO_ANSWER;
 pub use outcome::{FileReport, Outcome, PageReport, Verdict};
 pub use policy::Policy;

@@ -106,3 +106,77 @@ pub fn conclude(problems: &mut [Problem]) -> Verdict {
         Verdict::Accepted
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::fixtures::{CODES, app, at, project};
+    use crate::verdict::materials::Materials;
+
+    fn policy(late: LatePolicy) -> Policy {
+        Policy {
+            mailbox: String::new(),
+            deadline: at(60),
+            late,
+            similarity_threshold: 0.7,
+            receipt_prefix: "Z-".into(),
+            units: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn lateness_costs_what_the_policy_says() {
+        assert!(late(at(60), &policy(LatePolicy::Warn)).is_none());
+        let warn = late(at(61), &policy(LatePolicy::Warn));
+        assert_eq!(warn.map(|p| p.severity), Some(Severity::Warning));
+        let reject = late(at(61), &policy(LatePolicy::Reject));
+        assert_eq!(reject.map(|p| p.severity), Some(Severity::Error));
+    }
+
+    #[test]
+    fn errors_come_first_and_any_error_rejects() {
+        let mut p = vec![
+            Problem::new(Code::Resubmission, "r"),
+            Problem::new(Code::MissingSummary, "m"),
+        ];
+        assert_eq!(conclude(&mut p), Verdict::Rejected);
+        assert_eq!(p[0].code, Code::MissingSummary);
+        let mut warnings = vec![Problem::new(Code::Resubmission, "r")];
+        assert_eq!(conclude(&mut warnings), Verdict::Accepted);
+        assert_eq!(conclude(&mut []), Verdict::Accepted);
+    }
+
+    #[test]
+    fn other_units_projects_leave_out_the_units_own() {
+        let mut units = BTreeMap::new();
+        for (k, code) in [("a", CODES[0]), ("b", CODES[1])] {
+            units.insert(
+                k.to_string(),
+                Unit {
+                    name: k.to_uppercase(),
+                    materials: Materials {
+                        projects: vec![project("x.docx", app("甲", code, "题目"), None)],
+                        ..Materials::default()
+                    },
+                    ..Unit::default()
+                },
+            );
+        }
+        let others = submitted_by_others(&units, "a");
+        assert_eq!(others.len(), 1);
+        assert_eq!(
+            (others[0].unit.as_str(), others[0].unit_name.as_str()),
+            ("b", "B")
+        );
+        assert_eq!(others[0].credit_code, CODES[1]);
+    }
+
+    #[test]
+    fn each_replaced_file_is_a_resubmission_and_unnamed_scans_a_note() {
+        let r = resubmissions(&["a.docx".into(), "b.pdf".into()]);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1].file.as_deref(), Some("b.pdf"));
+        assert!(counted_note(&[]).is_none());
+        assert!(counted_note(&["扫描.pdf".into()]).is_some_and(|n| n.contains("“扫描.pdf”")));
+    }
+}

@@ -157,3 +157,113 @@ fn too_many_problem(email: &Email) -> Option<Problem> {
         ),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::{FormKind, PageInfo, ScanInfo, SealCheck};
+    use crate::message::{Attachment, FileKind, TooMany};
+    use crate::verdict::fixtures::{CODES, app, at, row, summary};
+
+    fn att(name: &str, problem: Option<FileProblem>) -> Attachment {
+        Attachment {
+            name: name.into(),
+            container: None,
+            data: vec![1],
+            kind: FileKind::Docx,
+            problem,
+        }
+    }
+
+    fn reading(form: Option<FormKind>, version: Option<Version>, content: Content) -> Reading {
+        Reading {
+            form,
+            version,
+            content,
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn files_are_sorted_by_what_they_are() {
+        let email = Email {
+            attachments: vec![
+                att("汇总表.xlsx", None),
+                att("申报表.docx", None),
+                att("坏.docx", None),
+            ],
+            ..Email::default()
+        };
+        let readings = vec![
+            reading(
+                Some(FormKind::Summary),
+                Some(Version::Word),
+                Content::Summary(summary(vec![row("1", "甲", CODES[0], "题")])),
+            ),
+            reading(
+                Some(FormKind::Application),
+                Some(Version::Word),
+                Content::Application(Box::new(app("甲", CODES[0], "题"))),
+            ),
+            Reading {
+                problem: Some(FileProblem::Unreadable("损坏".into())),
+                ..reading(None, None, Content::None)
+            },
+        ];
+        let s = sort(&email, &readings, at(0));
+        assert_eq!(s.summary_rows.len(), 1);
+        assert_eq!(s.applications.len(), 1);
+        assert_eq!(s.summary_recommenders, ["和平区市场监管局"]);
+        let codes: Vec<Code> = s.problems.iter().map(|p| p.code).collect();
+        assert_eq!(codes, [Code::UnreadableAttachment]);
+        assert_eq!(s.files.len(), 3);
+        assert_eq!(s.files[2].0.seq, Some(2));
+        let (incoming, seals) = incoming(&s.files, 4);
+        assert_eq!(incoming.summaries.len(), 1);
+        assert_eq!(incoming.applications.first().map(|(f, _)| f.email), Some(4));
+        assert!(seals.is_empty());
+        assert_eq!(reports(&email, &readings).len(), 3);
+    }
+
+    #[test]
+    fn a_stamped_scan_without_a_seal_counts_and_is_flagged() {
+        let email = Email {
+            attachments: vec![att("申报表盖章.pdf", None)],
+            ..Email::default()
+        };
+        let scan = ScanInfo {
+            pages: vec![PageInfo {
+                width: 595.0,
+                height: 842.0,
+                seal: SealCheck::NotChecked,
+            }],
+            ..ScanInfo::default()
+        };
+        let readings = vec![reading(
+            Some(FormKind::Application),
+            Some(Version::Stamped),
+            Content::Scan(scan),
+        )];
+        let s = sort(&email, &readings, at(0));
+        let (incoming, seals) = incoming(&s.files, 1);
+        assert_eq!(incoming.application_scans.len(), 1);
+        assert_eq!(seals.len(), 1);
+    }
+
+    #[test]
+    fn too_many_files_is_one_problem_naming_those_left_out() {
+        let email = Email {
+            attachments: vec![
+                att("a.docx", None),
+                att("b.docx", Some(FileProblem::Skipped)),
+            ],
+            too_many: Some(TooMany { found: 2, read: 1 }),
+            ..Email::default()
+        };
+        let readings = vec![reading(None, None, Content::None); 2];
+        let s = sort(&email, &readings, at(0));
+        assert_eq!(s.problems.len(), 1);
+        assert_eq!(s.problems[0].code, Code::TooManyAttachments);
+        assert!(s.problems[0].message.contains("未读取的是“b.docx”"));
+    }
+}

@@ -82,3 +82,94 @@ fn most_common<'a>(v: &[&'a str]) -> Option<&'a str> {
     }
     counts.into_iter().max_by_key(|(_, n)| *n).map(|(s, _)| s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::fixtures::{CODES, app};
+    use crate::verdict::state::Unit;
+
+    fn expected() -> Vec<ExpectedUnit> {
+        vec![ExpectedUnit {
+            name: "河西区市场监管局".into(),
+            aliases: vec!["河西区市场监督管理局（质量科）".into()],
+            addresses: vec!["hx@tj.gov.cn".into()],
+        }]
+    }
+
+    fn form(recommender: &str) -> Application {
+        Application {
+            recommender: recommender.into(),
+            ..app("天津甲公司", CODES[0], "项目")
+        }
+    }
+
+    #[test]
+    fn the_summary_names_the_unit_before_the_forms() {
+        let forms = [form("和平区市场监管局")];
+        assert_eq!(
+            named(&["河东区市场监管局".into()], &forms),
+            Some("河东区市场监管局")
+        );
+        assert_eq!(named(&[], &forms), Some("和平区市场监管局"));
+        assert_eq!(named(&[], &[form("")]), None);
+    }
+
+    #[test]
+    fn the_forms_name_the_unit_most_of_them_write() {
+        let forms = [
+            form("和平区市场监管局"),
+            form("天津市河东区市场监督管理局"),
+            form("河东区市场监管局"),
+        ];
+        // The group written most often, as first written.
+        assert_eq!(named(&[], &forms), Some("天津市河东区市场监督管理局"));
+    }
+
+    #[test]
+    fn a_configured_unit_is_found_by_name_alias_or_address() {
+        let s = State::default();
+        let want = (
+            "河西区市场监管局".to_string(),
+            "河西区市场监管局".to_string(),
+        );
+        let e = expected();
+        assert_eq!(unit(&e, &s, Some("天津市河西区市场监督管理局"), ""), want);
+        assert_eq!(
+            unit(&e, &s, Some("河西区市场监督管理局（质量科）"), ""),
+            want
+        );
+        assert_eq!(unit(&e, &s, None, "HX@tj.gov.cn"), want);
+        // Unknown: the name as written, else the sender.
+        assert_eq!(unit(&e, &s, Some(" 武清区科技局 "), "").1, "武清区科技局");
+        assert_eq!(
+            unit(&e, &s, None, "Someone@qq.com"),
+            ("someone@qq.com".to_string(), "Someone@qq.com".to_string())
+        );
+    }
+
+    #[test]
+    fn a_sender_without_names_stays_with_its_last_unit() {
+        let mut s = State::default();
+        s.units.insert(
+            "和平区市场监管局".into(),
+            Unit {
+                name: "和平区市场监管局".into(),
+                ..Unit::default()
+            },
+        );
+        s.sender_unit
+            .insert("hx@tj.gov.cn".into(), "和平区市场监管局".into());
+        assert_eq!(
+            unit(&expected(), &s, None, "HX@tj.gov.cn").0,
+            "和平区市场监管局"
+        );
+    }
+
+    #[test]
+    fn the_sender_is_reply_to_else_from() {
+        assert_eq!(sender(Some("a@x.cn"), Some("b@x.cn")), "a@x.cn");
+        assert_eq!(sender(None, Some("b@x.cn")), "b@x.cn");
+        assert_eq!(sender(None, None), "");
+    }
+}
