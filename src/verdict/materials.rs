@@ -111,43 +111,49 @@ impl Materials {
     /// counted, not tied to a project.
     pub fn merge(&mut self, incoming: Incoming) -> Merged {
         let mut replaced = Vec::new();
-        if let Some(best) = incoming
-            .summaries
-            .into_iter()
-            .max_by_key(|(_, s)| s.rows.len())
-        {
+        self.merge_summary(incoming.summaries, incoming.summary_scans, &mut replaced);
+        let fresh = self.merge_forms(incoming.applications, &mut replaced);
+        self.tie_loose_scans();
+        let unnamed = self.place_named_scans(incoming.application_scans, &fresh, &mut replaced);
+        let mut by_count: Vec<String> = unnamed.iter().map(|s| s.name.clone()).collect();
+        self.place_unnamed_scans(unnamed, &fresh, &mut replaced);
+        replaced.sort();
+        replaced.dedup();
+        by_count.dedup();
+        Merged { replaced, by_count }
+    }
+
+    /// The summary with the most rows replaces the one held; the last stamped one, too.
+    fn merge_summary(
+        &mut self,
+        summaries: Vec<(FileRef, Summary)>,
+        scans: Vec<FileRef>,
+        replaced: &mut Vec<String>,
+    ) {
+        if let Some(best) = summaries.into_iter().max_by_key(|(_, s)| s.rows.len()) {
             if self.summary.is_some() {
                 replaced.push(best.0.name.clone());
             }
             self.summary = Some(best);
         }
-        if let Some(scan) = incoming.summary_scans.into_iter().last() {
+        if let Some(scan) = scans.into_iter().last() {
             if self.summary_stamped.is_some() {
                 replaced.push(scan.name.clone());
             }
             self.summary_stamped = Some(scan);
         }
+    }
+
+    /// Adds the Word forms, each replacing the project it is; returns the indexes of the
+    /// projects this email brought or replaced.
+    fn merge_forms(
+        &mut self,
+        applications: Vec<(FileRef, Application)>,
+        replaced: &mut Vec<String>,
+    ) -> Vec<usize> {
         let mut fresh: Vec<usize> = Vec::new();
-        for (file, app) in incoming.applications {
-            let existing = self
-                .projects
-                .iter()
-                .position(|p| p.same_as(&app))
-                .or_else(|| {
-                    // A corrected form may also reword the title: with one project of that
-                    // enterprise, it is that project.
-                    let same: Vec<usize> = self
-                        .projects
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, p)| p.same_enterprise(&app))
-                        .map(|(i, _)| i)
-                        .collect();
-                    match same.as_slice() {
-                        [only] if !fresh.contains(only) => Some(*only),
-                        _ => None,
-                    }
-                });
+        for (file, app) in applications {
+            let existing = self.project_of(&app, &fresh);
             let mut project = Project {
                 word: file,
                 app,
@@ -170,7 +176,32 @@ impl Materials {
                 }
             }
         }
-        // Loose scans from earlier emails may now be named by a new Word form.
+        fresh
+    }
+
+    /// The project a form is: the same enterprise and title, else the only project of that
+    /// enterprise not brought by this email (a corrected form may also reword the title).
+    fn project_of(&self, app: &Application, fresh: &[usize]) -> Option<usize> {
+        self.projects
+            .iter()
+            .position(|p| p.same_as(app))
+            .or_else(|| {
+                let same: Vec<usize> = self
+                    .projects
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.same_enterprise(app))
+                    .map(|(i, _)| i)
+                    .collect();
+                match same.as_slice() {
+                    [only] if !fresh.contains(only) => Some(*only),
+                    _ => None,
+                }
+            })
+    }
+
+    /// Loose scans from earlier emails may now be named by a new Word form.
+    fn tie_loose_scans(&mut self) {
         let loose = std::mem::take(&mut self.loose_stamped);
         for scan in loose {
             match self
@@ -182,9 +213,18 @@ impl Materials {
                 None => self.loose_stamped.push(scan),
             }
         }
+    }
+
+    /// Ties each new scan to the form its name points at (this email's forms first); returns
+    /// the scans whose names point at none.
+    fn place_named_scans(
+        &mut self,
+        scans: Vec<FileRef>,
+        fresh: &[usize],
+        replaced: &mut Vec<String>,
+    ) -> Vec<FileRef> {
         let mut unnamed = Vec::new();
-        for scan in incoming.application_scans {
-            // A new scan prefers this email's forms, then any form it names.
+        for scan in scans {
             let target = fresh
                 .iter()
                 .copied()
@@ -204,9 +244,17 @@ impl Materials {
                 None => unnamed.push(scan),
             }
         }
-        // Scans whose names say nothing: this email's forms first, then older forms still
-        // missing theirs, in order; the rest stay loose and count by number.
-        let mut by_count: Vec<String> = unnamed.iter().map(|s| s.name.clone()).collect();
+        unnamed
+    }
+
+    /// Scans whose names say nothing: this email's forms first, then older forms still
+    /// missing theirs, in order; the rest stay loose and count by number.
+    fn place_unnamed_scans(
+        &mut self,
+        unnamed: Vec<FileRef>,
+        fresh: &[usize],
+        replaced: &mut Vec<String>,
+    ) {
         for scan in unnamed {
             // A form sent again in this email takes this email's scan over the older one.
             let open_here = |p: &Project| p.stamped.as_ref().is_none_or(|s| s.email != scan.email);
@@ -231,10 +279,6 @@ impl Materials {
                 None => self.loose_stamped.push(scan),
             }
         }
-        replaced.sort();
-        replaced.dedup();
-        by_count.dedup();
-        Merged { replaced, by_count }
     }
 }
 
