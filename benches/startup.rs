@@ -33,12 +33,21 @@ fn message(i: usize) -> Vec<u8> {
     let form = common::Form::new(i / UNITS, &unit);
     let name = format!("附件1：申报表（{}）.docx", form.enterprise);
     let files = [(name.as_str(), common::application_docx(&form))];
-    common::email(
+    let raw = common::email(
         &format!("unit{u}@tj.gov.cn"),
         "申报材料",
         "请查收。",
         &files,
-    )
+    );
+    // The fixture's Message-ID and body repeat: a distinct Message-ID makes distinct bytes.
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    match text.split_once("Message-ID: <") {
+        Some((head, rest)) => {
+            let rest = rest.split_once('>').map_or("", |(_, r)| r);
+            format!("{head}Message-ID: <startup-{i}@bench>{rest}").into_bytes()
+        }
+        None => raw,
+    }
 }
 
 /// Fills the record with `n` messages through the daemon, unless done before.
