@@ -44,7 +44,7 @@ fn bench(c: &mut Criterion) {
     eprintln!("typical submission: {} bytes", raw.len());
     c.bench_function("check_typical_submission", |b| {
         b.iter(|| {
-            let mut judge = Judge::new(cfg.campaign.clone(), Vec::new());
+            let mut judge = Judge::new((&cfg.campaign).into(), Vec::new());
             black_box(shenbao::pipeline::process(
                 &mut judge,
                 black_box(&raw),

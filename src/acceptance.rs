@@ -67,7 +67,7 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<ExitCode> {
         Some(h) => history::load(&dir.join(h), &cfg.limits)?,
         None => Vec::new(),
     };
-    let mut judge = Judge::new(campaign, past);
+    let mut judge = Judge::new((&campaign).into(), past);
     let cases = manifest
         .get("cases")
         .and_then(Value::as_array)

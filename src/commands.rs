@@ -28,7 +28,7 @@ pub fn check(
                 .with_context(|| format!("--received “{t}” is not an RFC 3339 time"))
         })
         .transpose()?;
-    let mut judge = Judge::new(cfg.campaign.clone(), past);
+    let mut judge = Judge::new((&cfg.campaign).into(), past);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for file in files {

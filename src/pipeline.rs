@@ -3,7 +3,7 @@
 
 use crate::forms::classify::{self, Reading};
 use crate::message::{Email, Limits, parse_email};
-use crate::verdict::{Judge, Outcome};
+use crate::verdict::{Judge, Judged, Outcome, Panicked};
 use chrono::{DateTime, FixedOffset};
 
 /// Reads an email and every attachment in it.
@@ -27,4 +27,15 @@ pub fn process(
     let (email, readings) = read(raw, limits);
     let outcome = judge.judge(&email, &readings, received);
     (email, outcome)
+}
+
+/// Reads and judges one email under the judge's guard: a panic anywhere in reading or
+/// judging leaves the judge's state as it was.
+pub fn process_guarded(
+    judge: &mut Judge,
+    raw: &[u8],
+    received: DateTime<FixedOffset>,
+    limits: &Limits,
+) -> Result<Judged, Panicked> {
+    judge.judge_guarded(|| read(raw, limits), received)
 }

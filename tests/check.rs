@@ -16,7 +16,7 @@ const SENDER: &str = "hpqscjgj@tj.gov.cn";
 
 fn judge() -> (Judge, Config) {
     let cfg = Config::load(None).unwrap();
-    (Judge::new(cfg.campaign.clone(), Vec::new()), cfg)
+    (Judge::new((&cfg.campaign).into(), Vec::new()), cfg)
 }
 
 fn at(s: &str) -> chrono::DateTime<chrono::FixedOffset> {

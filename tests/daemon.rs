@@ -259,10 +259,10 @@ fn state_survives_a_restart() {
         // A third process replays both and issues no second receipt number.
         store.close().await;
         let d = Daemon::open(cfg.clone()).await.unwrap();
-        let unit = d.judge().state.units.values().next().unwrap();
+        let unit = d.judge().state().units.values().next().unwrap();
         assert_eq!(unit.receipt.as_deref(), Some("ZLGG2023-001"));
         // The number comes from the receipts issued, not a new count.
-        let issued: Vec<&String> = d.judge().state.issued.values().collect();
+        let issued: Vec<&String> = d.judge().issued().values().collect();
         assert_eq!(issued, ["ZLGG2023-001"]);
         d.close().await;
     });

@@ -420,7 +420,7 @@ fn reprocess(s: &MailStack, dir: &Path, conf: &Path) {
 #[test]
 fn receipt_numbers_stay_with_their_units() {
     let cfg = Config::load(None).unwrap();
-    let mut judge = shenbao::verdict::Judge::new(cfg.campaign.clone(), Vec::new());
+    let mut judge = shenbao::verdict::Judge::new((&cfg.campaign).into(), Vec::new());
     judge.seed_receipts([
         ("河西区市场监管局".to_string(), "ZLGG2023-001".to_string()),
         ("南开区市场监管局".to_string(), "ZLGG2023-002".to_string()),

@@ -18,7 +18,7 @@ const NOTICE: &str = "【材料补正通知】2023年天津市质量攻关项目
 
 fn judge() -> (Judge, Config) {
     let cfg = Config::load(None).unwrap();
-    (Judge::new(cfg.campaign.clone(), Vec::new()), cfg)
+    (Judge::new((&cfg.campaign).into(), Vec::new()), cfg)
 }
 
 fn at() -> chrono::DateTime<chrono::FixedOffset> {
@@ -254,7 +254,7 @@ fn status_lists_the_reply_that_asks_and_list_shows_every_reason() {
                 source: &source,
             };
             store
-                .record(&incoming, &email, &o, None, None)
+                .record(&incoming, &email, &o, None, None, None)
                 .await
                 .unwrap();
         }

@@ -21,7 +21,7 @@ const SENDER: &str = "hxqscjgj@tj.gov.cn";
 
 fn check(files: &[(String, Vec<u8>)]) -> Outcome {
     let cfg = Config::load(None).unwrap();
-    let mut judge = Judge::new(cfg.campaign.clone(), Vec::new());
+    let mut judge = Judge::new((&cfg.campaign).into(), Vec::new());
     let when = chrono::DateTime::parse_from_rfc3339("2023-04-20T09:00:00+08:00").unwrap();
     let raw = email(SENDER, "申报材料", "请查收。", &refs(files));
     pipeline::process(&mut judge, &raw, when, &cfg.limits).1

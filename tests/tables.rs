@@ -18,7 +18,7 @@ const SENDER: &str = "hpqscjgj@tj.gov.cn";
 
 fn run(raw: &[u8]) -> Outcome {
     let cfg = Config::load(None).unwrap();
-    let mut j = Judge::new(cfg.campaign.clone(), Vec::new());
+    let mut j = Judge::new((&cfg.campaign).into(), Vec::new());
     let at = chrono::DateTime::parse_from_rfc3339("2023-04-20T09:00:00+08:00").unwrap();
     pipeline::process(&mut j, raw, at, &cfg.limits).1
 }

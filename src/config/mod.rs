@@ -2,6 +2,7 @@
 //! program runs with no file at all; `config/shenbao.example.toml` documents every key.
 
 mod ops;
+mod policy;
 mod secret;
 mod server;
 

@@ -6,26 +6,25 @@
 //! only then does the daemon wait (IDLE or polling), and never past the next retry. A
 //! message that fails is retried on a backoff ([`retry`]), not on the next arrival.
 //!
-//! The judge's state (every unit's materials) is not stored as such: at start-up it is rebuilt
-//! by judging the archived raw messages again, in the order they were recorded, with their
-//! recorded arrival times. The pipeline is deterministic, so this gives exactly the state the
-//! last run had, with nothing lossy in between (forms keep fields that have no JSON form), and
-//! a replay that disagrees with a recorded verdict is logged.
+//! The judge's state (every unit's materials) is recorded with each message and loaded at
+//! start-up ([`resume`]); only a record without a state it can trust is judged again from the
+//! archive, once.
 
 mod intake;
 pub mod retry;
 
-mod take;
+mod one_message;
+mod put_aside;
+mod resume;
+mod sent_copy;
 
 use crate::config::Config;
 use crate::mailbox::Source;
 use crate::notify::outbox::Delivery;
 use crate::ops::{self, Service};
-use crate::pipeline;
 use crate::shutdown::{self, Shutdown};
 use crate::store::{DataLock, Store};
 use crate::verdict::Judge;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -106,9 +105,7 @@ impl Daemon {
             Err(e) => tracing::warn!("cannot sweep temporary files: {e}"),
         }
         let mut source = Source::open(&cfg.mailbox)?;
-        let mut judge = Judge::new(cfg.campaign.clone(), store.history().await?);
-        judge.seed_receipts(store.issued_receipts().await?);
-        replay(&store, &mut judge, &cfg).await?;
+        let judge = resume::judge(&store, &cfg).await?;
         let outbox = Delivery::new(cfg.route()?, store.data_dir())?;
         let ops = Service::start(&cfg.ops)?;
         source.set_telemetry(ops.telemetry.clone());
@@ -206,48 +203,6 @@ impl Daemon {
         self.source.close().await;
         self.store.close().await;
     }
-}
-
-/// Rebuilds the judge's state by judging every recorded message again, in order.
-async fn replay(store: &Store, judge: &mut Judge, cfg: &Config) -> anyhow::Result<()> {
-    let judged = store.judged().await?;
-    for m in &judged {
-        let raw = match std::fs::read(store.data_dir().join(&m.raw_path)) {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::error!(
-                    message = m.id,
-                    "archived message missing ({e}); state may differ"
-                );
-                continue;
-            }
-        };
-        let run = catch_unwind(AssertUnwindSafe(|| {
-            pipeline::process(judge, &raw, m.arrival, &cfg.limits).1
-        }));
-        match run {
-            Ok(o) => {
-                if o.verdict != m.verdict || o.receipt != m.receipt {
-                    tracing::warn!(
-                        message = m.id,
-                        "replay gives {:?} {:?}, recorded {:?} {:?}",
-                        o.verdict,
-                        o.receipt,
-                        m.verdict,
-                        m.receipt
-                    );
-                }
-            }
-            Err(_) => tracing::error!(message = m.id, "replay failed; state may differ"),
-        }
-    }
-    if !judged.is_empty() {
-        tracing::info!(
-            "judge state rebuilt from {} recorded messages",
-            judged.len()
-        );
-    }
-    Ok(())
 }
 
 /// `shenbao run`: the daemon until SIGINT/SIGTERM, or one round with `once`.

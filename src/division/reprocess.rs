@@ -19,7 +19,6 @@ use crate::store::{Composed, DataLock, QueuedReply, Store};
 use crate::verdict::{Judge, Outcome};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -106,7 +105,7 @@ pub async fn run(
     if !missing.is_empty() {
         anyhow::bail!("原始邮件缺失，无法重新处理：{}", missing.join("、"));
     }
-    let mut judge = Judge::new(cfg.campaign.clone(), store.history().await?);
+    let mut judge = Judge::new((&cfg.campaign).into(), store.history().await?);
     judge.seed_receipts(store.issued_receipts().await?);
     let mut rebuild = store.rebuild().await?;
     let mut report = Report {
@@ -128,23 +127,13 @@ pub async fn run(
             anyhow::anyhow!("无法读取原始邮件 #{}（{}）：{e}", a.id, path.display())
         })?;
         report.messages += 1;
-        let before = judge.state.clone();
-        let run = catch_unwind(AssertUnwindSafe(|| {
-            pipeline::process(&mut judge, &raw, a.arrival, &cfg.limits)
-        }));
-        let (mut email, outcome) = match run {
-            Ok(r) => r,
-            Err(_) => {
-                judge.state = before;
-                rebuild.failed(a.id, "处理邮件时发生内部错误").await?;
-                push_change(&mut report, opts, a, None);
-                continue;
-            }
+        let Ok(judged) = pipeline::process_guarded(&mut judge, &raw, a.arrival, &cfg.limits) else {
+            rebuild.failed(a.id, "处理邮件时发生内部错误").await?;
+            push_change(&mut report, opts, a, None);
+            continue;
         };
-        let unit = outcome
-            .unit_key
-            .as_ref()
-            .and_then(|k| judge.state.units.get(k));
+        let (mut email, outcome) = (judged.email, judged.outcome);
+        let unit = judge.changed(&judged.before).unit.map(|(_, u)| u);
         rebuild.judged(a.id, &email, &outcome, unit).await?;
         let changed = push_change(&mut report, opts, a, Some(&outcome));
         email.attachments.clear();
@@ -181,6 +170,7 @@ pub async fn run(
             }
         }
     }
+    rebuild.judge_state(judge.state()).await?;
     if opts.dry_run {
         rebuild.rollback().await?;
     } else {
@@ -253,7 +243,7 @@ async fn answer(
     };
     let reply = QueuedReply {
         recipient: r.to,
-        kind: r.kind.as_str().parse()?,
+        kind: r.kind.into(),
         held: None,
     };
     let composer = |row: i64| {

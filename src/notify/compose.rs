@@ -6,6 +6,7 @@ use super::mime;
 use crate::forms::{FormKind, Version};
 use crate::message::Email;
 use crate::rules::Severity;
+use crate::store::MailKind;
 use crate::verdict::{FileReport, Outcome, Verdict};
 use chrono::{DateTime, FixedOffset};
 
@@ -21,21 +22,23 @@ pub enum ReplyKind {
 }
 
 impl ReplyKind {
-    /// The kind as stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReplyKind::Receipt => "receipt",
-            ReplyKind::Notice => "notice",
-            ReplyKind::Oversized => "oversized",
-        }
-    }
-
     /// The bracketed tag that opens the subject.
     pub fn tag(self) -> &'static str {
         match self {
             ReplyKind::Receipt => "受理回执",
             ReplyKind::Notice => "材料补正通知",
             ReplyKind::Oversized => "邮件过大未能受理",
+        }
+    }
+}
+
+/// The outbox's kind of mail for a reply: one mapping, so the stored code is the store's.
+impl From<ReplyKind> for MailKind {
+    fn from(kind: ReplyKind) -> MailKind {
+        match kind {
+            ReplyKind::Receipt => MailKind::Receipt,
+            ReplyKind::Notice => MailKind::Notice,
+            ReplyKind::Oversized => MailKind::Oversized,
         }
     }
 }
@@ -256,13 +259,14 @@ pub(crate) fn recipient(
     Ok(to)
 }
 
-/// The reply to `email` given its `outcome`, or why there is none.
-pub fn compose(
+/// Whom the reply to `email` goes to and which reply it is, or why there is none: decided
+/// without composing it (the daemon asks before it records the message).
+pub fn addressee(
     outcome: &Outcome,
     email: &Email,
     letterhead: &Letterhead,
     ctx: &ReplyContext,
-) -> Result<Reply, NoReply> {
+) -> Result<(String, ReplyKind), NoReply> {
     if email.automatic.is_some() {
         return Err(NoReply::Automatic);
     }
@@ -271,9 +275,19 @@ pub fn compose(
         Verdict::Accepted => ReplyKind::Receipt,
         Verdict::Rejected => ReplyKind::Notice,
     };
-    let to = recipient(email, letterhead, ctx)?;
+    Ok((recipient(email, letterhead, ctx)?, kind))
+}
 
-    let (salutation, shown_unit) = addressee(outcome, email, &to);
+/// The reply to `email` given its `outcome`, or why there is none.
+pub fn compose(
+    outcome: &Outcome,
+    email: &Email,
+    letterhead: &Letterhead,
+    ctx: &ReplyContext,
+) -> Result<Reply, NoReply> {
+    let (to, kind) = addressee(outcome, email, letterhead, ctx)?;
+
+    let (salutation, shown_unit) = salutation(outcome, email, &to);
     let campaign_name = one_line(&letterhead.campaign);
     let subject = format!("【{}】{} — {}", kind.tag(), campaign_name, shown_unit);
     let tz = letterhead.deadline.timezone();
@@ -322,7 +336,7 @@ pub fn compose(
 
 /// How the reply opens, and whom its subject names: the unit, else the person writing (a
 /// unit not recognised is keyed by the sender's address), else the address itself.
-fn addressee(outcome: &Outcome, email: &Email, to: &str) -> (String, String) {
+fn salutation(outcome: &Outcome, email: &Email, to: &str) -> (String, String) {
     let sender_name = email
         .from_name
         .as_deref()

@@ -21,7 +21,7 @@ pub mod oversized;
 pub mod reminder;
 pub mod smtp;
 
-pub use compose::{NoReply, Reply, ReplyContext, ReplyKind, compose, reply_message_id};
+pub use compose::{NoReply, Reply, ReplyContext, ReplyKind, addressee, compose, reply_message_id};
 pub use letterhead::Letterhead;
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ fn tempdir(tag: &str) -> std::path::PathBuf {
 #[test]
 fn every_sample_gets_its_intended_verdict() {
     let cfg = Config::load(None).unwrap();
-    let mut judge = Judge::new(cfg.campaign.clone(), Vec::new());
+    let mut judge = Judge::new((&cfg.campaign).into(), Vec::new());
     for s in all() {
         let (_, o) = pipeline::process(&mut judge, &s.raw, s.received, &cfg.limits);
         assert_eq!(o.verdict, s.expected, "{}: {:#?}", s.name, o.problems);
@@ -36,7 +36,7 @@ fn every_sample_gets_its_intended_verdict() {
 #[test]
 fn forms_read_exactly_as_written() {
     let cfg = Config::load(None).unwrap();
-    let mut judge = Judge::new(cfg.campaign.clone(), Vec::new());
+    let mut judge = Judge::new((&cfg.campaign).into(), Vec::new());
     let first = all().into_iter().next().unwrap();
     let (email, o) = pipeline::process(&mut judge, &first.raw, first.received, &cfg.limits);
     // GBK names as Foxmail sends them decode to the Chinese names.

@@ -24,6 +24,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0003_intake.sql"),
     ),
     (4, "codes", include_str!("../../migrations/0004_codes.sql")),
+    (
+        5,
+        "judge_state",
+        include_str!("../../migrations/0005_judge_state.sql"),
+    ),
 ];
 
 /// The embedded migrations before version `.0`, as a source for sqlx's [`Migrator`].

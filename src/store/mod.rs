@@ -7,6 +7,7 @@ mod bounce;
 mod codes;
 pub mod fault;
 pub mod intake;
+mod judge_state;
 mod judgement;
 mod lock;
 mod materials;
@@ -24,6 +25,7 @@ mod tests;
 /// A serde unit variant's code, for logs and gauges (`daemon/take.rs` calls it `label`).
 pub(crate) use codes::code as label;
 pub use intake::Attempt;
+pub use judge_state::StoredJudge;
 pub use lock::DataLock;
 pub use materials::{SUMMARY_STAMPED, SUMMARY_WORD, project_slot};
 pub use outbox::Queued;

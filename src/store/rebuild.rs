@@ -117,7 +117,7 @@ pub struct Rebuild {
     /// For the data directory (attachment copies).
     store: Store,
     /// Everything happens in it: all or nothing.
-    tx: Transaction<'static, Sqlite>,
+    pub(super) tx: Transaction<'static, Sqlite>,
 }
 
 impl Rebuild {

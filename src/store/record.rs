@@ -7,7 +7,7 @@ use super::queue::{Composer, QueuedReply, queue_reply};
 use super::states::{MessageState, SourceKind};
 use super::{Store, judgement, now};
 use crate::message::Email;
-use crate::verdict::{Outcome, Unit};
+use crate::verdict::{Changed, Outcome, Unit};
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use sqlx::{Sqlite, Transaction};
@@ -60,6 +60,7 @@ impl Store {
         outcome: &Outcome,
         unit: Option<&Unit>,
         reply: Option<(&QueuedReply, Composer<'_>)>,
+        judge: Option<&Changed<'_>>,
     ) -> anyhow::Result<Recorded> {
         let files = self.archive_files(email)?;
         let mut tx = self
@@ -73,6 +74,7 @@ impl Store {
             return self.duplicate(tx, incoming).await;
         };
         let outcome_json = judgement::write(&mut tx, message, email, outcome, unit, &files).await?;
+        super::judge_state::write(&mut tx, message, judge).await?;
         let outbox = match reply {
             Some((r, composer)) => {
                 Some(queue_reply(&mut tx, Some(message), r, composer, &outcome_json).await?)

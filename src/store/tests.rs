@@ -91,6 +91,7 @@ fn same_bytes_are_recorded_once() {
                 &outcome(),
                 Some(&unit),
                 Some((&reply, &composer)),
+                None,
             )
             .await
             .unwrap();
@@ -106,6 +107,7 @@ fn same_bytes_are_recorded_once() {
                 &outcome(),
                 Some(&unit),
                 Some((&reply, &composer)),
+                None,
             )
             .await
             .unwrap();

@@ -95,3 +95,63 @@ pub fn in_campaign(
         .field("项目名称"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::fixtures::{CODES, app, project};
+
+    const A: &str = "天津桥盛汽车部件股份有限公司";
+
+    fn past(code: &str, name: &str, title: &str) -> HistoryProject {
+        HistoryProject {
+            year: "2022".into(),
+            enterprise_name: name.into(),
+            credit_code: code.into(),
+            project_name: title.into(),
+            description: "本项目以装配工序为研究对象。".into(),
+        }
+    }
+
+    fn submitted(unit: &str, code: &str, name: &str, title: &str) -> Submitted {
+        Submitted {
+            unit: unit.into(),
+            unit_name: unit.into(),
+            credit_code: code.into(),
+            enterprise_name: name.into(),
+            project_name: title.into(),
+        }
+    }
+
+    #[test]
+    fn a_title_repeating_the_enterprises_past_project_is_flagged() {
+        let p = project("a.docx", app(A, CODES[0], "高可靠性转向节设计与验证"), None);
+        let history = [past(CODES[0], "", "高可靠性转向节的设计与验证")];
+        let found = of_history(&p, &history, 0.7);
+        assert_eq!(found.map(|f| f.code), Some(Code::DuplicateOfHistory));
+        // The same title from another enterprise is no repeat.
+        let other = [past(
+            CODES[1],
+            "天津晟永石油化工有限公司",
+            "高可靠性转向节设计与验证",
+        )];
+        assert!(of_history(&p, &other, 0.7).is_none());
+        // Nor a different title of the same enterprise.
+        let unlike = [past(CODES[0], A, "涂装车间节能改造")];
+        assert!(of_history(&p, &unlike, 0.7).is_none());
+    }
+
+    #[test]
+    fn a_project_another_unit_submitted_is_flagged_with_its_name() {
+        let p = project("a.docx", app(A, CODES[0], "转向节设计与验证"), None);
+        let others = [submitted("河西区市场监管局", "", A, "转向节设计与验证")];
+        let found = in_campaign(&p, "和平区市场监管局", &others, 0.7);
+        assert_eq!(
+            found.as_ref().map(|f| f.code),
+            Some(Code::DuplicateInCampaign)
+        );
+        assert!(found.is_some_and(|f| f.message.contains("河西区市场监管局")));
+        // The unit's own project is no duplicate.
+        assert!(in_campaign(&p, "河西区市场监管局", &others, 0.7).is_none());
+    }
+}

@@ -111,43 +111,49 @@ impl Materials {
     /// counted, not tied to a project.
     pub fn merge(&mut self, incoming: EmailFiles) -> Merged {
         let mut replaced = Vec::new();
-        if let Some(best) = incoming
-            .summaries
-            .into_iter()
-            .max_by_key(|(_, s)| s.rows.len())
-        {
+        self.merge_summary(incoming.summaries, incoming.summary_scans, &mut replaced);
+        let fresh = self.merge_forms(incoming.applications, &mut replaced);
+        self.tie_loose_scans();
+        let unnamed = self.place_named_scans(incoming.application_scans, &fresh, &mut replaced);
+        let mut by_count: Vec<String> = unnamed.iter().map(|s| s.name.clone()).collect();
+        self.place_unnamed_scans(unnamed, &fresh, &mut replaced);
+        replaced.sort();
+        replaced.dedup();
+        by_count.dedup();
+        Merged { replaced, by_count }
+    }
+
+    /// The summary with the most rows replaces the one held; the last stamped one, too.
+    fn merge_summary(
+        &mut self,
+        summaries: Vec<(FileRef, Summary)>,
+        scans: Vec<FileRef>,
+        replaced: &mut Vec<String>,
+    ) {
+        if let Some(best) = summaries.into_iter().max_by_key(|(_, s)| s.rows.len()) {
             if self.summary.is_some() {
                 replaced.push(best.0.name.clone());
             }
             self.summary = Some(best);
         }
-        if let Some(scan) = incoming.summary_scans.into_iter().last() {
+        if let Some(scan) = scans.into_iter().last() {
             if self.summary_stamped.is_some() {
                 replaced.push(scan.name.clone());
             }
             self.summary_stamped = Some(scan);
         }
+    }
+
+    /// Adds the Word forms, each replacing the project it is; returns the indexes of the
+    /// projects this email brought or replaced.
+    fn merge_forms(
+        &mut self,
+        applications: Vec<(FileRef, Application)>,
+        replaced: &mut Vec<String>,
+    ) -> Vec<usize> {
         let mut fresh: Vec<usize> = Vec::new();
-        for (file, app) in incoming.applications {
-            let existing = self
-                .projects
-                .iter()
-                .position(|p| p.same_as(&app))
-                .or_else(|| {
-                    // A corrected form may also reword the title: with one project of that
-                    // enterprise, it is that project.
-                    let same: Vec<usize> = self
-                        .projects
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, p)| p.same_enterprise(&app))
-                        .map(|(i, _)| i)
-                        .collect();
-                    match same.as_slice() {
-                        [only] if !fresh.contains(only) => Some(*only),
-                        _ => None,
-                    }
-                });
+        for (file, app) in applications {
+            let existing = self.project_of(&app, &fresh);
             let mut project = Project {
                 word: file,
                 app,
@@ -170,7 +176,32 @@ impl Materials {
                 }
             }
         }
-        // Loose scans from earlier emails may now be named by a new Word form.
+        fresh
+    }
+
+    /// The project a form is: the same enterprise and title, else the only project of that
+    /// enterprise not brought by this email (a corrected form may also reword the title).
+    fn project_of(&self, app: &Application, fresh: &[usize]) -> Option<usize> {
+        self.projects
+            .iter()
+            .position(|p| p.same_as(app))
+            .or_else(|| {
+                let same: Vec<usize> = self
+                    .projects
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.same_enterprise(app))
+                    .map(|(i, _)| i)
+                    .collect();
+                match same.as_slice() {
+                    [only] if !fresh.contains(only) => Some(*only),
+                    _ => None,
+                }
+            })
+    }
+
+    /// Loose scans from earlier emails may now be named by a new Word form.
+    fn tie_loose_scans(&mut self) {
         let loose = std::mem::take(&mut self.loose_stamped);
         for scan in loose {
             match self
@@ -182,9 +213,18 @@ impl Materials {
                 None => self.loose_stamped.push(scan),
             }
         }
+    }
+
+    /// Ties each new scan to the form its name points at (this email's forms first); returns
+    /// the scans whose names point at none.
+    fn place_named_scans(
+        &mut self,
+        scans: Vec<FileRef>,
+        fresh: &[usize],
+        replaced: &mut Vec<String>,
+    ) -> Vec<FileRef> {
         let mut unnamed = Vec::new();
-        for scan in incoming.application_scans {
-            // A new scan prefers this email's forms, then any form it names.
+        for scan in scans {
             let target = fresh
                 .iter()
                 .copied()
@@ -204,9 +244,17 @@ impl Materials {
                 None => unnamed.push(scan),
             }
         }
-        // Scans whose names say nothing: this email's forms first, then older forms still
-        // missing theirs, in order; the rest stay loose and count by number.
-        let mut by_count: Vec<String> = unnamed.iter().map(|s| s.name.clone()).collect();
+        unnamed
+    }
+
+    /// Scans whose names say nothing: this email's forms first, then older forms still
+    /// missing theirs, in order; the rest stay loose and count by number.
+    fn place_unnamed_scans(
+        &mut self,
+        unnamed: Vec<FileRef>,
+        fresh: &[usize],
+        replaced: &mut Vec<String>,
+    ) {
         for scan in unnamed {
             // A form sent again in this email takes this email's scan over the older one.
             let open_here = |p: &Project| p.stamped.as_ref().is_none_or(|s| s.email != scan.email);
@@ -231,9 +279,135 @@ impl Materials {
                 None => self.loose_stamped.push(scan),
             }
         }
-        replaced.sort();
-        replaced.dedup();
-        by_count.dedup();
-        Merged { replaced, by_count }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::fixtures::{CODES, app, file, project, summary};
+
+    const A: &str = "天津桥盛汽车部件股份有限公司";
+    const B: &str = "天津晟永石油化工有限公司";
+
+    fn word(name: &str, email: u32, a: Application) -> (FileRef, Application) {
+        (file(name, email), a)
+    }
+
+    #[test]
+    fn a_second_summary_replaces_the_first_and_says_so() {
+        let mut m = Materials::default();
+        let first = m.merge(EmailFiles {
+            summaries: vec![(file("汇总表.xlsx", 1), summary(Vec::new()))],
+            ..EmailFiles::default()
+        });
+        assert!(first.replaced.is_empty());
+        let again = m.merge(EmailFiles {
+            summaries: vec![(file("汇总表（修改）.xlsx", 2), summary(Vec::new()))],
+            summary_scans: vec![file("汇总表盖章.pdf", 2)],
+            ..EmailFiles::default()
+        });
+        assert_eq!(again.replaced, ["汇总表（修改）.xlsx"]);
+        assert_eq!(m.summary.map(|(f, _)| f.email), Some(2));
+        assert!(m.summary_stamped.is_some());
+    }
+
+    #[test]
+    fn a_corrected_form_replaces_its_project_and_keeps_the_scan_sent_before() {
+        let mut m = Materials {
+            projects: vec![project(
+                "申报表A.docx",
+                app(A, CODES[0], "转向节设计"),
+                Some("申报表A盖章.pdf"),
+            )],
+            ..Materials::default()
+        };
+        // Same enterprise, the title reworded: with one project of it, it is that project.
+        let merged = m.merge(EmailFiles {
+            applications: vec![word(
+                "申报表A（改）.docx",
+                2,
+                app(A, CODES[0], "转向节设计与验证"),
+            )],
+            ..EmailFiles::default()
+        });
+        assert_eq!(merged.replaced, ["申报表A（改）.docx"]);
+        assert_eq!(m.projects.len(), 1);
+        let p = &m.projects[0];
+        assert_eq!(p.app.project_name, "转向节设计与验证");
+        assert_eq!(
+            p.stamped.as_ref().map(|s| s.name.as_str()),
+            Some("申报表A盖章.pdf")
+        );
+    }
+
+    #[test]
+    fn a_scan_named_like_a_form_goes_to_that_form() {
+        let mut m = Materials::default();
+        let merged = m.merge(EmailFiles {
+            applications: vec![
+                word("1.桥盛汽车.docx", 1, app(A, CODES[0], "转向节")),
+                word("2.晟永石油.docx", 1, app(B, CODES[1], "树脂")),
+            ],
+            application_scans: vec![file("2.晟永石油-盖章.pdf", 1)],
+            ..EmailFiles::default()
+        });
+        assert!(merged.by_count.is_empty());
+        assert!(m.projects[0].stamped.is_none());
+        assert_eq!(
+            m.projects[1].stamped.as_ref().map(|s| s.name.as_str()),
+            Some("2.晟永石油-盖章.pdf")
+        );
+    }
+
+    #[test]
+    fn scans_whose_names_say_nothing_count_by_number() {
+        let mut m = Materials::default();
+        let merged = m.merge(EmailFiles {
+            applications: vec![word("申报表.docx", 1, app(A, CODES[0], "转向节"))],
+            application_scans: vec![file("扫描001.pdf", 1), file("扫描002.pdf", 1)],
+            ..EmailFiles::default()
+        });
+        assert_eq!(merged.by_count, ["扫描001.pdf", "扫描002.pdf"]);
+        assert_eq!(
+            m.projects[0].stamped.as_ref().map(|s| s.name.as_str()),
+            Some("扫描001.pdf")
+        );
+        // The form has its scan: the second one stays loose, counted only.
+        assert_eq!(m.loose_stamped.len(), 1);
+    }
+
+    #[test]
+    fn a_loose_scan_is_tied_to_the_form_that_names_it_later() {
+        let mut m = Materials {
+            loose_stamped: vec![file("晟永石油申报表盖章版.pdf", 1)],
+            ..Materials::default()
+        };
+        m.merge(EmailFiles {
+            applications: vec![word("晟永石油申报表.docx", 2, app(B, CODES[1], "树脂"))],
+            ..EmailFiles::default()
+        });
+        assert!(m.loose_stamped.is_empty());
+        assert!(m.projects[0].stamped.is_some());
+    }
+
+    #[test]
+    fn two_projects_of_one_enterprise_stay_two() {
+        let mut m = Materials::default();
+        m.merge(EmailFiles {
+            applications: vec![
+                word("a.docx", 1, app(A, CODES[0], "转向节设计")),
+                word("b.docx", 1, app(A, CODES[0], "涂装工艺改进")),
+            ],
+            ..EmailFiles::default()
+        });
+        assert_eq!(m.projects.len(), 2);
+        let merged = m.merge(EmailFiles {
+            applications: vec![word("b2.docx", 2, app(A, CODES[0], "涂装工艺改进"))],
+            ..EmailFiles::default()
+        });
+        assert_eq!(merged.replaced, ["b2.docx"]);
+        assert_eq!(m.projects.len(), 2);
+        assert_eq!(m.projects[1].word.name, "b2.docx");
     }
 }

@@ -1,5 +1,12 @@
 //! Stage 4 — verdict: a unit's materials accumulate over its emails in arrival order; after
 //! each email the unit is judged on what it has sent so far.
+//!
+//! Judging is a chain of steps over plain data, each in its own file: the files are sorted by
+//! what they are ([`readings`]), the unit is resolved ([`resolve`]), the email's files are
+//! merged into the unit's materials ([`materials`], stamped scans counted by their seals in
+//! [`stamped`]), the problems are collected ([`completeness`], [`duplicates`], [`problems`])
+//! and a receipt is issued ([`receipt`]). The steps read the state and say how it changes
+//! ([`state::Change`]); the judge applies the change only once every step has run.
 
 pub mod completeness;
 pub mod duplicates;
@@ -7,96 +14,98 @@ mod ignored;
 pub mod materials;
 pub mod names;
 mod outcome;
+pub mod policy;
+pub mod problems;
+pub mod readings;
+pub mod receipt;
+pub mod resolve;
+pub mod saved;
 pub mod stamped;
+pub mod state;
+
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod tests;
 
 pub use ignored::{Ignored, IgnoredReason};
 pub use outcome::{FileReport, Outcome, PageReport, Verdict};
+pub use policy::Policy;
+pub use state::{Before, Changed, State, Unit};
 
-use crate::config::{Campaign, LatePolicy};
-use crate::forms::Version;
-use crate::forms::classify::{Content, Reading};
+use crate::forms::classify::Reading;
 use crate::history::HistoryProject;
-use crate::message::{Email, FileProblem};
-use crate::rules::{Code, Problem, Severity};
+use crate::message::Email;
+use crate::rules::{Code, Problem};
 use chrono::{DateTime, FixedOffset};
-use duplicates::Submitted;
-use materials::{EmailFiles, FileRef, Materials};
-use serde::Serialize;
-use stamped::StampedFile;
-use std::collections::{BTreeMap, HashMap};
-
-/// A recommending unit and what it has sent.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Unit {
-    /// Name for display: the configured name, else as first written.
-    pub name: String,
-    /// Its materials so far.
-    pub materials: Materials,
-    /// Emails received from it.
-    pub emails: u32,
-    /// Receipt number, given the first time its materials are complete.
-    pub receipt: Option<String>,
-}
-
-/// The state that carries from one email to the next.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct State {
-    /// Units by key.
-    pub units: BTreeMap<String, Unit>,
-    /// The unit each sender address last wrote for.
-    pub sender_unit: HashMap<String, String>,
-    /// Receipts issued so far, for numbering.
-    pub receipts: u32,
-    /// Receipt numbers issued in earlier runs, by unit key: a unit that completes again gets
-    /// the number it was told, and new numbers never collide with one told to another unit.
-    pub issued: BTreeMap<String, String>,
-}
+use state::Change;
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Judges emails in arrival order.
 pub struct Judge {
     /// The call's rules (deadline, thresholds, expected units).
-    pub campaign: Campaign,
+    policy: Policy,
     /// Past projects for `duplicate_of_history`.
-    pub history: Vec<HistoryProject>,
+    history: Vec<HistoryProject>,
     /// What earlier emails left.
-    pub state: State,
+    state: State,
+    /// Receipt numbers issued in earlier runs, by unit key: a unit that completes again gets
+    /// the number it was told, and new numbers never collide with one told to another unit.
+    issued: BTreeMap<String, String>,
+}
+
+/// Reading or judging an email panicked: the judge's state is as it was before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("reading or judging the message panicked")]
+pub struct Panicked;
+
+/// An email judged and its judgement applied to the state.
+#[derive(Debug)]
+pub struct Judged {
+    /// The email as read.
+    pub email: Email,
+    /// What was decided.
+    pub outcome: Outcome,
+    /// What the judgement replaced, to take it back if it cannot be recorded.
+    pub before: Before,
 }
 
 impl Judge {
     /// A judge with no emails seen yet.
-    pub fn new(campaign: Campaign, history: Vec<HistoryProject>) -> Judge {
+    pub fn new(policy: Policy, history: Vec<HistoryProject>) -> Judge {
         Judge {
-            campaign,
+            policy,
             history,
             state: State::default(),
+            issued: BTreeMap::new(),
         }
     }
 
     /// Seeds the receipt numbers issued in earlier runs (unit key → number), before the first
     /// email is judged.
     pub fn seed_receipts(&mut self, issued: impl IntoIterator<Item = (String, String)>) {
-        self.state.issued = issued.into_iter().collect();
+        self.issued = issued.into_iter().collect();
     }
 
-    /// The configured name and key of a unit written as `name`.
-    fn resolve_unit(&self, name: &str) -> (String, String) {
-        let key = names::unit_key(name);
-        for u in &self.campaign.units {
-            if names::unit_key(&u.name) == key
-                || u.aliases.iter().any(|a| names::unit_key(a) == key)
-            {
-                return (names::unit_key(&u.name), u.name.clone());
-            }
-        }
-        (key, name.trim().to_string())
+    /// Continues from a state left by earlier emails (as loaded from the record).
+    pub fn resume(&mut self, state: State) {
+        self.state = state;
     }
 
-    fn unit_by_address(&self, addr: &str) -> Option<(String, String)> {
-        self.campaign
-            .units
-            .iter()
-            .find(|u| u.addresses.iter().any(|a| a.eq_ignore_ascii_case(addr)))
-            .map(|u| (names::unit_key(&u.name), u.name.clone()))
+    /// What earlier emails left.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Receipt numbers issued in earlier runs, by unit key.
+    pub fn issued(&self) -> &BTreeMap<String, String> {
+        &self.issued
+    }
+
+    /// The call's rules.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// Judges one email whose attachments have been read into `readings` (same order).
@@ -106,299 +115,119 @@ impl Judge {
         readings: &[Reading],
         received: DateTime<FixedOffset>,
     ) -> Outcome {
-        let attachments: Vec<FileReport> = email
-            .attachments
-            .iter()
-            .zip(readings)
-            .map(|(a, r)| FileReport {
-                name: a.name.clone(),
-                container: a.container.clone(),
-                form: r.form,
-                version: r.version,
-                pages: match &r.content {
-                    Content::Scan(scan) => PageReport::of(scan),
-                    _ => Vec::new(),
-                },
-            })
-            .collect();
-        if let Some(why) = ignored::reason(email, readings, &self.campaign.mailbox) {
-            return Outcome::ignored(why, attachments);
-        }
-        let sender = email
-            .reply_to
-            .clone()
-            .or_else(|| email.from.clone())
-            .unwrap_or_default();
+        let (outcome, change) = self.decide(email, readings, received);
+        self.state.apply(change);
+        outcome
+    }
 
-        // Sort this email's files by form and version; note unusable ones.
-        let mut file_problems = Vec::new();
-        let mut incoming = EmailFiles::default();
-        let mut summary_rows = Vec::new();
-        let mut applications = Vec::new();
-        let mut names_seen: Vec<String> = Vec::new();
-        let mut pending: Vec<(FileRef, &Reading)> = Vec::new();
-        for (seq, (a, r)) in email.attachments.iter().zip(readings).enumerate() {
-            let fref = FileRef {
-                name: a.name.clone(),
-                container: a.container.clone(),
-                received,
-                email: 0,
-                seq: u32::try_from(seq).ok(),
-            };
-            file_problems.extend(file_problem(&a.name, r.problem.as_ref()));
-            match &r.content {
-                Content::Summary(s) => {
-                    summary_rows.extend(s.rows.iter().cloned());
-                    if let Some(n) = &s.recommender {
-                        names_seen.push(n.clone());
-                    }
-                }
-                Content::Application(app) => {
-                    applications.push((**app).clone());
-                }
-                _ => {}
-            }
-            pending.push((fref, r));
-        }
+    /// Reads an email with `read` and judges it; a panic in either leaves the state as it was
+    /// and is returned as [`Panicked`].
+    pub fn judge_guarded(
+        &mut self,
+        read: impl FnOnce() -> (Email, Vec<Reading>),
+        received: DateTime<FixedOffset>,
+    ) -> Result<Judged, Panicked> {
+        let this = &*self;
+        let (email, outcome, change) = catch_unwind(AssertUnwindSafe(|| {
+            let (email, readings) = read();
+            let (outcome, change) = this.decide(&email, &readings, received);
+            (email, outcome, change)
+        }))
+        .map_err(|_| Panicked)?;
+        let before = self.state.apply(change);
+        Ok(Judged {
+            email,
+            outcome,
+            before,
+        })
+    }
 
-        // Which unit: the summary's 推荐单位, else the forms', else the sender's last unit.
-        let form_recommenders: Vec<String> = applications
-            .iter()
-            .map(|a| a.recommender.clone())
-            .filter(|r| !r.is_empty())
-            .collect();
-        let named = names_seen
-            .first()
-            .or_else(|| most_common(&form_recommenders));
-        let (key, name) = match named {
-            Some(n) => self.resolve_unit(n),
-            None => match self.state.sender_unit.get(&sender.to_lowercase()) {
-                Some(k) => {
-                    let name = self
-                        .state
-                        .units
-                        .get(k)
-                        .map(|u| u.name.clone())
-                        .unwrap_or_else(|| k.clone());
-                    (k.clone(), name)
-                }
-                None => self
-                    .unit_by_address(&sender)
-                    .unwrap_or_else(|| (sender.to_lowercase(), sender.clone())),
-            },
+    /// Takes back the judgement `before` stands for (it could not be recorded).
+    pub fn take_back(&mut self, before: Before) {
+        self.state.take_back(before);
+    }
+
+    /// What the judgement `before` stands for changed in the state, for the record.
+    pub fn changed(&self, before: &Before) -> Changed<'_> {
+        self.state.changed(before)
+    }
+
+    /// The outcome of an email and the change it makes to the state, the state untouched.
+    fn decide(
+        &self,
+        email: &Email,
+        readings: &[Reading],
+        received: DateTime<FixedOffset>,
+    ) -> (Outcome, Change) {
+        let attachments = readings::reports(email, readings);
+        let mut change = Change {
+            receipts: self.state.receipts,
+            ..Change::default()
         };
+        if let Some(why) = ignored::reason(email, readings, &self.policy.mailbox) {
+            return (Outcome::ignored(why, attachments), change);
+        }
+        let sender = resolve::sender(email.reply_to.as_deref(), email.from.as_deref());
+        let sorted = readings::sort(email, readings, received);
+        let named = resolve::named(&sorted.summary_recommenders, &sorted.applications);
+        let (key, name) = resolve::unit(&self.policy.units, &self.state, named, &sender);
         if !sender.is_empty() {
-            self.state
-                .sender_unit
-                .insert(sender.to_lowercase(), key.clone());
+            change.sender = Some((sender.to_lowercase(), key.clone()));
         }
-
-        let mut outcome = Outcome {
-            verdict: Verdict::Rejected,
-            unit: Some(name.clone()),
-            unit_key: Some(key.clone()),
-            receipt: None,
-            ignored_reason: None,
-            problems: Vec::new(),
-            attachments,
-            summary_rows,
-            applications: applications.clone(),
-            notes: Vec::new(),
-        };
-
-        if email.attachments.is_empty() {
-            outcome.problems.push(Problem::new(
-                Code::NoAttachments,
-                "本邮件未收到任何附件。请将《立项申报表》（附件1）和《立项申报汇总表》（附件2）的盖章版及word版作为附件一并发送。",
-            ));
-            self.state.units.entry(key).or_insert_with(|| Unit {
-                name,
-                ..Unit::default()
-            });
-            return outcome;
-        }
-
-        let unit = self.state.units.entry(key.clone()).or_insert_with(|| Unit {
+        let mut unit = self.state.units.get(&key).cloned().unwrap_or_else(|| Unit {
             name: name.clone(),
             ..Unit::default()
         });
+        let mut outcome = Outcome {
+            summary_rows: sorted.summary_rows,
+            applications: sorted.applications,
+            ..Outcome::of_unit(name, key.clone(), attachments)
+        };
+        if email.attachments.is_empty() {
+            outcome.problems.push(no_attachments());
+            change.unit = Some((key, unit));
+            return (outcome, change);
+        }
         unit.emails += 1;
-        let n = unit.emails;
-        let mut stamped_files = Vec::new();
-        for (mut fref, r) in pending {
-            fref.email = n;
-            match (&r.content, r.form, r.version) {
-                (Content::Summary(s), _, _) => incoming.summaries.push((fref, s.clone())),
-                (Content::Application(app), _, _) => {
-                    incoming.applications.push((fref, (**app).clone()))
-                }
-                (Content::Scan(scan), Some(form), Some(Version::Stamped)) => {
-                    stamped_files.push(StampedFile {
-                        file: fref,
-                        form,
-                        scan,
-                    })
-                }
-                _ => {}
-            }
-        }
-        file_problems.extend(too_many_problem(email));
-        let held = stamped::forms_held(&stamped_files);
-        incoming.summary_scans = held.summaries;
-        incoming.application_scans = held.applications;
-        file_problems.extend(held.problems);
+        let (incoming, seal_problems) = readings::incoming(&sorted.files, unit.emails);
+        let mut problems = sorted.problems;
+        problems.extend(seal_problems);
         let merged = unit.materials.merge(incoming);
-        let replaced = merged.replaced;
-        if !merged.by_count.is_empty() {
-            outcome.notes.push(format!(
-                "盖章版{}的文件名未写明企业，已按数量计入申报表盖章版，无法核对其对应哪个项目。",
-                merged
-                    .by_count
-                    .iter()
-                    .map(|n| format!("“{n}”"))
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ));
-        }
-        let mut problems = file_problems;
+        outcome
+            .notes
+            .extend(problems::counted_note(&merged.by_count));
         problems.extend(completeness::problems(&unit.materials));
-        for file in replaced {
-            problems.push(
-                Problem::new(
-                    Code::Resubmission,
-                    format!("“{file}”替换了此前报送的同一材料，以本次报送的为准。"),
-                )
-                .file(file),
-            );
-        }
-        let threshold = self.campaign.similarity_threshold;
-        let others: Vec<Submitted> = self
-            .state
-            .units
-            .iter()
-            .filter(|(k, _)| **k != key)
-            .flat_map(|(k, u)| {
-                u.materials.projects.iter().map(move |p| Submitted {
-                    unit: k.clone(),
-                    unit_name: u.name.clone(),
-                    credit_code: p.app.credit_code.clone(),
-                    enterprise_name: p.app.enterprise_name.clone(),
-                    project_name: p.app.project_name.clone(),
-                })
-            })
-            .collect();
-        let Some(unit) = self.state.units.get_mut(&key) else {
-            return outcome;
-        };
-        for p in &unit.materials.projects {
-            problems.extend(duplicates::of_history(p, &self.history, threshold));
-            problems.extend(duplicates::in_campaign(p, &key, &others, threshold));
-        }
-        if received > self.campaign.deadline {
-            let severity = match self.campaign.late_policy {
-                LatePolicy::Warn => Severity::Warning,
-                LatePolicy::Reject => Severity::Error,
-            };
-            problems.push(
-                Problem::new(
-                    Code::LateSubmission,
-                    format!(
-                        "本邮件于{}收到，晚于截止时间{}。",
-                        received.format("%Y-%m-%d %H:%M"),
-                        self.campaign.deadline.format("%Y-%m-%d %H:%M")
-                    ),
-                )
-                .severity(severity),
-            );
-        }
-        problems.sort_by_key(|p| (p.severity, p.code));
-        outcome.verdict = if problems.iter().any(|p| p.severity == Severity::Error) {
-            Verdict::Rejected
-        } else {
-            Verdict::Accepted
-        };
-        if outcome.verdict == Verdict::Accepted && unit.receipt.is_none() {
-            unit.receipt = Some(match self.state.issued.get(&key) {
-                Some(r) => r.clone(),
-                None => loop {
-                    self.state.receipts += 1;
-                    let r = format!("{}{:03}", self.campaign.receipt_prefix, self.state.receipts);
-                    if !self.state.issued.values().any(|i| *i == r) {
-                        break r;
-                    }
-                },
-            });
+        problems.extend(problems::resubmissions(&merged.replaced));
+        let others = problems::submitted_by_others(&self.state.units, &key);
+        let threshold = self.policy.similarity_threshold;
+        let projects = &unit.materials.projects;
+        problems.extend(problems::duplicates(
+            projects,
+            &key,
+            &self.history,
+            &others,
+            threshold,
+        ));
+        problems.extend(problems::late(received, &self.policy));
+        outcome.verdict = problems::conclude(&mut problems);
+        if outcome.verdict == Verdict::Accepted {
+            let prefix = &self.policy.receipt_prefix;
+            let has = unit.receipt.as_deref();
+            let (r, n) = receipt::issue(has, &key, &self.issued, change.receipts, prefix);
+            unit.receipt = Some(r);
+            change.receipts = n;
         }
         outcome.receipt = unit.receipt.clone();
         outcome.problems = problems;
-        outcome
+        change.unit = Some((key, unit));
+        (outcome, change)
     }
 }
 
-/// The problem of a file that cannot be used at all.
-fn file_problem(name: &str, problem: Option<&FileProblem>) -> Option<Problem> {
-    let p = match problem? {
-        FileProblem::Unreadable(why) => Problem::new(
-            Code::UnreadableAttachment,
-            format!(
-                "附件“{name}”无法读取：{why}。请检查文件后重新发送（不要加密，不要压缩成分卷）。"
-            ),
-        ),
-        FileProblem::Unsupported(kind) => Problem::new(
-            Code::UnsupportedFormat,
-            format!(
-                "附件“{name}”的格式（{kind}）无法处理。请直接以附件发送word/Excel文件和PDF/JPG盖章扫描件，或使用zip压缩包。"
-            ),
-        ),
-        // Reported once for the whole email by `too_many_problem`.
-        FileProblem::Skipped => return None,
-    };
-    Some(p.file(name))
-}
-
-/// The email held more files than are read: say how many, and which were left out.
-fn too_many_problem(email: &Email) -> Option<Problem> {
-    const NAMED: usize = 10;
-    let t = email.too_many?;
-    let skipped: Vec<&str> = email
-        .attachments
-        .iter()
-        .filter(|a| a.problem == Some(FileProblem::Skipped))
-        .map(|a| a.name.as_str())
-        .collect();
-    let left_out = t.found.saturating_sub(t.read);
-    let names = skipped
-        .iter()
-        .take(NAMED)
-        .map(|n| format!("“{n}”"))
-        .collect::<Vec<_>>()
-        .join("、");
-    let which = if names.is_empty() {
-        String::new()
-    } else if left_out > NAMED.min(skipped.len()) {
-        format!("未读取的有{names}等{left_out}个文件。")
-    } else {
-        format!("未读取的是{names}。")
-    };
-    Some(Problem::new(
-        Code::TooManyAttachments,
-        format!(
-            "本邮件共有{}个文件（含压缩包和转发邮件中的文件），超过每封邮件最多处理{}个的上限，只读取了其中{}个，其余未读取，无法确认材料是否齐全。{which}请删去与申报无关的文件后重新发送，或分几封邮件发送。",
-            t.found, t.read, t.read
-        ),
-    ))
-}
-
-fn most_common(v: &[String]) -> Option<&String> {
-    let mut counts: Vec<(&String, usize)> = Vec::new();
-    for s in v {
-        match counts
-            .iter_mut()
-            .find(|(k, _)| names::unit_key(k) == names::unit_key(s))
-        {
-            Some((_, n)) => *n += 1,
-            None => counts.push((s, 1)),
-        }
-    }
-    counts.into_iter().max_by_key(|(_, n)| *n).map(|(s, _)| s)
+/// An email that came without any file.
+fn no_attachments() -> Problem {
+    Problem::new(
+        Code::NoAttachments,
+        "本邮件未收到任何附件。请将《立项申报表》（附件1）和《立项申报汇总表》（附件2）的盖章版及word版作为附件一并发送。",
+    )
 }

@@ -122,6 +122,23 @@ impl Outcome {
         }
     }
 
+    /// The outcome for unit `name` (key `key`) before anything is found: rejected until the
+    /// problems are known.
+    pub(super) fn of_unit(name: String, key: String, attachments: Vec<FileReport>) -> Outcome {
+        Outcome {
+            verdict: Verdict::Rejected,
+            unit: Some(name),
+            unit_key: Some(key),
+            receipt: None,
+            ignored_reason: None,
+            problems: Vec::new(),
+            attachments,
+            summary_rows: Vec::new(),
+            applications: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     /// Distinct codes of a severity, in code order.
     pub fn codes(&self, severity: Severity) -> Vec<&'static str> {
         let mut v: Vec<Code> = self

@@ -95,6 +95,12 @@ impl Application {
     }
 }
 
+/// The key of a field as the static key the reader notes use: stored notes are read back into
+/// the form with it.
+pub fn field_key(key: &str) -> Option<&'static str> {
+    FIELDS.iter().map(|f| f.key).find(|k| *k == key)
+}
+
 /// The form's fields as the label matcher sees them.
 fn entries() -> Vec<Entry> {
     FIELDS

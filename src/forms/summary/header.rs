@@ -131,6 +131,12 @@ impl Header {
     }
 }
 
+/// A column key as the header matcher's static key (those `Summary::ambiguous` holds): notes
+/// stored with a unit's materials are read back with it.
+pub fn column_key(key: &str) -> Option<&'static str> {
+    VOCAB.iter().map(|e| e.key).find(|k| *k == key)
+}
+
 /// Finds the header row of a table: the row naming most summary columns (at least four, with
 /// the three required ones).
 pub(super) fn header_row(table: &Table) -> Option<Header> {

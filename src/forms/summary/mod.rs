@@ -4,8 +4,8 @@ mod header;
 
 use super::grid::{Document, Shown};
 use super::value;
-pub use header::header_score;
 use header::{LEAD_PHONE, header_row, is_header_again};
+pub use header::{column_key, header_score};
 use serde::{Deserialize, Serialize};
 
 /// Columns of the summary: JSON key, Chinese name, and the names of the official template
