@@ -51,6 +51,34 @@ pub(super) async fn write(
         .execute(&mut **tx)
         .await
         .with_context(|| format!("cannot set the unit of message {message} (messages)"))?;
+    let attachment_ids = insert_attachments(tx, message, email, outcome, files).await?;
+    if let (Some(unit_id), Some(u)) = (unit_id, unit) {
+        materials::update(tx, unit_id, message, u, &attachment_ids).await?;
+    }
+    for app in &outcome.applications {
+        let json = serde_json::to_string(app).context("cannot serialise an application")?;
+        let key = [&app.enterprise_name, &app.credit_code, &app.project_name];
+        insert_form(tx, "applications", message, unit_id, key, json).await?;
+    }
+    for row in &outcome.summary_rows {
+        let json = serde_json::to_string(row).context("cannot serialise a summary row")?;
+        let key = [&row.enterprise_name, &row.credit_code, &row.project_name];
+        insert_form(tx, "summary_rows", message, unit_id, key, json).await?;
+    }
+    insert_problems(tx, message, outcome).await?;
+    let outcome_json = insert_verdict(tx, message, unit_id, outcome).await?;
+    Ok(outcome_json)
+}
+
+/// The message's attachments, each with its copy's hash and path; returns (name, container,
+/// row id) of each, for the unit's material slots.
+async fn insert_attachments<'e>(
+    tx: &mut Transaction<'static, Sqlite>,
+    message: i64,
+    email: &'e Email,
+    outcome: &Outcome,
+    files: &[FileCopy],
+) -> anyhow::Result<Vec<(&'e str, Option<&'e str>, i64)>> {
     let mut attachment_ids = Vec::with_capacity(files.len());
     for (seq, ((a, report), (hash, path))) in email
         .attachments
@@ -84,19 +112,15 @@ pub(super) async fn write(
         })?;
         attachment_ids.push((a.name.as_str(), a.container.as_deref(), id));
     }
-    if let (Some(unit_id), Some(u)) = (unit_id, unit) {
-        materials::update(tx, unit_id, message, u, &attachment_ids).await?;
-    }
-    for app in &outcome.applications {
-        let json = serde_json::to_string(app).context("cannot serialise an application")?;
-        let key = [&app.enterprise_name, &app.credit_code, &app.project_name];
-        insert_form(tx, "applications", message, unit_id, key, json).await?;
-    }
-    for row in &outcome.summary_rows {
-        let json = serde_json::to_string(row).context("cannot serialise a summary row")?;
-        let key = [&row.enterprise_name, &row.credit_code, &row.project_name];
-        insert_form(tx, "summary_rows", message, unit_id, key, json).await?;
-    }
+    Ok(attachment_ids)
+}
+
+/// The outcome's problems, in order.
+async fn insert_problems(
+    tx: &mut Transaction<'static, Sqlite>,
+    message: i64,
+    outcome: &Outcome,
+) -> anyhow::Result<()> {
     for p in &outcome.problems {
         sqlx::query(
             "INSERT INTO problems (message_id, code, severity, file, field, message) \
@@ -117,6 +141,16 @@ pub(super) async fn write(
             )
         })?;
     }
+    Ok(())
+}
+
+/// The verdict (with the outcome as JSON, which it returns) and the receipt it issued.
+async fn insert_verdict(
+    tx: &mut Transaction<'static, Sqlite>,
+    message: i64,
+    unit_id: Option<i64>,
+    outcome: &Outcome,
+) -> anyhow::Result<String> {
     let outcome_json = serde_json::to_string(outcome).context("cannot serialise the outcome")?;
     let ignored = outcome.ignored_reason.as_ref();
     sqlx::query(
