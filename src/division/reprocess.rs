@@ -15,7 +15,7 @@ use crate::message::Email;
 use crate::notify::{self, ReplyContext};
 use crate::pipeline;
 use crate::store::read::Disposition;
-use crate::store::{Composed, DataLock, QueuedReply, Store};
+use crate::store::{Archived, Composed, DataLock, QueuedReply, Store};
 use crate::verdict::{Judge, Outcome};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -87,24 +87,7 @@ pub async fn run(
     progress: &Progress,
 ) -> anyhow::Result<Report> {
     let archived = store.archived().await?;
-    if let Some(m) = opts.message
-        && !archived.iter().any(|a| a.id == m)
-    {
-        anyhow::bail!("没有编号为 #{m} 的邮件（用 shenbao list 查看）");
-    }
-    // Every raw message must be readable: the rewrite replaces all judgements at once.
-    let missing: Vec<String> = archived
-        .iter()
-        .filter(|a| {
-            a.raw_path
-                .as_ref()
-                .is_some_and(|p| !store.data_dir().join(p).is_file())
-        })
-        .map(|a| format!("#{}", a.id))
-        .collect();
-    if !missing.is_empty() {
-        anyhow::bail!("原始邮件缺失，无法重新处理：{}", missing.join("、"));
-    }
+    all_readable(store, &archived, opts)?;
     let mut judge = Judge::new((&cfg.campaign).into(), store.history().await?);
     judge.seed_receipts(store.issued_receipts().await?);
     let mut rebuild = store.rebuild().await?;
@@ -112,10 +95,7 @@ pub async fn run(
         dry_run: opts.dry_run,
         ..Report::default()
     };
-    // Latest message per unit, and units with a change, for `--all --reply`.
-    let mut latest: BTreeMap<String, ToAnswer> = BTreeMap::new();
-    let mut changed_units: Vec<String> = Vec::new();
-    let mut single: Option<ToAnswer> = None;
+    let mut to_answer = Answers::default();
     progress.start(archived.len() as u64, "重新处理");
     for a in &archived {
         progress.inc();
@@ -144,27 +124,11 @@ pub async fn run(
             arrival: a.arrival,
             raw_path: raw_path.clone(),
         };
-        if let Some(key) = answer.outcome.unit_key.clone() {
-            if changed && opts.message.is_none() && !changed_units.contains(&key) {
-                changed_units.push(key.clone());
-            }
-            if opts.message == Some(a.id) {
-                single = Some(answer);
-            } else {
-                latest.insert(key, answer);
-            }
-        }
+        to_answer.note(answer, changed, opts);
     }
     progress.finish();
     if opts.reply {
-        let targets: Vec<ToAnswer> = match single {
-            Some(s) => vec![s],
-            None => changed_units
-                .iter()
-                .filter_map(|k| latest.remove(k))
-                .collect(),
-        };
-        for t in &targets {
+        for t in &to_answer.targets() {
             if let Some(id) = answer(&mut rebuild, store, cfg, t).await? {
                 report.replies.push(id);
             }
@@ -177,6 +141,69 @@ pub async fn run(
         rebuild.commit().await?;
     }
     Ok(report)
+}
+
+/// Refuses to start unless the message asked for exists and every raw message is readable:
+/// the rewrite replaces all judgements at once.
+fn all_readable(store: &Store, archived: &[Archived], opts: Options) -> anyhow::Result<()> {
+    if let Some(m) = opts.message
+        && !archived.iter().any(|a| a.id == m)
+    {
+        anyhow::bail!("没有编号为 #{m} 的邮件（用 shenbao list 查看）");
+    }
+    let missing: Vec<String> = archived
+        .iter()
+        .filter(|a| {
+            a.raw_path
+                .as_ref()
+                .is_some_and(|p| !store.data_dir().join(p).is_file())
+        })
+        .map(|a| format!("#{}", a.id))
+        .collect();
+    if !missing.is_empty() {
+        anyhow::bail!("原始邮件缺失，无法重新处理：{}", missing.join("、"));
+    }
+    Ok(())
+}
+
+/// Which judgements to answer again with `--reply`.
+#[derive(Default)]
+struct Answers {
+    /// The latest message of each unit.
+    latest: BTreeMap<String, ToAnswer>,
+    /// Units whose judgement changed, in the order met (`--all`).
+    changed_units: Vec<String>,
+    /// The message asked for (`--message`).
+    single: Option<ToAnswer>,
+}
+
+impl Answers {
+    /// Notes a message judged again; `changed` when its judgement differs from the record.
+    fn note(&mut self, answer: ToAnswer, changed: bool, opts: Options) {
+        let Some(key) = answer.outcome.unit_key.clone() else {
+            return;
+        };
+        if changed && opts.message.is_none() && !self.changed_units.contains(&key) {
+            self.changed_units.push(key.clone());
+        }
+        if opts.message == Some(answer.id) {
+            self.single = Some(answer);
+        } else {
+            self.latest.insert(key, answer);
+        }
+    }
+
+    /// The message asked for, else the latest message of each unit that changed.
+    fn targets(mut self) -> Vec<ToAnswer> {
+        match self.single {
+            Some(s) => vec![s],
+            None => self
+                .changed_units
+                .iter()
+                .filter_map(|k| self.latest.remove(k))
+                .collect(),
+        }
+    }
 }
 
 /// Records the change of `a` if there is one and it is among those reported; returns whether

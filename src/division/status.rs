@@ -164,6 +164,30 @@ pub fn render(s: &Status, cfg: &Config) -> String {
         .collect();
     out += &counts.join("，");
     out += "\n";
+    out += &units(s);
+    section(&mut out, "需人工处理", &s.problems, cfg);
+    section(&mut out, "正在重试的邮件", &s.retrying, cfg);
+    section(
+        &mut out,
+        "未自动答复的咨询邮件（请工作人员答复）",
+        &s.questions,
+        cfg,
+    );
+    out += &format!("\n发件箱：待发送 {} 封", s.outbox_queued);
+    if let Some(t) = &s.outbox_oldest {
+        out += &format!("，最早 {}", local_time(t, cfg));
+    }
+    out += "\n";
+    match &s.last_contact {
+        Some(t) => out += &format!("最近一次连上邮箱：{}\n", local_time(t, cfg)),
+        None => out += "最近一次连上邮箱：无记录（守护进程尚未运行）\n",
+    }
+    out
+}
+
+/// The units' part of the status: how many are accepted, incomplete and absent, and which.
+fn units(s: &Status) -> String {
+    let mut out = String::new();
     let of = |st: Standing| s.units.iter().filter(move |u| u.standing == st);
     let expected = s.units.iter().filter(|u| u.expected).count();
     let accepted = of(Standing::Accepted).count() + of(Standing::AcceptedWithProblems).count();
@@ -211,23 +235,6 @@ pub fn render(s: &Status, cfg: &Config) -> String {
         .collect();
     if !absent.is_empty() {
         out += &format!("  未提交：{}\n", absent.join("、"));
-    }
-    section(&mut out, "需人工处理", &s.problems, cfg);
-    section(&mut out, "正在重试的邮件", &s.retrying, cfg);
-    section(
-        &mut out,
-        "未自动答复的咨询邮件（请工作人员答复）",
-        &s.questions,
-        cfg,
-    );
-    out += &format!("\n发件箱：待发送 {} 封", s.outbox_queued);
-    if let Some(t) = &s.outbox_oldest {
-        out += &format!("，最早 {}", local_time(t, cfg));
-    }
-    out += "\n";
-    match &s.last_contact {
-        Some(t) => out += &format!("最近一次连上邮箱：{}\n", local_time(t, cfg)),
-        None => out += "最近一次连上邮箱：无记录（守护进程尚未运行）\n",
     }
     out
 }
