@@ -98,6 +98,14 @@ fn records(stream: &[u8]) -> Result<(), ReadError> {
                 bounds = Bounds::default();
             }
             0x0200 => dimensions(rec)?,
+            // BoundSheet8: calamine slices the stream at the sheet's position unchecked.
+            0x0085
+                if u32_at(rec, 0)
+                    .and_then(|p| usize::try_from(p).ok())
+                    .is_none_or(|p| p > stream.len()) =>
+            {
+                return Err(ReadError::Corrupt("xls 工作表位置越界".into()));
+            }
             // Number, Label, BoolErr, Rk, LabelSst, Formula, Blank: row and column first.
             0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x0201 => {
                 if let (Some(r), Some(c)) = (u16_at(rec, 0), u16_at(rec, 2)) {

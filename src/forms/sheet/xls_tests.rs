@@ -157,6 +157,28 @@ fn xls_far_corner_cell_is_refused_before_allocating() {
     assert!(read(&data, FileKind::Xls, &Limits::default()).is_err());
 }
 
+/// Found by the xls fuzz target: a BoundSheet8 position past the end of the Workbook stream
+/// made calamine slice out of bounds (a panic the caller caught, but a panic).
+#[test]
+fn xls_sheet_position_past_the_stream_is_corrupt_before_calamine() {
+    let mut stream = workbook(&[], &summary_cells(), [2, 2, 1, 2]);
+    let mut at = 0;
+    while at + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+        if typ == 0x0085 {
+            stream[at + 4..at + 8].copy_from_slice(&7_733_288u32.to_le_bytes());
+            break;
+        }
+        at += 4 + len;
+    }
+    assert!(matches!(
+        biff::sanitize(&compound(&stream)),
+        Err(ReadError::Corrupt(_))
+    ));
+    assert!(read(&compound(&stream), FileKind::Xls, &Limits::default()).is_err());
+}
+
 mod fuzz {
     use super::*;
     use proptest::prelude::*;
