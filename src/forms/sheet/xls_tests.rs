@@ -179,6 +179,33 @@ fn xls_sheet_position_past_the_stream_is_corrupt_before_calamine() {
     assert!(read(&compound(&stream), FileKind::Xls, &Limits::default()).is_err());
 }
 
+/// Found by the xls fuzz target: a BOF record shorter than its version and type made calamine
+/// slice out of bounds.
+#[test]
+fn xls_short_bof_record_is_corrupt_before_calamine() {
+    let mut stream = workbook(&[], &summary_cells(), [2, 2, 1, 2]);
+    // The sheet's BOF is the second 0x0809 record: cut it to nothing.
+    let mut at = 0;
+    let mut seen = 0;
+    while at + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+        if typ == 0x0809 {
+            seen += 1;
+            if seen == 2 {
+                stream[at + 2..at + 4].copy_from_slice(&0u16.to_le_bytes());
+                stream.drain(at + 4..at + 4 + len);
+                break;
+            }
+        }
+        at += 4 + len;
+    }
+    assert!(matches!(
+        biff::sanitize(&compound(&stream)),
+        Err(ReadError::Corrupt(_))
+    ));
+}
+
 mod fuzz {
     use super::*;
     use proptest::prelude::*;
