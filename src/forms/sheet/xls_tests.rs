@@ -177,6 +177,14 @@ fn xls_sheet_position_past_the_stream_is_corrupt_before_calamine() {
         Err(ReadError::Corrupt(_))
     ));
     assert!(read(&compound(&stream), FileKind::Xls, &Limits::default()).is_err());
+    // Inside the stream but not at a BOF: calamine would read a record from the middle of one.
+    let mut inside = workbook(&[], &summary_cells(), [2, 2, 1, 2]);
+    let at = inside.windows(2).position(|w| w == [0x85, 0x00]).unwrap();
+    inside[at + 4..at + 8].copy_from_slice(&1u32.to_le_bytes());
+    assert!(matches!(
+        biff::sanitize(&compound(&inside)),
+        Err(ReadError::Corrupt(_))
+    ));
 }
 
 /// Found by the xls fuzz target: a BOF record shorter than its version and type made calamine
