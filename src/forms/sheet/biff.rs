@@ -106,6 +106,10 @@ fn records(stream: &[u8]) -> Result<(), ReadError> {
                 bounds = Bounds::default();
             }
             0x0200 => dimensions(rec)?,
+            // MergeCells: calamine reads the count's worth of ranges unchecked.
+            0x00E5 if u16_at(rec, 0).is_none_or(|n| rec.len() < 2 + 8 * usize::from(n)) => {
+                return Err(ReadError::Corrupt("xls 合并单元格记录不完整".into()));
+            }
             // BoundSheet8: calamine reads a sheet from this position unchecked; it must be a
             // BOF record of this walk (checked below).
             0x0085 => match u32_at(rec, 0).and_then(|p| usize::try_from(p).ok()) {

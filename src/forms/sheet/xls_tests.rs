@@ -214,6 +214,23 @@ fn xls_short_bof_record_is_corrupt_before_calamine() {
     ));
 }
 
+/// Found by the xls fuzz target: a MergeCells record shorter than its count made calamine
+/// slice out of bounds.
+#[test]
+fn xls_short_merge_cells_record_is_corrupt_before_calamine() {
+    let mut stream = workbook(&[], &summary_cells(), [2, 2, 1, 2]);
+    let at = stream
+        .windows(4)
+        .rposition(|w| w == [0xE5, 0x00, 10, 0])
+        .unwrap();
+    // Two ranges claimed, one present.
+    stream[at + 4..at + 6].copy_from_slice(&2u16.to_le_bytes());
+    assert!(matches!(
+        biff::sanitize(&compound(&stream)),
+        Err(ReadError::Corrupt(_))
+    ));
+}
+
 mod fuzz {
     use super::*;
     use proptest::prelude::*;
