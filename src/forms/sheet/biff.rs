@@ -81,6 +81,8 @@ fn records(stream: &[u8]) -> Result<(), ReadError> {
     let mut at = 0usize;
     let mut bounds = Bounds::default();
     let too_large = || ReadError::TooLarge("表格区域过大".into());
+    let corrupt_sheet = || ReadError::Corrupt("xls 工作表位置越界".into());
+    let (mut sheets, mut bofs) = (Vec::new(), std::collections::HashSet::new());
     while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
         let start = at + 4;
         let end = start + usize::from(len);
@@ -89,8 +91,14 @@ fn records(stream: &[u8]) -> Result<(), ReadError> {
         };
         match typ {
             0x002F if u16_at(rec, 0).is_some_and(|v| v != 0) => return Err(ReadError::Encrypted),
-            // BOF starts a substream, EOF ends it.
-            0x0809 => bounds = Bounds::default(),
+            // BOF starts a substream, EOF ends it; calamine reads its version and type unchecked.
+            0x0809 if rec.len() < 4 => {
+                return Err(ReadError::Corrupt("xls 文件头记录不完整".into()));
+            }
+            0x0809 => {
+                bofs.insert(at);
+                bounds = Bounds::default();
+            }
             0x000A => {
                 if bounds.size() > MAX_BOX {
                     return Err(too_large());
@@ -98,6 +106,16 @@ fn records(stream: &[u8]) -> Result<(), ReadError> {
                 bounds = Bounds::default();
             }
             0x0200 => dimensions(rec)?,
+            // MergeCells: calamine reads the count's worth of ranges unchecked.
+            0x00E5 if u16_at(rec, 0).is_none_or(|n| rec.len() < 2 + 8 * usize::from(n)) => {
+                return Err(ReadError::Corrupt("xls 合并单元格记录不完整".into()));
+            }
+            // BoundSheet8: calamine reads a sheet from this position unchecked; it must be a
+            // BOF record of this walk (checked below).
+            0x0085 => match u32_at(rec, 0).and_then(|p| usize::try_from(p).ok()) {
+                Some(p) => sheets.push(p),
+                None => return Err(corrupt_sheet()),
+            },
             // Number, Label, BoolErr, Rk, LabelSst, Formula, Blank: row and column first.
             0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x0201 => {
                 if let (Some(r), Some(c)) = (u16_at(rec, 0), u16_at(rec, 2)) {
@@ -120,6 +138,9 @@ fn records(stream: &[u8]) -> Result<(), ReadError> {
             return Err(too_large());
         }
         at = end;
+    }
+    if sheets.iter().any(|p| !bofs.contains(p)) {
+        return Err(corrupt_sheet());
     }
     Ok(())
 }

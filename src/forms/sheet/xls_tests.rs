@@ -157,6 +157,80 @@ fn xls_far_corner_cell_is_refused_before_allocating() {
     assert!(read(&data, FileKind::Xls, &Limits::default()).is_err());
 }
 
+/// Found by the xls fuzz target: a BoundSheet8 position past the end of the Workbook stream
+/// made calamine slice out of bounds (a panic the caller caught, but a panic).
+#[test]
+fn xls_sheet_position_past_the_stream_is_corrupt_before_calamine() {
+    let mut stream = workbook(&[], &summary_cells(), [2, 2, 1, 2]);
+    let mut at = 0;
+    while at + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+        if typ == 0x0085 {
+            stream[at + 4..at + 8].copy_from_slice(&7_733_288u32.to_le_bytes());
+            break;
+        }
+        at += 4 + len;
+    }
+    assert!(matches!(
+        biff::sanitize(&compound(&stream)),
+        Err(ReadError::Corrupt(_))
+    ));
+    assert!(read(&compound(&stream), FileKind::Xls, &Limits::default()).is_err());
+    // Inside the stream but not at a BOF: calamine would read a record from the middle of one.
+    let mut inside = workbook(&[], &summary_cells(), [2, 2, 1, 2]);
+    let at = inside.windows(2).position(|w| w == [0x85, 0x00]).unwrap();
+    inside[at + 4..at + 8].copy_from_slice(&1u32.to_le_bytes());
+    assert!(matches!(
+        biff::sanitize(&compound(&inside)),
+        Err(ReadError::Corrupt(_))
+    ));
+}
+
+/// Found by the xls fuzz target: a BOF record shorter than its version and type made calamine
+/// slice out of bounds.
+#[test]
+fn xls_short_bof_record_is_corrupt_before_calamine() {
+    let mut stream = workbook(&[], &summary_cells(), [2, 2, 1, 2]);
+    // The sheet's BOF is the second 0x0809 record: cut it to nothing.
+    let mut at = 0;
+    let mut seen = 0;
+    while at + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+        if typ == 0x0809 {
+            seen += 1;
+            if seen == 2 {
+                stream[at + 2..at + 4].copy_from_slice(&0u16.to_le_bytes());
+                stream.drain(at + 4..at + 4 + len);
+                break;
+            }
+        }
+        at += 4 + len;
+    }
+    assert!(matches!(
+        biff::sanitize(&compound(&stream)),
+        Err(ReadError::Corrupt(_))
+    ));
+}
+
+/// Found by the xls fuzz target: a MergeCells record shorter than its count made calamine
+/// slice out of bounds.
+#[test]
+fn xls_short_merge_cells_record_is_corrupt_before_calamine() {
+    let mut stream = workbook(&[], &summary_cells(), [2, 2, 1, 2]);
+    let at = stream
+        .windows(4)
+        .rposition(|w| w == [0xE5, 0x00, 10, 0])
+        .unwrap();
+    // Two ranges claimed, one present.
+    stream[at + 4..at + 6].copy_from_slice(&2u16.to_le_bytes());
+    assert!(matches!(
+        biff::sanitize(&compound(&stream)),
+        Err(ReadError::Corrupt(_))
+    ));
+}
+
 mod fuzz {
     use super::*;
     use proptest::prelude::*;
