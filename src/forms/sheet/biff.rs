@@ -90,6 +90,10 @@ fn records(stream: &[u8]) -> Result<(), ReadError> {
             break;
         };
         match typ {
+            // FilePass: calamine reads the encryption type unchecked.
+            0x002F if rec.len() < 2 => {
+                return Err(ReadError::Corrupt("xls 加密记录不完整".into()));
+            }
             0x002F if u16_at(rec, 0).is_some_and(|v| v != 0) => return Err(ReadError::Encrypted),
             // BOF starts a substream, EOF ends it; calamine reads its version and type unchecked.
             0x0809 if rec.len() < 4 => {

@@ -278,3 +278,22 @@ mod fuzz {
         }
     }
 }
+
+/// Found by the xls fuzz target: an empty FilePass record made calamine read its encryption
+/// type past the record.
+#[test]
+fn xls_empty_file_pass_record_is_corrupt_before_calamine() {
+    let mut stream = workbook(&[], &summary_cells(), [2, 2, 1, 2]);
+    // After the first record (the workbook's BOF), an empty FilePass.
+    let first = 4 + usize::from(u16::from_le_bytes([stream[2], stream[3]]));
+    stream.splice(first..first, [0x2F, 0x00, 0x00, 0x00]);
+    assert!(matches!(
+        biff::sanitize(&compound(&stream)),
+        Err(ReadError::Corrupt(_))
+    ));
+    // And through the reader: a problem, no panic.
+    assert!(matches!(
+        biff::sanitize(&compound(&stream[..first + 4])),
+        Err(ReadError::Corrupt(_))
+    ));
+}
