@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::place::Place;
 use common::*;
 use shenbao::config::Config;
 use shenbao::daemon::{Daemon, Stats};
@@ -14,51 +15,13 @@ use shenbao::store::read::{RecordCounts, ReplyRow};
 use shenbao::store::{MailKind, MessageState, OutboxState, Store};
 use shenbao::verdict::Verdict;
 use std::fs;
-use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 const UNIT: &str = "和平区市场监管局";
 const SENDER: &str = "hpqscjgj@tj.gov.cn";
 
-/// A temp directory holding `Maildir/` and `data/`, removed at drop.
-struct Place(PathBuf);
-
+/// What these tests do in a place besides dropping mail: a config file and the binary.
 impl Place {
-    fn new(tag: &str) -> Place {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let p = std::env::temp_dir().join(format!(
-            "shenbao-daemon-{tag}-{}-{nanos}",
-            std::process::id()
-        ));
-        fs::create_dir_all(p.join("Maildir/new")).unwrap();
-        Place(p)
-    }
-
-    fn config(&self) -> Config {
-        let mut cfg = Config::load(None).unwrap();
-        cfg.mailbox.path = self.0.join("Maildir");
-        cfg.storage.data_dir = self.0.join("data");
-        cfg
-    }
-
-    /// Drops a message into new/ with an arrival time before the deadline, `minutes` apart.
-    fn drop(&self, name: &str, raw: &[u8], minutes: u64) -> PathBuf {
-        let path = self.0.join("Maildir/new").join(name);
-        fs::write(&path, raw).unwrap();
-        // 2023-04-20T01:00:00Z = 09:00 Beijing time, well before the deadline.
-        let at = UNIX_EPOCH + Duration::from_secs(1_681_952_400 + minutes * 60);
-        fs::File::options()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_modified(at)
-            .unwrap();
-        path
-    }
-
     /// The embedded default reading this place's Maildir, with `deadline`, as `shenbao.toml`.
     fn write_config(&self, deadline: &str) {
         let conf = shenbao::config::DEFAULT_TOML
@@ -87,12 +50,6 @@ impl Place {
         fs::read_dir(self.0.join(sub))
             .map(|d| d.count())
             .unwrap_or(0)
-    }
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
     }
 }
 
@@ -143,7 +100,7 @@ fn run_once_records_judges_archives_and_answers() {
     let place = Place::new("once");
     let cfg = place.config();
     let raw = email(SENDER, "申报材料", "请查收。", &refs(&submission()));
-    place.drop("1.eml", &raw, 0);
+    place.drop_message("1.eml", &raw, 0);
     rt().block_on(async {
         let stats = run_once(&cfg).await;
         assert_eq!((stats.judged, stats.replies, stats.errors), (1, 1, 0));
@@ -205,8 +162,8 @@ fn the_same_message_twice_changes_nothing() {
     let mut files = submission();
     files.retain(|(n, _)| !n.contains("盖章"));
     let raw = email(SENDER, "申报材料", "", &refs(&files));
-    place.drop("a.eml", &raw, 0);
-    place.drop("b.eml", &raw, 1);
+    place.drop_message("a.eml", &raw, 0);
+    place.drop_message("b.eml", &raw, 1);
     rt().block_on(async {
         let stats = run_once(&cfg).await;
         assert_eq!((stats.judged, stats.duplicates), (1, 1));
@@ -216,7 +173,7 @@ fn the_same_message_twice_changes_nothing() {
         assert_eq!(outbox(&store).await.len(), 1);
         assert_eq!(outbox(&store).await[0].kind, MailKind::Notice);
         // The same bytes delivered again later, after a restart.
-        place.drop("c.eml", &raw, 2);
+        place.drop_message("c.eml", &raw, 2);
         let stats = run_once(&cfg).await;
         assert_eq!((stats.judged, stats.duplicates, stats.replies), (0, 1, 0));
         assert_eq!(counts(&store).await, before);
@@ -232,7 +189,7 @@ fn state_survives_a_restart() {
     let files = submission();
     let (stamped, word): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|(n, _)| n.contains("盖章"));
-    place.drop("1.eml", &email(SENDER, "申报材料", "", &refs(&word)), 0);
+    place.drop_message("1.eml", &email(SENDER, "申报材料", "", &refs(&word)), 0);
     rt().block_on(async {
         run_once(&cfg).await;
         let store = record(&cfg).await;
@@ -240,7 +197,7 @@ fn state_survives_a_restart() {
         store.close().await;
     });
     // A new process: the judge must remember the Word files of the first email.
-    place.drop("2.eml", &email(SENDER, "盖章版", "", &refs(&stamped)), 10);
+    place.drop_message("2.eml", &email(SENDER, "盖章版", "", &refs(&stamped)), 10);
     rt().block_on(async {
         let stats = run_once(&cfg).await;
         assert_eq!(stats.judged, 1);
@@ -273,7 +230,7 @@ fn garbage_is_archived_and_recorded() {
     let place = Place::new("garbage");
     let cfg = place.config();
     let raw: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
-    place.drop("junk", &raw, 0);
+    place.drop_message("junk", &raw, 0);
     rt().block_on(async {
         let stats = run_once(&cfg).await;
         assert_eq!(stats.errors, 0);
@@ -304,7 +261,7 @@ fn automatic_mail_gets_no_reply() {
         &[],
         "Auto-Submitted: auto-replied\r\n",
     );
-    place.drop("auto.eml", &raw, 0);
+    place.drop_message("auto.eml", &raw, 0);
     rt().block_on(async {
         run_once(&cfg).await;
         let store = record(&cfg).await;
@@ -318,7 +275,7 @@ fn oversized_message_goes_to_failed() {
     let place = Place::new("big");
     let mut cfg = place.config();
     cfg.limits.max_message_bytes = 100;
-    place.drop("big.eml", &[b'x'; 500], 0);
+    place.drop_message("big.eml", &[b'x'; 500], 0);
     rt().block_on(async {
         let stats = run_once(&cfg).await;
         assert_eq!(stats.failed, 1);
@@ -343,7 +300,7 @@ fn replies_stop_at_the_daily_cap() {
             "",
             &[("说明.txt", b"x".to_vec())],
         );
-        place.drop(&format!("{i}.eml"), &raw, i);
+        place.drop_message(&format!("{i}.eml"), &raw, i);
     }
     rt().block_on(async {
         let stats = run_once(&cfg).await;
@@ -357,7 +314,7 @@ fn replies_stop_at_the_daily_cap() {
 fn the_loop_stops_on_shutdown_after_its_round() {
     let place = Place::new("loop");
     let cfg = place.config();
-    place.drop("1.eml", &email(SENDER, "咨询", "", &[]), 0);
+    place.drop_message("1.eml", &email(SENDER, "咨询", "", &[]), 0);
     rt().block_on(async {
         let (trigger, shutdown) = shenbao::shutdown::channel();
         let mut d = Daemon::open(cfg.clone()).await.unwrap();
@@ -391,7 +348,7 @@ fn same_named_forms_export_as_their_own_projects() {
         one.push(("附件1：立项申报表.docx".into(), application_docx(f)));
         one.push(("附件1：立项申报表（盖章）.pdf".into(), portrait()));
     }
-    place.drop("1.eml", &email(SENDER, "和平区申报", "", &refs(&one)), 0);
+    place.drop_message("1.eml", &email(SENDER, "和平区申报", "", &refs(&one)), 0);
     // 河西: the second project's forms follow in a later email under the first one's names.
     let hx_unit = "河西区市场监管局";
     let hx = [Form::new(2, hx_unit), Form::new(3, hx_unit)];
@@ -405,12 +362,12 @@ fn same_named_forms_export_as_their_own_projects() {
         ("立项申报表.docx".to_string(), application_docx(&hx[1])),
         ("立项申报表（盖章）.pdf".to_string(), portrait()),
     ];
-    place.drop(
+    place.drop_message(
         "2.eml",
         &email("hx@units.test", "河西区申报", "", &refs(&first)),
         10,
     );
-    place.drop(
+    place.drop_message(
         "3.eml",
         &email("hx@units.test", "河西区补报", "", &refs(&second)),
         20,
@@ -461,7 +418,7 @@ fn an_unidentified_sender_is_no_unit_to_remind() {
     let place = Place::new("unidentified");
     place.write_config("2099-04-28T23:59:59+08:00");
     let notice = email(SENDER, "联系人变更", "我单位申报联系人变更为张伟。", &[]);
-    place.drop("1.eml", &notice, 0);
+    place.drop_message("1.eml", &notice, 0);
     place.cli(&["run", "--once"]);
     let status: serde_json::Value =
         serde_json::from_str(&place.cli(&["status", "--json"])).unwrap();
@@ -474,7 +431,7 @@ fn an_unidentified_sender_is_no_unit_to_remind() {
     assert_eq!(plan["units"].as_array().unwrap().len(), 0, "{plan}");
 
     let files = complete_submission(UNIT, &[Form::new(0, UNIT)]);
-    place.drop("2.eml", &email(SENDER, "申报", "", &refs(&files)), 10);
+    place.drop_message("2.eml", &email(SENDER, "申报", "", &refs(&files)), 10);
     place.cli(&["run", "--once"]);
     let status: serde_json::Value =
         serde_json::from_str(&place.cli(&["status", "--json"])).unwrap();

@@ -8,6 +8,7 @@
 
 mod common;
 
+use common::place::Place;
 use common::*;
 use shenbao::config::Config;
 use shenbao::daemon::Daemon;
@@ -15,56 +16,10 @@ use shenbao::shutdown::Shutdown;
 use shenbao::verdict::State;
 use sqlx::SqlitePool;
 use std::fs;
-use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const HP: &str = "和平区市场监管局";
 const HX: &str = "河西区市场监管局";
 const HD: &str = "河东区市场监管局";
-
-/// A temp directory with `Maildir/` and `data/`, removed at drop.
-struct Place(PathBuf);
-
-impl Place {
-    fn new(tag: &str) -> Place {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let p = std::env::temp_dir().join(format!(
-            "shenbao-judge-state-{tag}-{}-{nanos}",
-            std::process::id()
-        ));
-        fs::create_dir_all(p.join("Maildir/new")).unwrap();
-        Place(p)
-    }
-
-    fn config(&self) -> Config {
-        let mut cfg = Config::load(None).unwrap();
-        cfg.mailbox.path = self.0.join("Maildir");
-        cfg.storage.data_dir = self.0.join("data");
-        cfg
-    }
-
-    /// Drops message `i` into new/, arriving `i` minutes after 09:00 on 2023-04-20.
-    fn drop(&self, i: usize, raw: &[u8]) {
-        let path = self.0.join("Maildir/new").join(format!("{i}.eml"));
-        fs::write(&path, raw).unwrap();
-        let at = UNIX_EPOCH + Duration::from_secs(1_681_952_400 + i as u64 * 60);
-        fs::File::options()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_modified(at)
-            .unwrap();
-    }
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Messages from three units: Word files first and the stamped ones later (found by the
 /// sender's unit), an email without files, a complete submission, and last a project another
@@ -141,19 +96,19 @@ fn a_judge_loaded_from_the_record_judges_the_next_message_as_one_that_saw_all() 
     let all = Place::new("all");
     let all_cfg = all.config();
     for (i, m) in msgs.iter().enumerate() {
-        all.drop(i, m);
+        all.drop_message(&format!("{}.eml", i), m, i as u64);
     }
     let split = Place::new("split");
     let split_cfg = split.config();
     for (i, m) in msgs.iter().take(n).enumerate() {
-        split.drop(i, m);
+        split.drop_message(&format!("{}.eml", i), m, i as u64);
     }
     rt().block_on(async {
         run_once(&all_cfg).await;
         run_once(&split_cfg).await;
         // Without the archive, only a loaded state can know what the units sent.
         remove_archive(&split_cfg);
-        split.drop(n, &msgs[n]);
+        split.drop_message(&format!("{}.eml", n), &msgs[n], n as u64);
         run_once(&split_cfg).await;
         let (a, s) = (judgements(&all_cfg).await, judgements(&split_cfg).await);
         assert_eq!(a.len(), msgs.len());
@@ -172,7 +127,7 @@ fn a_state_stored_in_another_format_or_behind_the_record_is_rebuilt() {
     let cfg = place.config();
     let msgs = messages();
     for (i, m) in msgs.iter().enumerate() {
-        place.drop(i, m);
+        place.drop_message(&format!("{}.eml", i), m, i as u64);
     }
     rt().block_on(async {
         run_once(&cfg).await;

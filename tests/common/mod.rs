@@ -171,6 +171,7 @@ pub fn summary_xlsx(unit: &str, forms: &[Form]) -> Vec<u8> {
 /// Drawing pages with seals, shared with the seal tests.
 #[path = "../seal/fixtures.rs"]
 pub mod draw;
+pub mod place;
 
 /// A scanned A4 page at 100 dpi: a printed form, with the red seal when `sealed`, in a PDF.
 pub fn scan(landscape: bool, sealed: bool) -> Vec<u8> {
