@@ -6,7 +6,7 @@ use super::{Daemon, Stats};
 use crate::mailbox::Waiting;
 use crate::message::{Email, parse_email};
 use crate::notify::{self, ReplyContext};
-use crate::store::{Composed, Composer, Incoming, QueuedReply};
+use crate::store::{Composed, Composer, Incoming, MailKind, QueuedReply};
 use std::time::Instant;
 
 impl Daemon {
@@ -48,8 +48,8 @@ impl Daemon {
         let compose = |row_id: i64| {
             notify::oversized::compose_oversized(&email, size, limit, &letterhead, &ctx(row_id))
         };
-        let reply = match compose(0) {
-            Ok(r) => self.within_cap(r.to, r.kind.into(), &header).await?,
+        let reply = match notify::oversized::addressee(&email, &letterhead, &ctx(0)) {
+            Ok(to) => self.within_cap(to, MailKind::Oversized, &header).await?,
             Err(_) => None,
         };
         let composer = |row_id: i64| {

@@ -15,6 +15,15 @@ fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
 }
 
+/// Whom the notice for `email` goes to, or why there is none: decided without composing it.
+pub fn addressee(
+    email: &Email,
+    letterhead: &Letterhead,
+    ctx: &ReplyContext,
+) -> Result<String, NoReply> {
+    recipient(email, letterhead, ctx)
+}
+
 /// The notice for `email` (read from its header only), `size` bytes against `limit`.
 pub fn compose_oversized(
     email: &Email,
