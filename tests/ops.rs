@@ -10,32 +10,21 @@ mod mailstack;
 #[path = "support/process.rs"]
 mod process;
 
+use common::place::Place;
 use common::*;
 use process::{
     Running, campaign_toml, check_exposition, free_port, get, python_parse, python_with_prometheus,
     sample, wait_for,
 };
 use std::os::unix::net::UnixDatagram;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const UNIT: &str = "和平区市场监管局";
 const SENDER: &str = "hpqscjgj@tj.gov.cn";
 
-/// A temp directory, removed at drop.
-struct Place(PathBuf);
-
+/// Config files and mail delivered as an MTA would, in the place.
 impl Place {
-    fn new(tag: &str) -> Place {
-        let p = std::env::temp_dir().join(format!(
-            "shenbao-ops-{tag}-{}-{}",
-            std::process::id(),
-            chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
-        ));
-        std::fs::create_dir_all(p.join("Maildir/new")).unwrap();
-        Place(p)
-    }
-
     /// A config file: the local Maildir in, file outbox out, then `extra`.
     fn maildir_config(&self, extra: &str) -> String {
         let text = format!(
@@ -59,12 +48,6 @@ impl Place {
         std::fs::create_dir_all(&tmp).unwrap();
         std::fs::write(tmp.join(name), raw).unwrap();
         std::fs::rename(tmp.join(name), self.0.join("Maildir/new").join(name)).unwrap();
-    }
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -8,6 +8,7 @@ mod common;
 #[path = "support/mailstack/mod.rs"]
 mod mailstack;
 
+use common::place::Place;
 use common::*;
 use mail_parser::MessageParser;
 use mailstack::MailStack;
@@ -15,8 +16,7 @@ use shenbao::config::{Config, OutboxKind, SmtpServer, TlsMode};
 use shenbao::daemon::{Daemon, Stats};
 use shenbao::shutdown::Shutdown;
 use std::fs;
-use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 const OFFICE: &str = "scjgzlfzc@tj.gov.cn";
 const OFFICE_PW: &str = "office-pw";
@@ -25,27 +25,12 @@ const A: &str = "hpq@example.test";
 const B: &str = "hxq@example.test";
 const C: &str = "auto@example.test";
 
-/// A temp directory with `Maildir/new` and `data/`, removed at drop.
-struct Place(PathBuf);
-
+/// The place's configuration with the SMTP outbox of the mail stack.
 impl Place {
-    fn new(tag: &str) -> Place {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let p =
-            std::env::temp_dir().join(format!("shenbao-smtp-{tag}-{}-{nanos}", std::process::id()));
-        fs::create_dir_all(p.join("Maildir/new")).unwrap();
-        Place(p)
-    }
-
-    fn config(&self, s: &MailStack, implicit: bool) -> Config {
+    fn smtp_config(&self, s: &MailStack, implicit: bool) -> Config {
         let pw = self.0.join("smtp.pw");
         fs::write(&pw, format!("{OFFICE_PW}\n")).unwrap();
-        let mut cfg = Config::load(None).unwrap();
-        cfg.mailbox.path = self.0.join("Maildir");
-        cfg.storage.data_dir = self.0.join("data");
+        let mut cfg = self.config();
         cfg.outbox.kind = OutboxKind::Smtp;
         cfg.smtp = Some(SmtpServer {
             host: "127.0.0.1".into(),
@@ -66,24 +51,6 @@ impl Place {
             ..SmtpServer::default()
         });
         cfg
-    }
-
-    fn drop(&self, name: &str, raw: &[u8], minutes: u64) {
-        let path = self.0.join("Maildir/new").join(name);
-        fs::write(&path, raw).unwrap();
-        let at = UNIX_EPOCH + Duration::from_secs(1_681_952_400 + minutes * 60);
-        fs::File::options()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_modified(at)
-            .unwrap();
-    }
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
     }
 }
 
@@ -192,11 +159,11 @@ fn each_sender_gets_one_reply_and_bounces_mark_it_undelivered() {
     crate::require_mailstack!();
     let s = stack(&[A, B, C]);
     let place = Place::new("once");
-    let cfg = place.config(&s, false);
+    let cfg = place.smtp_config(&s, false);
     let files = complete_submission(UNIT, &[Form::new(0, UNIT), Form::new(1, UNIT)]);
-    place.drop("a.eml", &email(A, "申报材料", "请查收。", &refs(&files)), 0);
+    place.drop_message("a.eml", &email(A, "申报材料", "请查收。", &refs(&files)), 0);
     let partial = [("说明.txt", b"x".to_vec())];
-    place.drop("b.eml", &email(B, "河西区申报", "附件", &partial), 1);
+    place.drop_message("b.eml", &email(B, "河西区申报", "附件", &partial), 1);
     let auto = email_with_headers(
         C,
         "自动回复",
@@ -204,7 +171,7 @@ fn each_sender_gets_one_reply_and_bounces_mark_it_undelivered() {
         &[],
         "Auto-Submitted: auto-replied\r\n",
     );
-    place.drop("c.eml", &auto, 2);
+    place.drop_message("c.eml", &auto, 2);
     let t = std::time::Instant::now();
     let stats = run_once(&cfg);
     let ran = t.elapsed();
@@ -251,7 +218,7 @@ fn each_sender_gets_one_reply_and_bounces_mark_it_undelivered() {
          Message-ID: <{}>\r\n\r\n--R--\r\n",
         rb.4.clone().unwrap()
     );
-    place.drop("dsn.eml", dsn.as_bytes(), 3);
+    place.drop_message("dsn.eml", dsn.as_bytes(), 3);
     let stats = run_once(&cfg);
     assert_eq!((stats.judged, stats.replies), (1, 0));
     let rows = outbox(&cfg);
@@ -270,7 +237,7 @@ fn each_sender_gets_one_reply_and_bounces_mark_it_undelivered() {
 /// A notice for A recorded and queued by a run that cannot send it: the throw-away CA is not
 /// among the system roots, so without `ca_file` nothing leaves.
 fn recorded_behind_an_untrusted_ca(place: &Place, cfg: &Config) -> Stats {
-    place.drop(
+    place.drop_message(
         "a.eml",
         &email(A, "申报", "", &[("说明.txt", b"x".to_vec())]),
         0,
@@ -287,7 +254,7 @@ fn replies_wait_while_smtp_is_down_and_leave_when_it_is_back() {
     crate::require_mailstack!();
     let mut s = stack(&[A]);
     let place = Place::new("down");
-    let cfg = place.config(&s, false);
+    let cfg = place.smtp_config(&s, false);
     let stats = recorded_behind_an_untrusted_ca(&place, &cfg);
     assert_eq!((stats.judged, stats.replies, stats.errors), (1, 0, 0));
     let rows = outbox(&cfg);
@@ -337,17 +304,17 @@ fn sender_check_holds_a_forged_sender_over_implicit_tls() {
     crate::require_mailstack!();
     let s = stack(&[A, B]);
     let place = Place::new("authres");
-    let mut cfg = place.config(&s, true);
+    let mut cfg = place.smtp_config(&s, true);
     cfg.replies.trusted_authserv_id = Some("mx.tj.gov.cn".into());
     let partial = [("说明.txt", b"x".to_vec())];
     let good = "Authentication-Results: mx.tj.gov.cn; dmarc=pass header.from=example.test\r\n";
     let forged = "Authentication-Results: mx.tj.gov.cn; spf=fail smtp.mailfrom=evil.test; dmarc=fail header.from=example.test\r\n";
-    place.drop(
+    place.drop_message(
         "a.eml",
         &email_with_headers(A, "申报甲", "", &partial, good),
         0,
     );
-    place.drop(
+    place.drop_message(
         "b.eml",
         &email_with_headers(B, "申报乙方", "", &partial, forged),
         1,
@@ -377,7 +344,7 @@ fn a_reply_whose_delivery_cannot_be_recorded_is_not_sent_again() {
     crate::require_mailstack!();
     let s = stack(&[A]);
     let place = Place::new("unrecordable");
-    let cfg = place.config(&s, false);
+    let cfg = place.smtp_config(&s, false);
     assert_eq!(recorded_behind_an_untrusted_ca(&place, &cfg).replies, 0);
     let delivered = || s.messages(A, "INBOX").unwrap().len();
     rt().block_on(async {

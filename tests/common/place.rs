@@ -3,7 +3,7 @@
 
 use shenbao::config::Config;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A temp directory holding `Maildir/` and `data/`, removed at drop.
@@ -19,11 +19,6 @@ impl Place {
         let p = std::env::temp_dir().join(format!("shenbao-{tag}-{}-{nanos}", std::process::id()));
         fs::create_dir_all(p.join("Maildir/new")).unwrap();
         Place(p)
-    }
-
-    /// The folder.
-    pub fn path(&self) -> &Path {
-        &self.0
     }
 
     /// The embedded default, reading this place's Maildir and recording into its `data/`.

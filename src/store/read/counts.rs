@@ -2,6 +2,7 @@
 
 use super::super::Store;
 use anyhow::Context;
+use sqlx::Row;
 
 /// Rows per table (and the material rows that still count).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -35,59 +36,40 @@ pub struct RecordCounts {
 impl Store {
     /// Counts the rows of the record.
     pub async fn record_counts(&self) -> anyhow::Result<RecordCounts> {
-        let mut n = [0i64; 12];
-        for (slot, sql) in [
-            "SELECT COUNT(*) FROM messages",
-            "SELECT COUNT(*) FROM attachments",
-            "SELECT COUNT(*) FROM units",
-            "SELECT COUNT(*) FROM unit_materials",
-            "SELECT COUNT(*) FROM unit_materials WHERE current = 1",
-            "SELECT COUNT(*) FROM applications",
-            "SELECT COUNT(*) FROM summary_rows",
-            "SELECT COUNT(*) FROM problems",
-            "SELECT COUNT(*) FROM verdicts",
-            "SELECT COUNT(*) FROM verdicts WHERE receipt IS NOT NULL",
-            "SELECT COUNT(*) FROM outbox",
-            "SELECT COUNT(*) FROM intake_attempts",
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let (count,): (i64,) = sqlx::query_as(sql)
-                .fetch_one(&self.pool)
-                .await
-                .with_context(|| format!("cannot count: {sql}"))?;
-            if let Some(s) = n.get_mut(slot) {
-                *s = count;
-            }
-        }
-        let [
-            messages,
-            attachments,
-            units,
-            unit_materials,
-            current_materials,
-            applications,
-            summary_rows,
-            problems,
-            verdicts,
-            receipts_told,
-            outbox,
-            intake_attempts,
-        ] = n;
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM messages) AS messages, \
+             (SELECT COUNT(*) FROM attachments) AS attachments, \
+             (SELECT COUNT(*) FROM units) AS units, \
+             (SELECT COUNT(*) FROM unit_materials) AS unit_materials, \
+             (SELECT COUNT(*) FROM unit_materials WHERE current = 1) AS current_materials, \
+             (SELECT COUNT(*) FROM applications) AS applications, \
+             (SELECT COUNT(*) FROM summary_rows) AS summary_rows, \
+             (SELECT COUNT(*) FROM problems) AS problems, \
+             (SELECT COUNT(*) FROM verdicts) AS verdicts, \
+             (SELECT COUNT(*) FROM verdicts WHERE receipt IS NOT NULL) AS receipts_told, \
+             (SELECT COUNT(*) FROM outbox) AS outbox, \
+             (SELECT COUNT(*) FROM intake_attempts) AS intake_attempts",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .context("cannot count the record's rows")?;
+        let n = |column: &str| -> anyhow::Result<i64> {
+            row.try_get(column)
+                .with_context(|| format!("cannot read the count of {column}"))
+        };
         Ok(RecordCounts {
-            messages,
-            attachments,
-            units,
-            unit_materials,
-            current_materials,
-            applications,
-            summary_rows,
-            problems,
-            verdicts,
-            receipts_told,
-            outbox,
-            intake_attempts,
+            messages: n("messages")?,
+            attachments: n("attachments")?,
+            units: n("units")?,
+            unit_materials: n("unit_materials")?,
+            current_materials: n("current_materials")?,
+            applications: n("applications")?,
+            summary_rows: n("summary_rows")?,
+            problems: n("problems")?,
+            verdicts: n("verdicts")?,
+            receipts_told: n("receipts_told")?,
+            outbox: n("outbox")?,
+            intake_attempts: n("intake_attempts")?,
         })
     }
 }
