@@ -191,7 +191,7 @@ impl Daemon {
         }
         self.source.done(w).await?;
         let took = started.elapsed();
-        let verdict = crate::store::label(&outcome.verdict).unwrap_or_default();
+        let verdict = crate::store::code(&outcome.verdict).unwrap_or_default();
         if recorded.duplicate {
             self.ops.telemetry.duplicate();
         } else {
@@ -201,7 +201,7 @@ impl Daemon {
         let problems: Vec<String> = outcome
             .problems
             .iter()
-            .filter_map(|p| crate::store::label(&p.code))
+            .filter_map(|p| crate::store::code(&p.code))
             .collect();
         tracing::info!(
             mail = %w.name(),

@@ -22,8 +22,8 @@ mod states;
 #[cfg(test)]
 mod tests;
 
-/// A serde unit variant's code, for logs and gauges (`daemon/take.rs` calls it `label`).
-pub(crate) use codes::code as label;
+/// A serde unit variant's stored code, for logs and gauges.
+pub(crate) use codes::code;
 pub use intake::Attempt;
 pub use judge_state::StoredJudge;
 pub use lock::DataLock;
