@@ -23,7 +23,8 @@
 //! [`report`] (how outcomes print), [`ops`] (systemd notification, `/healthz`, `/metrics`,
 //! logging), [`division`] (the division's commands: status, list, show, export, reprocess,
 //! remind, history import), [`check`] (`shenbao config check`), [`acceptance`] (the corpus
-//! run), [`daemon`] (`shenbao run`), and on top [`commands`] and [`cli`] (the command line).
+//! run), [`web`] (the division's web desk), [`daemon`] (`shenbao run`), and on top
+//! [`commands`] and [`cli`] (the command line).
 pub mod acceptance;
 pub mod check;
 pub mod cli;
@@ -45,3 +46,4 @@ pub mod shutdown;
 pub mod store;
 pub mod telemetry;
 pub mod verdict;
+pub mod web;

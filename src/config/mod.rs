@@ -5,10 +5,12 @@ mod ops;
 mod policy;
 mod secret;
 mod server;
+mod web;
 
 pub use ops::Ops;
 pub use secret::Secret;
 pub use server::{ImapServer, PasswordSource, SmtpServer, TlsMode};
+pub use web::Web;
 
 use crate::message::Limits;
 use crate::notify::Letterhead;
@@ -48,6 +50,9 @@ pub struct Config {
     /// Health page, metrics and their thresholds (`[ops]`).
     #[serde(default)]
     pub ops: Ops,
+    /// The division's web desk (`[web]`).
+    #[serde(default)]
+    pub web: Web,
 }
 
 /// Which kind of mailbox is read.

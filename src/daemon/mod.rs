@@ -82,6 +82,13 @@ pub struct Daemon {
     ops: Service,
     /// When failed messages and a failed machine are tried again.
     retries: retry::Retries,
+    /// Woken by the web desk when a clerk proposes a decision.
+    #[allow(dead_code)] // read once decisions are applied (next commit)
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    /// Where the web desk listens, when `[web] listen` is set.
+    web: Option<std::net::SocketAddr>,
+    /// Stops the web desk gracefully when the daemon is dropped.
+    _web_stop: Option<shutdown::Trigger>,
     /// Messages taken since the daemon last waited: a server that keeps listing a message
     /// it was told to move would otherwise have it taken in a tight loop.
     taken_since_wait: std::collections::HashSet<String>,
@@ -110,6 +117,22 @@ impl Daemon {
         let ops = Service::start(&cfg.ops)?;
         source.set_telemetry(ops.telemetry.clone());
         ops.refresh(&store).await?;
+        let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+        let (web, web_stop) = match cfg.web.listen {
+            Some(_) => {
+                let (trigger, stop) = shutdown::channel();
+                let desk = crate::web::Desk {
+                    store: store.clone(),
+                    cfg: std::sync::Arc::new(cfg.clone()),
+                    wake: wake.clone(),
+                    secure: cfg.web.tls_cert.is_some(),
+                };
+                let addr = crate::web::serve::spawn(&cfg.web, desk, stop)?;
+                tracing::info!(%addr, "serving the web desk");
+                (Some(addr), Some(trigger))
+            }
+            None => (None, None),
+        };
         Ok(Daemon {
             cfg,
             store,
@@ -118,6 +141,9 @@ impl Daemon {
             outbox,
             ops,
             retries: retry::Retries::default(),
+            wake,
+            web,
+            _web_stop: web_stop,
             taken_since_wait: Default::default(),
             _lock: lock,
         })
@@ -126,6 +152,11 @@ impl Daemon {
     /// The store, for status views and tests.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Where the web desk listens (`[web] listen`, port 0 resolved), for tests.
+    pub fn web_addr(&self) -> Option<std::net::SocketAddr> {
+        self.web
     }
 
     /// The judge, for status views and tests.
