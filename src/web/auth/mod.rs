@@ -38,3 +38,15 @@ impl Viewer {
 pub fn routes() -> Router<Desk> {
     Router::new()
 }
+
+// Placeholder until sessions land: nobody is signed in.
+impl axum::extract::FromRequestParts<Desk> for Viewer {
+    type Rejection = axum::response::Redirect;
+
+    async fn from_request_parts(
+        _: &mut axum::http::request::Parts,
+        _: &Desk,
+    ) -> Result<Self, Self::Rejection> {
+        Err(axum::response::Redirect::to("/login"))
+    }
+}
