@@ -126,7 +126,7 @@ mod tests {
         let h = content_disposition("attachment", "汇总表 \"1\".xlsx");
         assert_eq!(
             h.to_str().unwrap(),
-            "attachment; filename=\"____1_.xlsx\"; \
+            "attachment; filename=\"_____1_.xlsx\"; \
              filename*=UTF-8''%E6%B1%87%E6%80%BB%E8%A1%A8%20%221%22.xlsx"
         );
     }
