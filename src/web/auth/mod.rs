@@ -15,6 +15,9 @@ pub mod token;
 
 use super::Desk;
 use axum::Router;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use crate::store::Role;
@@ -42,9 +45,35 @@ impl Viewer {
     }
 }
 
-/// `/login` and `/logout`.
+/// `/login` and `/logout`; `/api/me` (who a session or token is, for scripts checking their
+/// token); and the fallback, which is behind the session too, so an unknown path tells a
+/// stranger nothing (404 only when signed in).
 pub fn routes() -> Router<Desk> {
     Router::new()
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
+        .route("/api/me", get(me))
+        .fallback(not_found)
+}
+
+async fn me(viewer: Viewer) -> Response {
+    let body = serde_json::json!({
+        "name": viewer.name,
+        "role": viewer.role,
+        "can_decide": viewer.can_decide(),
+    });
+    ([(CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+async fn not_found(_: Viewer, uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        let body = serde_json::json!({ "error": "没有这个接口" }).to_string();
+        return (
+            StatusCode::NOT_FOUND,
+            [(CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
+    }
+    page::error(StatusCode::NOT_FOUND, "没有这个页面。")
 }
