@@ -5,6 +5,7 @@
 pub mod archive;
 mod bounce;
 mod codes;
+mod decisions;
 pub mod fault;
 pub mod intake;
 mod judge_state;
@@ -24,6 +25,7 @@ mod tests;
 
 /// A serde unit variant's stored code, for logs and gauges.
 pub(crate) use codes::code;
+pub use decisions::{Applied, DecisionMail, DecisionRow, NewDecision, OutboxAction};
 pub use intake::Attempt;
 pub use judge_state::StoredJudge;
 pub use lock::DataLock;
@@ -32,7 +34,7 @@ pub use outbox::Queued;
 pub use queue::{Composed, Composer, QueuedReply};
 pub use rebuild::{Archived, Rebuild};
 pub use record::{Incoming, Recorded, SourceRef};
-pub use states::{MailKind, MessageState, OutboxState, SourceKind};
+pub use states::{DecisionKind, DecisionState, MailKind, MessageState, OutboxState, SourceKind};
 
 use crate::history::HistoryProject;
 use crate::verdict::Verdict;
