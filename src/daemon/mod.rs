@@ -160,6 +160,11 @@ impl Daemon {
         self.web
     }
 
+    /// What the web desk notifies when a decision is proposed, for tests.
+    pub fn waker(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        self.wake.clone()
+    }
+
     /// The judge, for status views and tests.
     pub fn judge(&self) -> &Judge {
         &self.judge
