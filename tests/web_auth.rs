@@ -221,8 +221,12 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
     assert_eq!(a.header("location"), Some("/"));
 
     // The session opens pages (an unknown one is then a plain 404) and the API.
-    let a = http(addr, "GET", "/units/x", &[("Cookie", &cookie(&li))], None);
+    let a = http(addr, "GET", "/units", &[("Cookie", &cookie(&li))], None);
+    assert_eq!(a.status, 200);
+    let a = http(addr, "GET", "/nowhere", &[("Cookie", &cookie(&li))], None);
     assert_eq!(a.status, 404);
+    let a = http(addr, "GET", "/nowhere", &[], None);
+    assert_eq!(a.status, 303);
     let a = http(addr, "GET", "/api/me", &[("Cookie", &cookie(&li))], None);
     assert_eq!(a.status, 200);
     assert!(
@@ -255,8 +259,8 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
         Some(&bad),
     );
     assert_eq!(a.status, 403);
-    let a = http(addr, "GET", "/units/x", &[("Cookie", &cookie(&li))], None);
-    assert_eq!(a.status, 404, "still signed in");
+    let a = http(addr, "GET", "/units", &[("Cookie", &cookie(&li))], None);
+    assert_eq!(a.status, 200, "still signed in");
     let a = http(
         addr,
         "POST",
@@ -267,7 +271,7 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
     assert_eq!(a.status, 303);
     assert_eq!(a.header("location"), Some("/login"));
     assert!(a.header("set-cookie").unwrap().contains("Max-Age=0"));
-    let a = http(addr, "GET", "/units/x", &[("Cookie", &cookie(&li))], None);
+    let a = http(addr, "GET", "/units", &[("Cookie", &cookie(&li))], None);
     assert_eq!(a.status, 303, "the old cookie opens nothing after logout");
 
     // Five failures lock the account: the right password is refused for now, stored so that a
