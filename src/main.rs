@@ -1,7 +1,9 @@
 //! The `shenbao` binary: parses the command line and prints any error in one place.
 
 use clap::Parser;
-use shenbao::cli::{Cli, Command, ConfigAction, DecideAction, HistoryAction, ReplyAction};
+use shenbao::cli::{
+    Cli, Command, ConfigAction, DecideAction, HistoryAction, ReplyAction, UserAction,
+};
 use shenbao::division::decide::{self, Request};
 use shenbao::store::DecisionKind;
 use std::process::ExitCode;
@@ -59,6 +61,32 @@ fn decide_command(
         }
     };
     decide::command(config, request, &why.reason, why.json)
+}
+
+/// `shenbao user …`.
+fn user(config: Option<&std::path::Path>, action: UserAction) -> anyhow::Result<ExitCode> {
+    use shenbao::web::auth::commands::{self, PasswordFrom};
+    let from = |stdin: bool| {
+        if stdin {
+            PasswordFrom::Stdin
+        } else {
+            PasswordFrom::Terminal
+        }
+    };
+    match action {
+        UserAction::Add {
+            name,
+            role,
+            password_stdin,
+        } => commands::add(config, &name, role.parse()?, from(password_stdin)),
+        UserAction::List => commands::list(config),
+        UserAction::Passwd {
+            name,
+            password_stdin,
+        } => commands::passwd(config, &name, from(password_stdin)),
+        UserAction::Disable { name } => commands::disable(config, &name),
+        UserAction::Token { name } => commands::api_token(config, &name),
+    }
 }
 
 fn main() -> ExitCode {
@@ -132,6 +160,7 @@ fn main() -> ExitCode {
             shenbao::division::remind::command(config, dry_run, json)
         }
         Command::Decide { action } => decide_command(config, action),
+        Command::User { action } => user(config, action),
     };
     match result {
         Ok(code) => code,

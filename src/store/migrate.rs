@@ -30,6 +30,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0005_judge_state.sql"),
     ),
     (
+        6,
+        "desk_accounts",
+        include_str!("../../migrations/0006_desk_accounts.sql"),
+    ),
+    (
         7,
         "decisions",
         include_str!("../../migrations/0007_decisions.sql"),
