@@ -72,8 +72,7 @@ pub fn command(
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     with_store(config, |cfg, store| async move {
-        let new = proposal(&store, &cfg, request, reason).await?;
-        let id = store.propose_decision(&new).await?;
+        let id = propose(&store, &cfg, request, reason, &actor()).await?;
         let row = match DataLock::try_acquire(store.data_dir())? {
             Some(_lock) => {
                 let mut judge = super::resume::judge(&store, &cfg).await?;
@@ -169,12 +168,28 @@ fn actor() -> String {
     format!("cli:{user}")
 }
 
+/// Records the decision `request` asks for, by `actor` (a login name, or `cli:<user>`), its
+/// unit and target resolved as the command line resolves them; returns its id. It stays
+/// pending until the holder of the judge applies it: the web desk then notifies the daemon's
+/// `wake`. An error (no reason, no such unit, file or message) is in the division's words.
+pub async fn propose(
+    store: &Store,
+    cfg: &Config,
+    request: Request,
+    reason: &str,
+    actor: &str,
+) -> anyhow::Result<i64> {
+    let new = proposal(store, cfg, request, reason, actor).await?;
+    store.propose_decision(&new).await
+}
+
 /// The decision `request` asks for, its unit and target resolved.
 async fn proposal(
     store: &Store,
     cfg: &Config,
     request: Request,
     reason: &str,
+    actor: &str,
 ) -> anyhow::Result<NewDecision> {
     let all = units::load(store, cfg).await?;
     let (kind, unit_key, target, note) = match request {
@@ -230,7 +245,7 @@ async fn proposal(
         Request::Reply { kind, reply } => (kind, None, Some(reply.to_string()), None),
     };
     Ok(NewDecision {
-        actor: actor(),
+        actor: actor.to_string(),
         kind,
         unit_key,
         target,
