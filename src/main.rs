@@ -41,6 +41,18 @@ fn decide_command(
 ) -> anyhow::Result<ExitCode> {
     let (request, why) = match action {
         DecideAction::List { unit, json } => return decide::list(config, unit.as_deref(), json),
+        DecideAction::Remind {
+            unit,
+            preview: true,
+            json,
+            ..
+        } => return decide::preview_reminder(config, &unit, json),
+        DecideAction::Remind {
+            unit, reason, json, ..
+        } => {
+            let reason = reason.unwrap_or_default();
+            return decide::command(config, Request::Remind { unit }, &reason, json);
+        }
         DecideAction::Accept { unit, why } => (Request::Accept { unit }, why),
         DecideAction::Seal { file, why } => (Request::Seal { file }, why),
         DecideAction::Assign { sender, unit, why } => (Request::Assign { sender, unit }, why),

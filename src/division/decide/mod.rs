@@ -54,6 +54,11 @@ pub enum Request {
         /// The answer; None: answered by other means.
         text: Option<String>,
     },
+    /// 催报提醒 to UNIT.
+    Remind {
+        /// The unit.
+        unit: String,
+    },
     /// A reply resent, released or dropped.
     Reply {
         /// Resend, Release or Drop.
@@ -123,6 +128,27 @@ pub fn list(config: Option<&Path>, unit: Option<&str>, json: bool) -> anyhow::Re
                 return "没有记录的决定。\n".to_string();
             }
             rows.iter().map(render).collect()
+        })
+    })
+}
+
+/// `shenbao decide remind UNIT --preview`: the reminder as it would go out, nothing recorded.
+pub fn preview_reminder(config: Option<&Path>, unit: &str, json: bool) -> anyhow::Result<ExitCode> {
+    with_store(config, |cfg, store| async move {
+        let all = units::load(&store, &cfg).await?;
+        let key = find(&all, unit)?.key.clone();
+        let p = super::remind::preview(&store, &cfg, &key).await?;
+        emit(&p, json, |p| {
+            let mut out = format!(
+                "收件人：{}\n主题：{}\n\n{}",
+                p.recipients.join("、"),
+                p.subject,
+                p.text
+            );
+            if let Some(why) = &p.blocked {
+                out += &format!("\n（现在不能发送：{why}）\n");
+            }
+            out
         })
     })
 }
@@ -242,6 +268,12 @@ async fn proposal(
             };
             (kind, unit, Some(id.to_string()), text)
         }
+        Request::Remind { unit } => (
+            DecisionKind::Remind,
+            Some(find(&all, &unit)?.key.clone()),
+            None,
+            None,
+        ),
         Request::Reply { kind, reply } => (kind, None, Some(reply.to_string()), None),
     };
     Ok(NewDecision {
