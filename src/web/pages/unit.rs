@@ -16,7 +16,10 @@ use crate::web::layout::{self, Section};
 use axum::extract::{Path, State};
 use maud::{Markup, html};
 
-pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<i64>) -> PageResult {
+pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<String>) -> PageResult {
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(PageError::NotFound);
+    };
     let cfg = &desk.cfg;
     let all = units::load(&desk.store, cfg).await?;
     let Some(unit) = all.into_iter().find(|u| u.id == Some(id)) else {
