@@ -10,14 +10,25 @@
 
 #[path = "support/browser/mod.rs"]
 mod browser;
+#[path = "web/clerk.rs"]
+mod clerk;
 mod common;
+#[path = "web/desk.rs"]
+mod desk;
+#[path = "web/guard.rs"]
+mod guard;
+#[path = "web/hostile.rs"]
+mod hostile;
+#[path = "web/steps.rs"]
+mod steps;
 
 use browser::Driver;
 use common::place::Place;
 use futures_util::FutureExt as _;
 use std::panic::AssertUnwindSafe;
 
-fn rt() -> tokio::runtime::Runtime {
+/// A runtime for the daemon and the WebDriver client together.
+pub fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

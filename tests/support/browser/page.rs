@@ -26,6 +26,10 @@ pub struct Fetched {
     pub path: String,
     /// Body text.
     pub body: String,
+    /// `Content-Type`, when sent.
+    pub content_type: Option<String>,
+    /// `Content-Disposition`, when sent.
+    pub disposition: Option<String>,
 }
 
 impl Page {
@@ -81,6 +85,20 @@ impl Page {
             .find(Locator::Css(&format!("[name=\"{name}\"]")))
             .await
             .map_err(|e| format!("no field named {name:?}: {e}"))?;
+        field.clear().await?;
+        field.send_keys(value).await?;
+        Ok(())
+    }
+
+    /// Types `value` into the field named `name` inside the form matching `form` (CSS): a
+    /// page may hold several forms with a field of that name.
+    pub async fn fill_in(&self, form: &str, name: &str, value: &str) -> Result<()> {
+        let css = format!("{form} [name=\"{name}\"]");
+        let field = self
+            .client
+            .find(Locator::Css(&css))
+            .await
+            .map_err(|e| format!("no field {css}: {e}"))?;
         field.clear().await?;
         field.send_keys(value).await?;
         Ok(())
@@ -216,6 +234,38 @@ impl Page {
         Ok(())
     }
 
+    /// What in the DOM an attacker's string could have become (each a short description):
+    /// an event-handler attribute or a `<script>` mentioning `marker`, a `javascript:` URL in
+    /// a link, source or form target, an `<iframe srcdoc>` mentioning `marker`. Read from the
+    /// live document, so markup a page built from escaped text is seen as the browser sees it.
+    pub async fn injections(&self, marker: &str) -> Result<Vec<String>> {
+        let script = "const marker = arguments[0];
+            const urls = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster'];
+            const bad = [];
+            for (const el of document.querySelectorAll('*')) {
+              const tag = el.tagName.toLowerCase();
+              for (const a of el.attributes) {
+                const n = a.name.toLowerCase();
+                const v = a.value.replace(/[\\s\\u0000-\\u001f]/g, '').toLowerCase();
+                if (n.startsWith('on') && a.value.includes(marker)) bad.push(`${tag} ${n}=${a.value}`);
+                if (urls.includes(n) && v.startsWith('javascript:')) bad.push(`${tag} ${n}=${a.value}`);
+                if (n === 'srcdoc' && a.value.includes(marker)) bad.push(`${tag} srcdoc`);
+              }
+              if (tag === 'script' && el.textContent.includes(marker)) {
+                bad.push(`script ${el.textContent.slice(0, 80)}`);
+              }
+            }
+            return bad;";
+        let v = self.client.execute(script, vec![json!(marker)]).await?;
+        Ok(v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
     /// Whether the first image matching `css` loaded and decoded (non-zero natural width).
     pub async fn image_loaded(&self, css: &str) -> Result<bool> {
         let script = "const [css, done] = arguments;
@@ -239,8 +289,9 @@ impl Page {
             const init = {method, credentials: 'same-origin', redirect: 'follow'};
             if (form !== null) { init.body = new URLSearchParams(form); }
             fetch(url, init)
-              .then(r => r.text().then(t => done([r.status, new URL(r.url).pathname, t])))
-              .catch(e => done([0, '', String(e)]));";
+              .then(r => r.text().then(t => done([r.status, new URL(r.url).pathname, t,
+                r.headers.get('content-type'), r.headers.get('content-disposition')])))
+              .catch(e => done([0, '', String(e), null, null]));";
         let form = form.map(|f| f.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>());
         let v = self
             .client
@@ -254,6 +305,8 @@ impl Page {
             status,
             path: v[1].as_str().unwrap_or_default().to_string(),
             body: v[2].as_str().unwrap_or_default().to_string(),
+            content_type: v[3].as_str().map(str::to_string),
+            disposition: v[4].as_str().map(str::to_string),
         })
     }
 
