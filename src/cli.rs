@@ -151,6 +151,52 @@ pub enum Command {
         #[arg(long, value_name = "FILE.png")]
         out: Option<PathBuf>,
     },
+    /// 网页工作台的账号：添加、列出、改密码、停用、发放 API 令牌（可在守护进程运行时使用）。
+    User {
+        /// 要做什么。
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+/// `shenbao user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// 添加账号（密码从终端读取，不回显，输入两次）。
+    Add {
+        /// 登录用户名。
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// 角色：clerk（经办人，可查看并做出决定）或 viewer（只读）。
+        #[arg(long, value_parser = ["clerk", "viewer"])]
+        role: String,
+        /// 从标准输入的第一行读取密码（供脚本使用）。
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// 列出全部账号及其状态。
+    List,
+    /// 为账号设置新密码（同时解除锁定，并退出其全部会话）。
+    Passwd {
+        /// 登录用户名。
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// 从标准输入的第一行读取密码（供脚本使用）。
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// 停用账号（其会话与 API 令牌随之作废）。
+    Disable {
+        /// 登录用户名。
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// 为账号生成新的 API 令牌（只显示一次，用于 /api/ 的 Authorization: Bearer）。
+    Token {
+        /// 登录用户名。
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
 }
 
 /// `shenbao config …`.

@@ -1,7 +1,7 @@
 //! The `shenbao` binary: parses the command line and prints any error in one place.
 
 use clap::Parser;
-use shenbao::cli::{Cli, Command, ConfigAction, HistoryAction};
+use shenbao::cli::{Cli, Command, ConfigAction, HistoryAction, UserAction};
 use std::process::ExitCode;
 
 /// Commands that only print end quietly when their reader goes away (`shenbao list | head -1`),
@@ -27,6 +27,32 @@ fn quiet_on_closed_pipe(command: &Command) {
         unsafe {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
+    }
+}
+
+/// `shenbao user …`.
+fn user(config: Option<&std::path::Path>, action: UserAction) -> anyhow::Result<ExitCode> {
+    use shenbao::web::auth::commands::{self, PasswordFrom};
+    let from = |stdin: bool| {
+        if stdin {
+            PasswordFrom::Stdin
+        } else {
+            PasswordFrom::Terminal
+        }
+    };
+    match action {
+        UserAction::Add {
+            name,
+            role,
+            password_stdin,
+        } => commands::add(config, &name, role.parse()?, from(password_stdin)),
+        UserAction::List => commands::list(config),
+        UserAction::Passwd {
+            name,
+            password_stdin,
+        } => commands::passwd(config, &name, from(password_stdin)),
+        UserAction::Disable { name } => commands::disable(config, &name),
+        UserAction::Token { name } => commands::api_token(config, &name),
     }
 }
 
@@ -100,6 +126,7 @@ fn main() -> ExitCode {
         Command::Remind { dry_run, json } => {
             shenbao::division::remind::command(config, dry_run, json)
         }
+        Command::User { action } => user(config, action),
     };
     match result {
         Ok(code) => code,

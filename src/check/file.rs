@@ -91,6 +91,7 @@ pub fn check(cfg: &Config, text: &str, report: &mut Report) {
             format!("“{listen}”不是 地址:端口，例如 127.0.0.1:9464"),
         );
     }
+    super::web::check(&cfg.web, text, report);
 }
 
 /// `[campaign]`: the deadline, our own address, the expected units' addresses.

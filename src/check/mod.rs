@@ -6,6 +6,7 @@
 
 mod file;
 mod probe;
+mod web;
 
 use crate::config::{self, Config};
 use serde::Serialize;

@@ -10,7 +10,7 @@ mod web;
 pub use ops::Ops;
 pub use secret::Secret;
 pub use server::{ImapServer, PasswordSource, SmtpServer, TlsMode};
-pub use web::Web;
+pub use web::{ListenProblem, Transport, Web};
 
 use crate::message::Limits;
 use crate::notify::Letterhead;

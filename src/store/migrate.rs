@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "judge_state",
         include_str!("../../migrations/0005_judge_state.sql"),
     ),
+    (
+        6,
+        "desk_accounts",
+        include_str!("../../migrations/0006_desk_accounts.sql"),
+    ),
 ];
 
 /// The embedded migrations before version `.0`, as a source for sqlx's [`Migrator`].

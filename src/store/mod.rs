@@ -2,6 +2,7 @@
 //! verdict and reply, and the content-addressed archive of raw messages and attachments beside
 //! the database in the data directory.
 
+mod accounts;
 pub mod archive;
 mod bounce;
 mod codes;
@@ -22,6 +23,7 @@ mod states;
 #[cfg(test)]
 mod tests;
 
+pub use accounts::{Account, Role, SessionRow};
 /// A serde unit variant's stored code, for logs and gauges.
 pub(crate) use codes::code;
 pub use intake::Attempt;
