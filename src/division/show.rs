@@ -52,6 +52,11 @@ pub async fn load(store: &Store, cfg: &Config, what: &str) -> anyhow::Result<Sho
     let Some(unit) = unit.cloned() else {
         anyhow::bail!("找不到“{what}”：请写回执编号、推荐单位名称或邮件编号（#编号）");
     };
+    of_unit(store, cfg, unit).await
+}
+
+/// Everything about `unit` (its emails, files, replies and material history).
+pub async fn of_unit(store: &Store, cfg: &Config, unit: UnitView) -> anyhow::Result<Shown> {
     let emails: Vec<Entry> = list::load(store, cfg, &Filter::default())
         .await?
         .into_iter()
@@ -171,7 +176,8 @@ pub fn form_zh(form: Option<FormKind>, version: Option<Version>) -> String {
     format!("{form} {version}")
 }
 
-fn slot_zh(slot: &str) -> String {
+/// A material slot (`application/stamped/…`) in the division's words.
+pub fn slot_zh(slot: &str) -> String {
     let mut parts = slot.splitn(3, '/');
     let form = match parts.next() {
         Some("summary") => "汇总表",

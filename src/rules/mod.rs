@@ -6,7 +6,7 @@ pub mod content;
 pub mod credit_code;
 pub mod similarity;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How much a problem weighs: any error rejects the unit's materials; warnings are reported
 /// in the receipt and left to the division.
@@ -18,7 +18,7 @@ pub enum Severity {
 }
 
 /// Stable problem codes. The names are part of the interface (JSON, database, replies).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
     NoAttachments,
@@ -81,6 +81,11 @@ impl Code {
             | Code::Resubmission => Severity::Warning,
             _ => Severity::Error,
         }
+    }
+
+    /// The code written as `code` (as stored), if it is one.
+    pub fn parse(code: &str) -> Option<Code> {
+        serde_json::from_value(serde_json::Value::String(code.to_string())).ok()
     }
 
     /// A short Chinese title for the code, used in tables of replies and views.

@@ -2,6 +2,7 @@
 //! workbook and each unit's files ([`super::export`] does the writing).
 
 use super::{ExportFile, ExportProject, ExportUnit};
+use crate::config::Config;
 use crate::division::progress::Progress;
 use crate::division::units::{self, UnitView};
 use crate::division::{print_json, with_store};
@@ -104,32 +105,38 @@ fn projects(
     out
 }
 
+/// Every unit as exported, and the workbook's title: what `shenbao export` and the web
+/// desk's download write.
+pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<(String, Vec<ExportUnit>)> {
+    let mut units = Vec::new();
+    for u in units::load(store, cfg).await? {
+        let current = match u.id {
+            Some(id) => store.current_files(id).await?,
+            None => Vec::new(),
+        };
+        let m = &u.materials;
+        units.push(ExportUnit {
+            name: u.name.clone(),
+            receipt: u.receipt.clone(),
+            status: u.standing.zh().to_string(),
+            projects: projects(store, &u, &current, cfg.campaign.deadline.offset()),
+            summary_word: m
+                .summary
+                .as_ref()
+                .and_then(|(f, _)| file(store, &current, SUMMARY_WORD, f)),
+            summary_stamped: m
+                .summary_stamped
+                .as_ref()
+                .and_then(|f| file(store, &current, SUMMARY_STAMPED, f)),
+        });
+    }
+    Ok((format!("{}立项申报汇总表", cfg.campaign.name), units))
+}
+
 /// `shenbao export --out DIR [--json]`.
 pub fn command(config: Option<&Path>, out: &Path, json: bool) -> anyhow::Result<ExitCode> {
     with_store(config, |cfg, store| async move {
-        let mut units = Vec::new();
-        for u in units::load(&store, &cfg).await? {
-            let current = match u.id {
-                Some(id) => store.current_files(id).await?,
-                None => Vec::new(),
-            };
-            let m = &u.materials;
-            units.push(ExportUnit {
-                name: u.name.clone(),
-                receipt: u.receipt.clone(),
-                status: u.standing.zh().to_string(),
-                projects: projects(&store, &u, &current, cfg.campaign.deadline.offset()),
-                summary_word: m
-                    .summary
-                    .as_ref()
-                    .and_then(|(f, _)| file(&store, &current, SUMMARY_WORD, f)),
-                summary_stamped: m
-                    .summary_stamped
-                    .as_ref()
-                    .and_then(|f| file(&store, &current, SUMMARY_STAMPED, f)),
-            });
-        }
-        let title = format!("{}立项申报汇总表", cfg.campaign.name);
+        let (title, units) = load(&store, &cfg).await?;
         let progress = Progress::new();
         progress.start(units.len() as u64, "导出");
         let report = super::export(out, &title, &units, &|done, _| progress.set(done as u64))?;

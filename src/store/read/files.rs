@@ -10,6 +10,8 @@ use serde::Serialize;
 /// A file of one of the unit's emails.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileRow {
+    /// The attachment's row (the desk's download id).
+    pub id: i64,
     /// The email's row.
     pub message: i64,
     /// Name as sent.
@@ -53,9 +55,16 @@ pub struct HistoryRow {
 impl Store {
     /// Every file of unit `unit`'s emails, by email and position.
     pub async fn files_of_unit(&self, unit: i64) -> anyhow::Result<Vec<FileRow>> {
-        type Row = (i64, String, Option<String>, Option<String>, Option<String>);
+        type Row = (
+            i64,
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT a.message_id, a.name, a.container, a.form, a.version FROM attachments a \
+            "SELECT a.id, a.message_id, a.name, a.container, a.form, a.version FROM attachments a \
              JOIN messages m ON m.id = a.message_id WHERE m.unit_id = ? \
              ORDER BY a.message_id, a.seq",
         )
@@ -64,8 +73,9 @@ impl Store {
         .await
         .with_context(|| format!("cannot read the files of unit {unit} (attachments)"))?;
         rows.into_iter()
-            .map(|(message, name, container, form, version)| {
+            .map(|(id, message, name, container, form, version)| {
                 Ok(FileRow {
+                    id,
                     message,
                     name,
                     container,

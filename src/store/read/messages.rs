@@ -65,6 +65,8 @@ pub struct MessageRow {
     pub arrival: String,
     /// From address.
     pub sender: Option<String>,
+    /// From display name, as written (shown, never trusted).
+    pub sender_name: Option<String>,
     /// Subject.
     pub subject: String,
     /// Where it was found.
@@ -107,21 +109,35 @@ impl MessageRow {
 impl Store {
     /// Every message, in processing order.
     pub async fn messages(&self) -> anyhow::Result<Vec<MessageRow>> {
+        self.message_rows(None).await
+    }
+
+    /// Message `id`, when recorded.
+    pub async fn message(&self, id: i64) -> anyhow::Result<Option<MessageRow>> {
+        Ok(self.message_rows(Some(id)).await?.pop())
+    }
+
+    /// Every message, or only message `only`.
+    async fn message_rows(&self, only: Option<i64>) -> anyhow::Result<Vec<MessageRow>> {
         let rows = sqlx::query(
-            "SELECT m.id, m.message_id, m.arrival, m.sender, m.subject, m.source, m.source_uid, \
+            "SELECT m.id, m.message_id, m.arrival, m.sender, m.sender_name, m.subject, m.source, \
+             m.source_uid, \
              m.source_uidvalidity, m.sha256, m.raw_path, m.state, m.failure, \
              u.name AS unit_name, u.key AS unit_key, v.verdict, v.receipt, \
              (SELECT group_concat(p.code, ',') FROM problems p WHERE p.message_id = m.id) \
              AS codes, v.ignored_reason, v.ignored_detail \
              FROM messages m LEFT JOIN verdicts v ON v.message_id = m.id \
-             LEFT JOIN units u ON u.id = m.unit_id ORDER BY m.id",
+             LEFT JOIN units u ON u.id = m.unit_id WHERE ?1 IS NULL OR m.id = ?1 ORDER BY m.id",
         )
+        .bind(only)
         .fetch_all(&self.pool)
         .await
         .context("cannot read messages")?;
         let replies: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT message_id, kind, state FROM outbox WHERE message_id IS NOT NULL ORDER BY id",
+            "SELECT message_id, kind, state FROM outbox WHERE message_id IS NOT NULL \
+             AND (?1 IS NULL OR message_id = ?1) ORDER BY id",
         )
+        .bind(only)
         .fetch_all(&self.pool)
         .await
         .context("cannot read the outbox")?;
@@ -155,6 +171,7 @@ impl Store {
                 message_id: text("message_id")?,
                 arrival: text("arrival")?.unwrap_or_default(),
                 sender: text("sender")?,
+                sender_name: text("sender_name")?,
                 subject: text("subject")?.unwrap_or_default(),
                 source: decode("messages", "source", &text("source")?.unwrap_or_default())?,
                 source_uid: uid.zip(validity),
@@ -192,6 +209,21 @@ impl Store {
                 Ok((sha, outcome))
             })
             .collect()
+    }
+
+    /// The outcome recorded with message `id` (JSON of `verdict::Outcome`), when judged.
+    pub async fn outcome(&self, id: i64) -> anyhow::Result<Option<serde_json::Value>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT outcome FROM verdicts WHERE message_id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .with_context(|| format!("cannot read the outcome of message {id} (verdicts)"))?;
+        row.map(|(json,)| {
+            serde_json::from_str(&json)
+                .with_context(|| format!("verdicts.outcome of message {id} is no JSON"))
+        })
+        .transpose()
     }
 
     /// Messages counted by what became of them, in the order of [`Disposition`].

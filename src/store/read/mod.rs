@@ -5,14 +5,17 @@
 //! - [`messages`]: a message row (what became of it, its unit, its replies).
 //! - [`replies`]: outbox rows (a unit's replies, the ones that need a person, the backlog).
 //! - [`files`]: a unit's files, the current file in each slot, and which replaced which.
+//! - [`attachments`]: one message's files and their archived bytes (the desk's downloads).
 //! - [`counts`]: how many rows the record holds, for checks and figures.
 
+pub mod attachments;
 pub mod counts;
 pub mod files;
 pub mod messages;
 pub mod replies;
 pub mod units;
 
+pub use attachments::AttachmentRow;
 pub use counts::RecordCounts;
 pub use files::{CurrentFile, FileRow, HistoryRow};
 pub use messages::{Disposition, MessageRow};

@@ -93,6 +93,16 @@ impl Store {
         Ok(out)
     }
 
+    /// The row id of unit `key`, when it has one.
+    pub async fn unit_id(&self, key: &str) -> anyhow::Result<Option<i64>> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM units WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .with_context(|| format!("cannot read unit {key} (units)"))?;
+        Ok(row.map(|(id,)| id))
+    }
+
     /// The key of the unit message `id` was counted for: None when there is no such message,
     /// `Some(None)` when it was counted for no unit.
     pub async fn unit_of_message(&self, id: i64) -> anyhow::Result<Option<Option<String>>> {

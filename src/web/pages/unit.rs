@@ -1,0 +1,148 @@
+//! One unit's page: its standing and open problems, its projects with the fields read, every
+//! file (opened under its original name, stamped scans with the seal evidence), its emails,
+//! replies and reminders (their text readable), the version history and the decisions taken.
+
+use super::{PageError, PageResult, code_zh, disposition_tag, local, standing_tag};
+use crate::division::show::{self, Shown, form_zh, slot_zh};
+use crate::division::units;
+use crate::forms::Version;
+use crate::forms::application::{Application, FIELDS};
+use crate::web::Desk;
+use crate::web::auth::Viewer;
+use crate::web::layout::{self, Section};
+use axum::extract::{Path, State};
+use maud::{Markup, html};
+
+pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<i64>) -> PageResult {
+    let cfg = &desk.cfg;
+    let all = units::load(&desk.store, cfg).await?;
+    let Some(unit) = all.into_iter().find(|u| u.id == Some(id)) else {
+        return Err(PageError::NotFound);
+    };
+    let s = show::of_unit(&desk.store, cfg, unit).await?;
+    let replies = super::messages::reply_texts(&desk, &s.replies).await;
+    let u = &s.unit;
+    let body = html! {
+        h1 #unit-name { (u.name) " " (standing_tag(u.standing)) }
+        p {
+            "回执编号：" strong #receipt { (u.receipt.as_deref().unwrap_or("尚未受理")) }
+            " · 邮箱：" (u.addresses.join("，"))
+            @if !u.expected { " · " span.tag { "不在应报单位名单中" } }
+        }
+        h2 { "尚待解决的问题（" (u.missing.len()) "）" }
+        @if u.missing.is_empty() {
+            p.muted { "无。" }
+        } @else {
+            table #missing {
+                tr { th { "问题" } th { "文件" } th { "说明" } }
+                @for m in &u.missing {
+                    tr { td { (code_zh(&m.code)) } td { (m.file.as_deref().unwrap_or("")) } td { (m.message) } }
+                }
+            }
+        }
+        (projects(&s))
+        (files(&s))
+        h2 { "来信（" (s.emails.len()) "）" }
+        table #emails {
+            tr { th { "编号" } th { "收到时间" } th { "主题" } th { "结果" } th { "问题" } }
+            @for e in &s.emails {
+                tr {
+                    td { a href={ "/messages/" (e.id) } { "#" (e.id) } }
+                    td { (local(&e.arrival, cfg)) }
+                    td { a href={ "/messages/" (e.id) } { (e.subject) } }
+                    td { (disposition_tag(e.verdict)) }
+                    td { @for c in &e.codes { (code_zh(c)) " " } }
+                }
+            }
+        }
+        h2 { "答复与提醒（" (s.replies.len()) "）" }
+        (super::messages::replies_table(&replies, cfg))
+        (history(&s))
+    };
+    Ok(layout::page(&s.unit.name, Section::Units, &viewer, body))
+}
+
+fn projects(s: &Shown) -> Markup {
+    html! {
+        h2 { "项目（" (s.materials.projects.len()) "）" }
+        @if s.materials.projects.is_empty() {
+            p.muted { "尚未收到可读取的立项申报表。" }
+        }
+        @for (i, p) in s.materials.projects.iter().enumerate() {
+            details.project open[i == 0] {
+                summary {
+                    strong { (p.app.project_name) } " — " (p.app.enterprise_name)
+                    " · Word版：" (p.word.name)
+                    " · 盖章版：" (p.stamped.as_ref().map(|f| f.name.as_str()).unwrap_or("未收到"))
+                }
+                (fields(&p.app))
+            }
+        }
+        @if let Some((f, summary)) = &s.materials.summary {
+            p { "汇总表：" (f.name) "（" (summary.rows.len()) " 行）" }
+        }
+    }
+}
+
+/// The fields read from one application form, in the form's order.
+fn fields(app: &Application) -> Markup {
+    html! {
+        table.fields {
+            @for f in FIELDS {
+                tr { th { (f.name) } td { (app.get(f.key).unwrap_or("")) } }
+            }
+        }
+    }
+}
+
+fn files(s: &Shown) -> Markup {
+    html! {
+        h2 { "文件（" (s.files.len()) "）" }
+        table #files {
+            tr { th { "来信" } th { "文件" } th { "识别为" } th { "公章核验" } }
+            @for f in &s.files {
+                tr {
+                    td { a href={ "/messages/" (f.message) } { "#" (f.message) } }
+                    td {
+                        a.file href={ "/messages/" (f.message) "/files/" (f.id) } data-file=(f.id) { (f.name) }
+                        @if let Some(c) = &f.container { span.muted { "（在 " (c) " 中）" } }
+                    }
+                    td { (form_zh(f.form, f.version)) }
+                    td {
+                        @if f.version == Some(Version::Stamped) {
+                            details.seal {
+                                summary { "查看第1页" }
+                                a href={ "/messages/" (f.message) "/files/" (f.id) "/seal/1" } {
+                                    img.seal loading="lazy" alt="公章核验图" src={ "/messages/" (f.message) "/files/" (f.id) "/seal/1" };
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn history(s: &Shown) -> Markup {
+    html! {
+        h2 { "版本记录" }
+        table #history {
+            tr { th { "材料" } th { "文件" } th { "来信" } th { "状态" } }
+            @for h in &s.history {
+                tr {
+                    td { (slot_zh(&h.slot)) }
+                    td { (h.file) }
+                    td { a href={ "/messages/" (h.message) } { "#" (h.message) } }
+                    td {
+                        @match (h.current, h.ended_by) {
+                            (true, _) => span.tag.ok { "现行" },
+                            (false, Some(m)) => { "已被 " a href={ "/messages/" (m) } { "#" (m) } " 替换" },
+                            (false, None) => span.tag { "已失效" },
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
