@@ -77,15 +77,3 @@ async fn not_found(_: Viewer, uri: Uri) -> Response {
     }
     page::error(StatusCode::NOT_FOUND, "没有这个页面。")
 }
-
-// Placeholder until sessions land: nobody is signed in.
-impl axum::extract::FromRequestParts<Desk> for Viewer {
-    type Rejection = axum::response::Redirect;
-
-    async fn from_request_parts(
-        _: &mut axum::http::request::Parts,
-        _: &Desk,
-    ) -> Result<Self, Self::Rejection> {
-        Err(axum::response::Redirect::to("/login"))
-    }
-}
