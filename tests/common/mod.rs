@@ -168,6 +168,8 @@ pub fn summary_xlsx(unit: &str, forms: &[Form]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
+/// A signed-in desk session made through the store.
+pub mod desk;
 /// Drawing pages with seals, shared with the seal tests.
 #[path = "../seal/fixtures.rs"]
 pub mod draw;

@@ -1,5 +1,5 @@
 //! The desk's pages, one file per section, each a handler over the store's read model that
-//! renders with maud (every value escaped). Every handler takes a [`Viewer`]: a request without
+//! renders with maud (every value escaped). Every handler takes a [`super::auth::Viewer`]: a request without
 //! a session never reaches one.
 
 mod api;
@@ -12,7 +12,6 @@ mod unit;
 mod units;
 
 use super::Desk;
-use super::auth::Viewer;
 use super::layout;
 use crate::config::Config;
 use crate::division::units::Standing;
@@ -40,7 +39,6 @@ pub fn routes() -> Router<Desk> {
         .route("/api/units", get(api::units))
         .route("/api/messages", get(api::messages))
         .route(layout::STYLESHEET, get(layout::stylesheet))
-        .fallback(not_found_behind_session)
 }
 
 /// Why a page could not be shown.
@@ -77,10 +75,6 @@ impl IntoResponse for PageError {
 
 /// What every page handler returns.
 pub type PageResult = Result<Response, PageError>;
-
-async fn not_found_behind_session(_: Viewer) -> PageError {
-    PageError::NotFound
-}
 
 /// A stored time in the campaign's zone, as the division reads it.
 fn local(stamp: &str, cfg: &Config) -> String {
