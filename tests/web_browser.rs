@@ -48,7 +48,8 @@ fn harness_drives_chromium() {
         <form id=f onsubmit=\"event.preventDefault();\
         document.body.insertAdjacentHTML('beforeend', '<p id=done>' + this.username.value)\">\
         <input name=username>\
-        <button>登录</button></form><script>window.__y = 1</script>";
+        <button>登录</button></form><a href=about:blank>下一页</a>\
+        <script>window.__y = 1</script>";
     rt().block_on(async {
         driver
             .check("harness", "", async |p| {
@@ -63,8 +64,12 @@ fn harness_drives_chromium() {
                         .await?,
                     "clerk"
                 );
-                p.submit("form#f").await?;
+                // A form a script handles loads nothing: a plain click.
+                p.click("form#f button").await?;
                 assert_eq!(p.text("#done").await?, "clerk");
+                // A link loads a new page, and the harness waits for it.
+                p.click_link("下一页").await?;
+                assert_eq!(p.url_now().await?, "about:blank");
                 // An unescaped payload runs, and the check says so.
                 p.goto("data:text/html,<img src=x onerror=\"window.__x=1\">")
                     .await?;

@@ -25,11 +25,11 @@ pub fn sample_desk(tag: &str) -> Desk {
     desk
 }
 
+/// Reading: log in, the units with their standing, a unit's files and seal image, log out.
 #[test]
-#[ignore = "needs the desk pages, `shenbao user add` (auth branch) and decisions (decide branch); temporary"]
-fn a_clerk_works_through_the_desk() {
+fn a_clerk_reads_the_desk() {
     crate::require_browser!();
-    let desk = sample_desk("web-clerk");
+    let desk = sample_desk("web-clerk-read");
     let driver = Driver::start().unwrap();
     rt().block_on(desk.serve(async |base| {
         driver
@@ -39,8 +39,8 @@ fn a_clerk_works_through_the_desk() {
                 for unit in [HEPING, NANKAI.0, BINHAI] {
                     assert!(!row_text(&p, unit).await?.is_empty(), "{unit} not listed");
                 }
-                let row = row_text(&p, NANKAI.0).await?;
-                assert!(row.contains("需补正"), "南开 is not 需补正: {row}");
+                assert_eq!(standing(&p, NANKAI.0).await?, "incomplete");
+                assert_eq!(standing(&p, HEPING).await?, "accepted");
                 Ok(())
             })
             .await;
@@ -59,6 +59,7 @@ fn a_clerk_works_through_the_desk() {
                 let disposition = got.disposition.unwrap_or_default();
                 assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
                 assert!(p.count(SEAL_IMAGE).await? >= 1, "no seal evidence image");
+                p.click(SEAL_SHOW).await?;
                 assert!(
                     p.image_loaded(SEAL_IMAGE).await?,
                     "the seal image did not load"
@@ -69,6 +70,31 @@ fn a_clerk_works_through_the_desk() {
                 Ok(())
             })
             .await;
+        driver
+            .check("clerk-logout", &base, async |p| {
+                login(&p, "clerk").await?;
+                p.goto("/units").await?;
+                p.submit(LOGOUT_FORM).await?;
+                p.goto("/units").await?;
+                assert!(
+                    p.path().await?.starts_with("/login"),
+                    "still in after logout"
+                );
+                Ok(())
+            })
+            .await;
+    }));
+}
+
+/// Deciding: accept a unit by hand with a reason (its receipt goes out through the outbox and
+/// the page shows the decision), answer a question from its message page.
+#[test]
+#[ignore = "needs the decision forms (decide branch, being merged); temporary"]
+fn a_clerk_decides_by_hand() {
+    crate::require_browser!();
+    let desk = sample_desk("web-clerk-decide");
+    let driver = Driver::start().unwrap();
+    rt().block_on(desk.serve(async |base| {
         driver
             .check("clerk-accept", &base, async |p| {
                 login(&p, "clerk").await?;
@@ -83,7 +109,12 @@ fn a_clerk_works_through_the_desk() {
                 assert!(number.starts_with("ZLGG2023-"), "{number}");
                 open_unit(&p, NANKAI.0).await?;
                 wait_text(&p, &number).await?;
-                wait_text(&p, reason).await?;
+                assert_eq!(p.text("#receipt").await?, number);
+                let decisions = p.text("table#decisions").await?;
+                assert!(
+                    decisions.contains(reason) && decisions.contains("clerk"),
+                    "{decisions}"
+                );
                 Ok(())
             })
             .await;
@@ -94,23 +125,12 @@ fn a_clerk_works_through_the_desk() {
                 p.click_link(HEXI.0).await?;
                 assert!(p.path().await?.starts_with("/messages/"));
                 let answer = "企业和推荐单位均需盖章，谢谢。";
-                p.fill_in(&decision("answer"), "text", answer).await?;
+                p.fill_in(&decision("answer"), "note", answer).await?;
+                p.fill_in(&decision("answer"), "reason", "电话外答复前先书面答复")
+                    .await?;
                 p.submit(&decision("answer")).await?;
                 desk.wait_reply(|r| r.recipient == HEXI.1 && r.body.contains(answer))
                     .await?;
-                Ok(())
-            })
-            .await;
-        driver
-            .check("clerk-logout", &base, async |p| {
-                login(&p, "clerk").await?;
-                p.goto("/units").await?;
-                p.submit(LOGOUT_FORM).await?;
-                p.goto("/units").await?;
-                assert!(
-                    p.path().await?.starts_with("/login"),
-                    "still in after logout"
-                );
                 Ok(())
             })
             .await;

@@ -92,6 +92,12 @@ pub fn mail() -> Vec<u8> {
 
 /// Checks the page now shown: nothing ran, nothing became markup; returns its text.
 async fn inert(p: &Page) -> Result<String> {
+    // Open what is folded away, so lazy images load and hidden text is read too.
+    p.eval(
+        "document.querySelectorAll('details').forEach(d => d.open = true)",
+        vec![],
+    )
+    .await?;
     p.assert_marker_unset("__x").await?;
     let found = p.injections("__x").await?;
     if !found.is_empty() {
@@ -116,7 +122,7 @@ async fn links(p: &Page, prefix: &str) -> Result<Vec<String>> {
 }
 
 #[test]
-#[ignore = "needs the desk pages and `shenbao user add` (auth branch); temporary"]
+
 fn hostile_mail_shows_as_text_and_runs_nothing() {
     crate::require_browser!();
     let desk = Desk::new("web-hostile");

@@ -6,9 +6,11 @@ use crate::desk::PASSWORD;
 
 /// The login form: the form holding the `username` field (no id needed).
 pub const LOGIN_FORM: &str = "form:has(input[name=username])";
+/// Every decision form on a page (shown to clerks only).
+pub const DECISIONS: &str = "form.decide";
 /// The form of a clerk's decision `kind` (`accept`, `answer`, …) on a unit or message page.
 pub fn decision(kind: &str) -> String {
-    format!("form[data-decision=\"{kind}\"]")
+    format!("form.decide[data-kind=\"{kind}\"]")
 }
 /// The logout form (a POST carrying the CSRF token).
 pub const LOGOUT_FORM: &str = "form[action$=\"/logout\"]";
@@ -16,6 +18,8 @@ pub const LOGOUT_FORM: &str = "form[action$=\"/logout\"]";
 pub const FILE_LINK: &str = "a.file";
 /// The seal evidence images, one per stamped page.
 pub const SEAL_IMAGE: &str = "img.seal";
+/// What shows the first seal image when clicked (it loads lazily, once shown).
+pub const SEAL_SHOW: &str = "details.seal summary";
 
 /// Logs `user` in at `/login` and checks the desk let them through.
 pub async fn login(p: &Page, user: &str) -> Result<()> {
@@ -109,4 +113,56 @@ pub async fn wait_text(p: &Page, needle: &str) -> Result<()> {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         p.client.refresh().await?;
     }
+}
+
+/// The fields a form would post (name, value), hidden ones included, as the browser sees them.
+pub async fn form_fields(p: &Page, form: &str) -> Result<Vec<(String, String)>> {
+    let v = p
+        .eval(
+            "const f = document.querySelector(arguments[0]);
+             return f ? Array.from(new FormData(f)).map(([k, v]) => [k, String(v)]) : null;",
+            vec![serde_json::json!(form)],
+        )
+        .await?;
+    let Some(pairs) = v.as_array() else {
+        return Err(format!("no form {form} on {}", p.path().await?).into());
+    };
+    Ok(pairs
+        .iter()
+        .map(|kv| {
+            let s = |i: usize| kv[i].as_str().unwrap_or_default().to_string();
+            (s(0), s(1))
+        })
+        .collect())
+}
+
+/// `fields` with `name` set to `value` (added when missing); `None` removes it.
+pub fn with(fields: &[(String, String)], name: &str, value: Option<&str>) -> Vec<(String, String)> {
+    let mut out: Vec<_> = fields.iter().filter(|(k, _)| k != name).cloned().collect();
+    if let Some(v) = value {
+        out.push((name.to_string(), v.to_string()));
+    }
+    out
+}
+
+/// Borrows owned pairs for [`Page::fetch`].
+pub fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+/// The `data-standing` code of `unit`'s row on `/units` (`incomplete`, `accepted`, …).
+pub async fn standing(p: &Page, unit: &str) -> Result<String> {
+    let v = p
+        .eval(
+            "const row = Array.from(document.querySelectorAll('tr'))
+                .find(tr => tr.innerText.includes(arguments[0]));
+             const tag = row && row.querySelector('[data-standing]');
+             return tag ? tag.dataset.standing : '';",
+            vec![serde_json::json!(unit)],
+        )
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
 }

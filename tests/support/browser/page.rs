@@ -56,6 +56,11 @@ impl Page {
         Ok(())
     }
 
+    /// The current URL, whole.
+    pub async fn url_now(&self) -> Result<String> {
+        Ok(self.client.current_url().await?.to_string())
+    }
+
     /// The current URL's path (and query).
     pub async fn path(&self) -> Result<String> {
         let u = self.client.current_url().await?;
@@ -105,7 +110,7 @@ impl Page {
     }
 
     /// Submits the form matching `form` (CSS) by clicking its submit button, as a person
-    /// would, and waits for the next page.
+    /// would, and waits for the page it loads.
     pub async fn submit(&self, form: &str) -> Result<()> {
         let css = format!(
             "{form} button:not([type]), {form} button[type=submit], {form} input[type=submit]"
@@ -115,8 +120,7 @@ impl Page {
             .find(Locator::Css(&css))
             .await
             .map_err(|e| format!("no submit button in {form}: {e}"))?;
-        button.click().await?;
-        self.wait_loaded().await
+        self.navigating(button.click()).await
     }
 
     /// Follows the link whose visible text is `text` and waits for the next page.
@@ -126,11 +130,11 @@ impl Page {
             .find(Locator::LinkText(text))
             .await
             .map_err(|e| format!("no link {text:?}: {e}"))?;
-        link.click().await?;
-        self.wait_loaded().await
+        self.navigating(link.click()).await
     }
 
-    /// Clicks the first element matching `css` and waits for the page.
+    /// Clicks the first element matching `css` (nothing expected to load: a `<summary>`, a
+    /// scripted button) and lets the page settle.
     pub async fn click(&self, css: &str) -> Result<()> {
         let el = self
             .client
@@ -139,6 +143,37 @@ impl Page {
             .map_err(|e| format!("nothing matches {css}: {e}"))?;
         el.click().await?;
         self.wait_loaded().await
+    }
+
+    /// Runs `action` (a click) and waits for the new document it loads: WebDriver's click
+    /// returns before a form's answer arrives, so the old page would still be read.
+    async fn navigating(
+        &self,
+        action: impl std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+    ) -> Result<()> {
+        self.client
+            .execute("window.__harness_old_document = true", vec![])
+            .await?;
+        action.await?;
+        let end = Instant::now() + Duration::from_secs(10);
+        loop {
+            // Between documents the script may fail; that is navigation under way.
+            let state = self
+                .client
+                .execute(
+                    "return window.__harness_old_document ? 'old' : document.readyState",
+                    vec![],
+                )
+                .await
+                .ok();
+            if state.as_ref().is_some_and(|s| s == "complete") {
+                return Ok(());
+            }
+            if Instant::now() > end {
+                return Err(format!("no new page within 10 s ({state:?})").into());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Waits until the document has loaded (a click starts navigation without waiting).
@@ -266,13 +301,17 @@ impl Page {
             .unwrap_or_default())
     }
 
-    /// Whether the first image matching `css` loaded and decoded (non-zero natural width).
+    /// Whether the first image matching `css` loaded and decoded (non-zero natural width)
+    /// within 10 s. A lazy image loads only once shown: open what hides it first.
     pub async fn image_loaded(&self, css: &str) -> Result<bool> {
         let script = "const [css, done] = arguments;
             const img = document.querySelector(css);
             if (!img) { done(false); return; }
             const ok = () => done(img.naturalWidth > 0);
-            if (img.complete) { ok(); } else { img.onload = ok; img.onerror = ok; }";
+            if (img.complete) { ok(); } else {
+              img.onload = ok; img.onerror = ok;
+              setTimeout(() => done(false), 10000);
+            }";
         let v = self.client.execute_async(script, vec![json!(css)]).await?;
         Ok(v == true)
     }
