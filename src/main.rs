@@ -1,7 +1,11 @@
 //! The `shenbao` binary: parses the command line and prints any error in one place.
 
 use clap::Parser;
-use shenbao::cli::{Cli, Command, ConfigAction, HistoryAction, UserAction};
+use shenbao::cli::{
+    Cli, Command, ConfigAction, DecideAction, HistoryAction, ReplyAction, UserAction,
+};
+use shenbao::division::decide::{self, Request};
+use shenbao::store::DecisionKind;
 use std::process::ExitCode;
 
 /// Commands that only print end quietly when their reader goes away (`shenbao list | head -1`),
@@ -54,6 +58,35 @@ fn user(config: Option<&std::path::Path>, action: UserAction) -> anyhow::Result<
         UserAction::Disable { name } => commands::disable(config, &name),
         UserAction::Token { name } => commands::api_token(config, &name),
     }
+}
+
+/// `shenbao decide …`: the command line's words into a request.
+fn decide_command(
+    config: Option<&std::path::Path>,
+    action: DecideAction,
+) -> anyhow::Result<ExitCode> {
+    let (request, why) = match action {
+        DecideAction::List { unit, json } => return decide::list(config, unit.as_deref(), json),
+        DecideAction::Accept { unit, why } => (Request::Accept { unit }, why),
+        DecideAction::Seal { file, why } => (Request::Seal { file }, why),
+        DecideAction::Assign { sender, unit, why } => (Request::Assign { sender, unit }, why),
+        DecideAction::Correct { unit, note, why } => (Request::Correct { unit, note }, why),
+        DecideAction::Answer {
+            message,
+            text,
+            other_means: _,
+            why,
+        } => (Request::Answer { message, text }, why),
+        DecideAction::Reply { action, reply, why } => {
+            let kind = match action {
+                ReplyAction::Resend => DecisionKind::Resend,
+                ReplyAction::Release => DecisionKind::Release,
+                ReplyAction::Drop => DecisionKind::Drop,
+            };
+            (Request::Reply { kind, reply }, why)
+        }
+    };
+    decide::command(config, request, &why.reason, why.json)
 }
 
 fn main() -> ExitCode {
@@ -127,6 +160,7 @@ fn main() -> ExitCode {
             shenbao::division::remind::command(config, dry_run, json)
         }
         Command::User { action } => user(config, action),
+        Command::Decide { action } => decide_command(config, action),
     };
     match result {
         Ok(code) => code,

@@ -63,7 +63,7 @@ fn needs_reminder(u: &UnitView) -> bool {
         // An unidentified sender was told what was wrong in its reply; daily mail to an
         // address that may be anybody's is not a reminder.
         Standing::Incomplete => u.identified,
-        Standing::Accepted | Standing::AcceptedWithProblems => false,
+        Standing::Accepted | Standing::AcceptedWithProblems | Standing::AcceptedByHand => false,
     }
 }
 

@@ -84,7 +84,7 @@ fn local(stamp: &str, cfg: &Config) -> String {
 /// A unit's standing as a coloured tag.
 fn standing_tag(s: Standing) -> Markup {
     let class = match s {
-        Standing::Accepted => "tag ok",
+        Standing::Accepted | Standing::AcceptedByHand => "tag ok",
         Standing::AcceptedWithProblems => "tag warn",
         Standing::Incomplete => "tag bad",
         Standing::NotSubmitted => "tag",
@@ -98,6 +98,7 @@ fn standing_code(s: Standing) -> &'static str {
         Standing::NotSubmitted => "not_submitted",
         Standing::Incomplete => "incomplete",
         Standing::Accepted => "accepted",
+        Standing::AcceptedByHand => "accepted_by_hand",
         Standing::AcceptedWithProblems => "accepted_with_problems",
     }
 }
