@@ -72,7 +72,6 @@ fn pages_need_a_session_and_files_stay_in_their_message() {
 
 /// `../` in any spelling, where a file id goes: 404, like any file that is not there.
 #[test]
-#[ignore = "needs 404 (not 400) when a file id is not a number; temporary"]
 fn dot_dot_in_a_file_path_gets_404() {
     crate::require_browser!();
     let desk = sample_desk("web-guard-dotdot");
@@ -115,7 +114,6 @@ fn traversals(file: &str) -> Vec<String> {
 /// viewer sees no decision form and a forced POST with the viewer's own token gets 403, and
 /// none of it decided anything.
 #[test]
-#[ignore = "needs the decision forms (decide branch, being merged); temporary"]
 fn decisions_need_a_clerk_and_the_csrf_token() {
     crate::require_browser!();
     let desk = sample_desk("web-guard-decide");
