@@ -499,3 +499,61 @@ fn over_tls_the_desk_answers_and_its_cookie_is_secure() {
     assert!(!String::from_utf8_lossy(&raw).contains("200 OK"));
     rt.block_on(async move { drop(d) });
 }
+
+#[test]
+fn logins_are_logged_with_name_and_address_never_the_password() {
+    let place = Place::new("web-log");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let file = config_file(&place);
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("127.0.0.1:0", &format!("127.0.0.1:{port}"));
+    std::fs::write(&file, text).unwrap();
+    let (ok, _, err) = user(
+        &file,
+        &["add", "li", "--role", "clerk", "--password-stdin"],
+        "Right-pass-7a1\n",
+    );
+    assert!(ok, "{err}");
+    let log = place.0.join("stderr.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shenbao"))
+        .arg("--config")
+        .arg(&file)
+        .arg("run")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let start = std::time::Instant::now();
+    while TcpStream::connect(addr).is_err() {
+        assert!(start.elapsed().as_secs() < 30, "the desk did not come up");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(login(addr, "li", "Wrong-pass-3c9", "").status, 401);
+    let a = login(addr, "li", "Right-pass-7a1", "");
+    assert_eq!(a.status, 303);
+    // SAFETY: our own child; SIGTERM is how systemd stops the daemon.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    child.wait().unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("desk login refused") && text.contains("desk login"),
+        "{text}"
+    );
+    assert!(
+        text.contains("user=li") && text.contains("127.0.0.1"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Wrong-pass-3c9") && !text.contains("Right-pass-7a1"),
+        "{text}"
+    );
+}
