@@ -557,3 +557,38 @@ fn logins_are_logged_with_name_and_address_never_the_password() {
         "{text}"
     );
 }
+
+#[test]
+fn connections_beyond_the_limit_are_closed_and_a_freed_place_serves_again() {
+    let place = Place::new("web-limit");
+    let mut cfg = place.config();
+    cfg.web.listen = Some("127.0.0.1:0".into());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let d = rt.block_on(Daemon::open(cfg)).unwrap();
+    let addr = d.web_addr().unwrap();
+    // Idle connections, each holding a place until its deadline.
+    let mut held: Vec<TcpStream> = (0..64).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut extra = TcpStream::connect(addr).unwrap();
+    extra
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let _ = extra.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let mut buf = Vec::new();
+    let n = extra.read_to_end(&mut buf);
+    assert!(
+        matches!(n, Ok(0)) || n.is_err(),
+        "the 65th connection is closed unanswered: {:?}",
+        String::from_utf8_lossy(&buf)
+    );
+    held.pop();
+    drop(held.pop());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(http(addr, "GET", "/login", &[], None).status, 200);
+    drop(held);
+    rt.block_on(async move { drop(d) });
+}
