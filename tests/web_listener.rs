@@ -173,6 +173,12 @@ fn over_tls_the_desk_answers_and_its_cookie_is_secure() {
     let get = "GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
     let answer = rt.block_on(https(addr, &ca, get));
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        answer
+            .to_ascii_lowercase()
+            .contains("strict-transport-security: max-age="),
+        "{answer}"
+    );
     let form = "username=zhao&password=tls-pass-123";
     let post = format!(
         "POST /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
