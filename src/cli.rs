@@ -138,6 +138,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 工作人员的决定：人工受理、公章已核、归入单位、要求补正、答复问题、处理回复（均须填写理由，
+    /// 记录在案；服务运行时由服务执行，否则由本命令直接执行）。
+    Decide {
+        /// 要做的决定。
+        #[command(subcommand)]
+        action: DecideAction,
+    },
     /// Show what the seal check sees on a stamped scan (PDF, JPEG, PNG): per page the
     /// orientation and the seal found, and a PNG of one page with the seal boxed.
     Seal {
@@ -241,4 +248,118 @@ pub enum HistoryAction {
         #[arg(value_name = "FILE.xlsx")]
         file: PathBuf,
     },
+}
+
+/// `shenbao decide …`.
+#[derive(Debug, Subcommand)]
+pub enum DecideAction {
+    /// 人工受理：材料虽有问题，仍予受理，按编号发出受理回执。
+    Accept {
+        /// 单位（回执编号或推荐单位名称）。
+        #[arg(value_name = "UNIT")]
+        unit: String,
+        #[command(flatten)]
+        why: Why,
+    },
+    /// 公章已核：人工确认盖章扫描件已加盖公章（消除“未识别到公章”）。
+    Seal {
+        /// 文件：邮件编号/序号（如 12/0），或文件编号。
+        #[arg(value_name = "FILE_ID")]
+        file: String,
+        #[command(flatten)]
+        why: Why,
+    },
+    /// 归入单位：将某发件地址的邮件归入指定单位（如个人邮箱发来的扫描件）。
+    Assign {
+        /// 发件人邮箱地址。
+        #[arg(value_name = "SENDER")]
+        sender: String,
+        /// 单位名称。
+        #[arg(value_name = "UNIT")]
+        unit: String,
+        #[command(flatten)]
+        why: Why,
+    },
+    /// 要求补正：向单位发出附工作人员意见和现有问题的补正通知。
+    Correct {
+        /// 单位（回执编号或推荐单位名称）。
+        #[arg(value_name = "UNIT")]
+        unit: String,
+        /// 工作人员意见（写入通知）。
+        #[arg(long, value_name = "TEXT")]
+        note: String,
+        #[command(flatten)]
+        why: Why,
+    },
+    /// 答复问题：将答复内容作为对该邮件的回复发出，或标记为已另行答复。
+    Answer {
+        /// 邮件编号（如 #12）。
+        #[arg(value_name = "MESSAGE_ID")]
+        message: String,
+        /// 答复内容。
+        #[arg(long, value_name = "TEXT", required_unless_present = "other_means")]
+        text: Option<String>,
+        /// 已通过电话等其他方式答复，不发邮件。
+        #[arg(long, conflicts_with = "text")]
+        other_means: bool,
+        #[command(flatten)]
+        why: Why,
+    },
+    /// 催报提醒：向一个单位发送催报提醒（先用 --preview 预览，预览不记录决定）。
+    Remind {
+        /// 单位（回执编号或推荐单位名称）。
+        #[arg(value_name = "UNIT")]
+        unit: String,
+        /// 只预览提醒内容，不发送。
+        #[arg(long)]
+        preview: bool,
+        /// 理由（发送时必填，记录在案）。
+        #[arg(long, value_name = "TEXT", required_unless_present = "preview")]
+        reason: Option<String>,
+        /// 以 JSON 输出。
+        #[arg(long)]
+        json: bool,
+    },
+    /// 处理回复：重新发送，或放行 / 撤销被扣留的回复。
+    Reply {
+        /// resend（重新发送）、release（放行）或 drop（撤销）。
+        #[arg(value_enum)]
+        action: ReplyAction,
+        /// 回复编号。
+        #[arg(value_name = "REPLY_ID")]
+        reply: i64,
+        #[command(flatten)]
+        why: Why,
+    },
+    /// 查看已记录的决定（某单位的，或最近 50 条）。
+    List {
+        /// 单位（回执编号或推荐单位名称）。
+        #[arg(value_name = "UNIT")]
+        unit: Option<String>,
+        /// 以 JSON 输出。
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What every decision carries besides its object.
+#[derive(Debug, clap::Args)]
+pub struct Why {
+    /// 理由（必填，记录在案）。
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// 以 JSON 输出。
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `decide reply` does to a reply.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReplyAction {
+    /// 重新发送。
+    Resend,
+    /// 放行被扣留的回复。
+    Release,
+    /// 撤销被扣留的回复。
+    Drop,
 }

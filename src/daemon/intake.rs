@@ -26,6 +26,7 @@ impl Daemon {
     pub async fn round(&mut self, shutdown: &super::Shutdown) -> anyhow::Result<Stats> {
         let mut stats = Stats::default();
         self.ops.notifier.ping();
+        super::decide(&self.store, &self.cfg, &mut self.judge).await;
         let waiting = match self.source.waiting().await {
             Ok(w) => w,
             Err(e) => {

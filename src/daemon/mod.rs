@@ -7,7 +7,8 @@
 //! message that fails is retried on a backoff ([`retry`]), not on the next arrival.
 //!
 //! The judge's state (every unit's materials) is recorded with each message and loaded at
-//! start-up ([`resume`]); only a record without a state it can trust is judged again from the
+//! start-up ([`resume`]); decisions of the division are applied at each round, tick and wake-up
+//! ([`crate::division::decide`]); only a record without a state it can trust is judged again from the
 //! archive, once.
 
 mod intake;
@@ -15,10 +16,10 @@ pub mod retry;
 
 mod one_message;
 mod put_aside;
-mod resume;
 mod sent_copy;
 
 use crate::config::Config;
+use crate::division::resume;
 use crate::mailbox::Source;
 use crate::notify::outbox::Delivery;
 use crate::ops::{self, Service};
@@ -82,8 +83,8 @@ pub struct Daemon {
     ops: Service,
     /// When failed messages and a failed machine are tried again.
     retries: retry::Retries,
-    /// Woken by the web desk when a clerk proposes a decision.
-    #[allow(dead_code)] // read once decisions are applied (next commit)
+    /// Woken by the web desk when a clerk proposes a decision: the wait ends and the next
+    /// round applies it.
     wake: std::sync::Arc<tokio::sync::Notify>,
     /// Where the web desk listens, when `[web] listen` is set.
     web: Option<std::net::SocketAddr>,
@@ -159,6 +160,11 @@ impl Daemon {
         self.web
     }
 
+    /// What the web desk notifies when a decision is proposed, for tests.
+    pub fn waker(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        self.wake.clone()
+    }
+
     /// The judge, for status views and tests.
     pub fn judge(&self) -> &Judge {
         &self.judge
@@ -213,10 +219,16 @@ impl Daemon {
                 .unwrap_or(Duration::MAX)
                 .max(Duration::from_millis(50));
             let (ops, store, outbox) = (&self.ops, &self.store, &mut self.outbox);
-            let mut on_tick = async || ops.on_tick(store, outbox, &status).await;
-            self.source
-                .wait(poll, most, tick, &mut shutdown, &mut on_tick)
-                .await;
+            let (cfg, judge) = (&self.cfg, &mut self.judge);
+            let mut on_tick = async || {
+                decide(store, cfg, judge).await;
+                ops.on_tick(store, outbox, &status).await
+            };
+            let stop = crate::mailbox::Interrupt {
+                shutdown: &mut shutdown,
+                wake: &self.wake,
+            };
+            self.source.wait(poll, most, tick, stop, &mut on_tick).await;
             if shutdown.requested() {
                 break;
             }
@@ -233,6 +245,14 @@ impl Daemon {
     pub async fn close(mut self) {
         self.source.close().await;
         self.store.close().await;
+    }
+}
+
+/// Applies the decisions the division proposed (web desk, `decide`); a failure is logged and
+/// the decisions stay pending for the next try.
+async fn decide(store: &Store, cfg: &Config, judge: &mut Judge) {
+    if let Err(e) = crate::division::decide::apply_pending(store, cfg, judge).await {
+        tracing::error!("cannot apply the division's decisions: {e:#}");
     }
 }
 

@@ -9,13 +9,17 @@
 //!   from the record).
 //! - [`reprocess`]: the pipeline again over the archived raw messages.
 //! - [`remind`]: polite reminders to units not yet complete.
+//! - [`decide`]: the clerk's decisions (accept by hand, seals, senders, answers, replies),
+//!   applied by whoever holds the judge; [`resume`]: the judge as the record left it.
 
+pub mod decide;
 pub mod export;
 pub mod history;
 pub mod list;
 pub mod progress;
 pub mod remind;
 pub mod reprocess;
+pub mod resume;
 pub mod show;
 mod show_materials;
 pub mod status;

@@ -6,8 +6,10 @@
 //! judgements in one transaction (all or nothing). Receipt numbers already issued are kept.
 //! `MESSAGE` or `--all` choose what is reported and, with `--reply`, who is answered again:
 //! the one message, or the latest message of every unit whose verdicts changed. Without
-//! `--reply` nothing is sent: units were answered when their mail came.
+//! `--reply` nothing is sent: units were answered when their mail came. The division's
+//! decisions are replayed where they were taken (a hand-accepted unit keeps its receipt).
 
+use super::decide::replay::Replay;
 use super::progress::Progress;
 use super::{deliver_now, emit, with_store};
 use crate::config::Config;
@@ -15,7 +17,7 @@ use crate::message::Email;
 use crate::notify::{self, ReplyContext};
 use crate::pipeline;
 use crate::store::read::Disposition;
-use crate::store::{Archived, Composed, DataLock, QueuedReply, Store};
+use crate::store::{Archived, Composed, DataLock, QueuedReply, Rebuild, Store};
 use crate::verdict::{Judge, Outcome};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -90,6 +92,8 @@ pub async fn run(
     all_readable(store, &archived, opts)?;
     let mut judge = Judge::new((&cfg.campaign).into(), store.history().await?);
     judge.seed_receipts(store.issued_receipts().await?);
+    // Read before the rebuild clears the files the decisions name.
+    let mut decisions = Replay::load(store).await?;
     let mut rebuild = store.rebuild().await?;
     let mut report = Report {
         dry_run: opts.dry_run,
@@ -99,6 +103,7 @@ pub async fn run(
     progress.start(archived.len() as u64, "重新处理");
     for a in &archived {
         progress.inc();
+        replay_decisions(&mut rebuild, &mut judge, &mut decisions, Some(a.id)).await?;
         let Some(raw_path) = &a.raw_path else {
             continue;
         };
@@ -126,6 +131,7 @@ pub async fn run(
         };
         to_answer.note(answer, changed, opts);
     }
+    replay_decisions(&mut rebuild, &mut judge, &mut decisions, None).await?;
     progress.finish();
     if opts.reply {
         for t in &to_answer.targets() {
@@ -141,6 +147,20 @@ pub async fn run(
         rebuild.commit().await?;
     }
     Ok(report)
+}
+
+/// The division's decisions taken before message `next` (None: the rest), applied to the
+/// judge again and to the rebuilt units; nothing is sent again.
+async fn replay_decisions(
+    rebuild: &mut Rebuild,
+    judge: &mut Judge,
+    decisions: &mut Replay,
+    next: Option<i64>,
+) -> anyhow::Result<()> {
+    for d in decisions.until(judge, next) {
+        rebuild.decision(&judge.changed(&d.before)).await?;
+    }
+    Ok(())
 }
 
 /// Refuses to start unless the message asked for exists and every raw message is readable:

@@ -20,6 +20,9 @@ pub enum Standing {
     Accepted,
     /// A receipt was issued, but a later email has errors to fix.
     AcceptedWithProblems,
+    /// A clerk accepted it by hand despite open problems (`decide accept`), and no mail of it
+    /// came afterwards.
+    AcceptedByHand,
 }
 
 impl Standing {
@@ -30,6 +33,7 @@ impl Standing {
             Standing::Incomplete => "材料不全",
             Standing::Accepted => "已受理",
             Standing::AcceptedWithProblems => "已受理（后续邮件需补正）",
+            Standing::AcceptedByHand => "已人工受理",
         }
     }
 }
@@ -78,6 +82,11 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Vec<UnitView>> 
             id: Some(u.id),
             identified: !u.key.contains('@'),
             standing: match (&u.receipt, u.verdict) {
+                (Some(_), Some(Verdict::Rejected | Verdict::Ignored) | None)
+                    if u.accepted_by_hand =>
+                {
+                    Standing::AcceptedByHand
+                }
                 (Some(_), Some(Verdict::Accepted)) => Standing::Accepted,
                 (Some(_), Some(Verdict::Rejected | Verdict::Ignored) | None) => {
                     Standing::AcceptedWithProblems

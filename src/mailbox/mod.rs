@@ -166,19 +166,20 @@ impl Source {
     }
 
     /// Waits until new mail may be there (`poll`, or IDLE), at most `most` (when a retry
-    /// falls due), returning early on shutdown. `on_tick` runs every `tick` meanwhile
-    /// (watchdog, gauges, due replies), without ending an IDLE.
+    /// falls due), returning early on shutdown or when `wake` is notified (a decision of the
+    /// division waits to be applied). `on_tick` runs every `tick` meanwhile (watchdog, gauges,
+    /// due replies), without ending an IDLE.
     pub async fn wait(
         &mut self,
         poll: Duration,
         most: Duration,
         tick: Duration,
-        shutdown: &mut Shutdown,
+        stop: Interrupt<'_>,
         on_tick: &mut impl AsyncFnMut(),
     ) {
         match self {
-            Source::Maildir(_) => sleep_ticking(poll.min(most), tick, shutdown, on_tick).await,
-            Source::Imap(i) => i.wait(poll, most, tick, shutdown, on_tick).await,
+            Source::Maildir(_) => sleep_ticking(poll.min(most), tick, stop, on_tick).await,
+            Source::Imap(i) => i.wait(poll, most, tick, stop, on_tick).await,
         }
     }
 
@@ -211,13 +212,22 @@ impl Source {
     }
 }
 
-/// Sleeps for `d`, running `on_tick` every `tick`; returns early on shutdown.
+/// What ends a wait early: shutdown, or a wake-up (a decision to apply now).
+pub struct Interrupt<'a> {
+    /// Stopping was asked for.
+    pub shutdown: &'a mut Shutdown,
+    /// Notified by the web desk when a decision is proposed.
+    pub wake: &'a tokio::sync::Notify,
+}
+
+/// Sleeps for `d`, running `on_tick` every `tick`; returns early on shutdown or wake-up.
 pub async fn sleep_ticking(
     d: Duration,
     tick: Duration,
-    shutdown: &mut Shutdown,
+    stop: Interrupt<'_>,
     on_tick: &mut impl AsyncFnMut(),
 ) {
+    let Interrupt { shutdown, wake } = stop;
     let end = tokio::time::Instant::now() + d;
     loop {
         let now = tokio::time::Instant::now();
@@ -228,6 +238,7 @@ pub async fn sleep_ticking(
         tokio::select! {
             _ = tokio::time::sleep(step) => {}
             _ = shutdown.wait() => return,
+            _ = wake.notified() => return,
         }
         // The last step ends the wait: the round that follows does the tick's work anyway.
         if tokio::time::Instant::now() < end {

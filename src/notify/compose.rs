@@ -19,6 +19,8 @@ pub enum ReplyKind {
     Notice,
     /// The email was over the size limit and could not be taken at all.
     Oversized,
+    /// A clerk's answer to a question.
+    Answer,
 }
 
 impl ReplyKind {
@@ -28,6 +30,7 @@ impl ReplyKind {
             ReplyKind::Receipt => "受理回执",
             ReplyKind::Notice => "材料补正通知",
             ReplyKind::Oversized => "邮件过大未能受理",
+            ReplyKind::Answer => "答复",
         }
     }
 }
@@ -39,6 +42,7 @@ impl From<ReplyKind> for MailKind {
             ReplyKind::Receipt => MailKind::Receipt,
             ReplyKind::Notice => MailKind::Notice,
             ReplyKind::Oversized => MailKind::Oversized,
+            ReplyKind::Answer => MailKind::Answer,
         }
     }
 }

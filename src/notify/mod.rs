@@ -10,6 +10,7 @@
 //!   (`smtp.rs`, with its backoff), each attempt recorded before the hand-over and what could
 //!   not be recorded remembered (`ledger.rs`), so nothing is sent twice or lost.
 
+pub mod answer;
 pub mod authres;
 mod body;
 pub mod compose;

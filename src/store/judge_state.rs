@@ -111,6 +111,28 @@ pub(super) async fn write(
     put_counters(tx, changed.receipts, Some(message)).await
 }
 
+/// Writes what a decision changed; the state still reaches the last judged message.
+pub(super) async fn write_decided(
+    tx: &mut Transaction<'static, Sqlite>,
+    changed: &Changed<'_>,
+) -> anyhow::Result<()> {
+    if let Some((key, unit)) = changed.unit {
+        put_unit(tx, key, &saved::encode(unit)?).await?;
+    }
+    if let Some(gone) = changed.gone {
+        sqlx::query("DELETE FROM judge_units WHERE key = ?")
+            .bind(gone)
+            .execute(&mut **tx)
+            .await
+            .with_context(|| format!("cannot remove the judge's state of unit “{gone}”"))?;
+    }
+    if let Some((address, key)) = changed.sender {
+        put_sender(tx, address, key).await?;
+    }
+    let last = last_judged(tx).await?;
+    put_counters(tx, changed.receipts, last).await
+}
+
 async fn write_all(tx: &mut Transaction<'static, Sqlite>, state: &State) -> anyhow::Result<()> {
     for sql in ["DELETE FROM judge_units", "DELETE FROM judge_senders"] {
         sqlx::query(sql)

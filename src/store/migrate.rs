@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "desk_accounts",
         include_str!("../../migrations/0006_desk_accounts.sql"),
     ),
+    (
+        7,
+        "decisions",
+        include_str!("../../migrations/0007_decisions.sql"),
+    ),
 ];
 
 /// The embedded migrations before version `.0`, as a source for sqlx's [`Migrator`].

@@ -6,6 +6,7 @@ mod accounts;
 pub mod archive;
 mod bounce;
 mod codes;
+mod decisions;
 pub mod fault;
 pub mod intake;
 mod judge_state;
@@ -27,6 +28,7 @@ mod tests;
 pub use accounts::{Account, Role};
 /// A serde unit variant's stored code, for logs and gauges.
 pub(crate) use codes::code;
+pub use decisions::{Applied, DecisionMail, DecisionRow, NewDecision, OutboxAction};
 pub use intake::Attempt;
 pub use judge_state::StoredJudge;
 pub use lock::DataLock;
@@ -36,7 +38,7 @@ pub use queue::{Composed, Composer, QueuedReply};
 pub use rebuild::{Archived, Rebuild};
 pub use record::{Incoming, Recorded, SourceRef};
 pub use sessions::SessionRow;
-pub use states::{MailKind, MessageState, OutboxState, SourceKind};
+pub use states::{DecisionKind, DecisionState, MailKind, MessageState, OutboxState, SourceKind};
 
 use crate::history::HistoryProject;
 use crate::verdict::Verdict;

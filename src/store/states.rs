@@ -57,6 +57,8 @@ pub enum MailKind {
     Oversized,
     /// 催报提醒 (`shenbao remind`), answering no message.
     Reminder,
+    /// 人工答复: a clerk's answer to a question (`decide answer`).
+    Answer,
 }
 
 /// From its code, as `notify::ReplyKind::as_str` gives it.
@@ -76,6 +78,7 @@ impl MailKind {
             MailKind::Notice => "补正通知",
             MailKind::Reminder => "催报提醒",
             MailKind::Oversized => "邮件过大通知",
+            MailKind::Answer => "人工答复",
         }
     }
 }
@@ -98,6 +101,8 @@ pub enum OutboxState {
     Undelivered,
     /// Not sent: the sender check failed.
     Held,
+    /// Not sent: a held reply the division dropped (`decide reply drop`).
+    Dropped,
 }
 
 impl OutboxState {
@@ -110,6 +115,7 @@ impl OutboxState {
             OutboxState::Failed => "发送失败",
             OutboxState::Undelivered => "被退信",
             OutboxState::Held => "已扣留（发件人核验未通过）",
+            OutboxState::Dropped => "已撤销（未发送）",
         }
     }
 
@@ -119,7 +125,78 @@ impl OutboxState {
             OutboxState::Held => Some("回复已扣留"),
             OutboxState::Failed => Some("回复发送失败"),
             OutboxState::Undelivered => Some("回复被退信"),
-            OutboxState::Queued | OutboxState::Sending | OutboxState::Sent => None,
+            OutboxState::Queued
+            | OutboxState::Sending
+            | OutboxState::Sent
+            | OutboxState::Dropped => None,
+        }
+    }
+}
+
+/// What a decision of the division does (`decisions.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    /// 人工受理: accept a unit despite open problems; a receipt goes out.
+    Accept,
+    /// 公章已核: a stamped file's seal confirmed by eye.
+    ConfirmSeal,
+    /// 归入单位: a sender address's mail filed under a named unit.
+    AssignSender,
+    /// 要求补正: a notice with the clerk's note and the open problems.
+    RequestCorrection,
+    /// 答复问题: the clerk's text sent as a reply to a message.
+    Answer,
+    /// 已另行答复: a question marked answered by other means.
+    MarkAnswered,
+    /// 重新发送: a reply queued again.
+    Resend,
+    /// 放行: a held reply released.
+    Release,
+    /// 撤销: a held reply dropped.
+    Drop,
+    /// 催报提醒: a reminder to one unit.
+    Remind,
+}
+
+impl DecisionKind {
+    /// The kind in the division's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            DecisionKind::Accept => "人工受理",
+            DecisionKind::ConfirmSeal => "公章已核",
+            DecisionKind::AssignSender => "归入单位",
+            DecisionKind::RequestCorrection => "要求补正",
+            DecisionKind::Answer => "答复问题",
+            DecisionKind::MarkAnswered => "已另行答复",
+            DecisionKind::Resend => "重新发送回复",
+            DecisionKind::Release => "放行扣留的回复",
+            DecisionKind::Drop => "撤销扣留的回复",
+            DecisionKind::Remind => "催报提醒",
+        }
+    }
+}
+
+/// Where a decision stands (`decisions.state`): `pending` until the process holding the
+/// judge applies it or refuses it, once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionState {
+    /// Recorded, not yet applied.
+    Pending,
+    /// Applied; `result` says what happened.
+    Applied,
+    /// Not applied; `result` says why.
+    Refused,
+}
+
+impl DecisionState {
+    /// The state in the division's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            DecisionState::Pending => "待执行",
+            DecisionState::Applied => "已执行",
+            DecisionState::Refused => "未执行",
         }
     }
 }

@@ -9,6 +9,7 @@
 //! ([`state::Change`]); the judge applies the change only once every step has run.
 
 pub mod completeness;
+pub mod decision;
 pub mod duplicates;
 mod ignored;
 pub mod materials;
@@ -28,6 +29,7 @@ mod fixtures;
 #[cfg(test)]
 mod tests;
 
+pub use decision::{Decided, FileAt, Refused};
 pub use ignored::{Ignored, IgnoredReason};
 pub use outcome::{FileReport, Outcome, PageReport, Verdict};
 pub use policy::Policy;
@@ -148,7 +150,7 @@ impl Judge {
     }
 
     /// What the judgement `before` stands for changed in the state, for the record.
-    pub fn changed(&self, before: &Before) -> Changed<'_> {
+    pub fn changed<'a>(&'a self, before: &'a Before) -> Changed<'a> {
         self.state.changed(before)
     }
 

@@ -207,6 +207,7 @@ mod tests {
             },
             emails: 2,
             receipt: Some("ZLGG2023-001".into()),
+            seals_confirmed: vec![file("申报表.pdf")],
         }
     }
 

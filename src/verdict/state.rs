@@ -3,7 +3,7 @@
 //! the state as it is and applied afterwards, so a panic while deciding leaves the state as
 //! it was, and [`Before`] takes an applied judgement back (when it could not be recorded).
 
-use super::materials::Materials;
+use super::materials::{FileRef, Materials};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,6 +18,10 @@ pub struct Unit {
     pub emails: u32,
     /// Receipt number, given the first time its materials are complete.
     pub receipt: Option<String>,
+    /// Stamped files whose seal the division confirmed by eye (`decide seal`): they are not
+    /// reported as `stamp_not_detected` again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seals_confirmed: Vec<FileRef>,
 }
 
 /// The state that carries from one email to the next.
@@ -40,6 +44,8 @@ pub struct Change {
     pub sender: Option<(String, String)>,
     /// The receipt counter afterwards.
     pub receipts: u32,
+    /// A unit that ceases to exist (a sender's pseudo-unit filed under a named unit).
+    pub gone: Option<String>,
 }
 
 /// The parts of the state one judgement changed, as they were before it.
@@ -51,6 +57,8 @@ pub struct Before {
     sender: Option<(String, Option<String>)>,
     /// The receipt counter before.
     receipts: u32,
+    /// The unit removed and its entry before.
+    gone: Option<(String, Unit)>,
 }
 
 /// What one judgement changed, as the state holds it now: what the record stores with the
@@ -63,11 +71,16 @@ pub struct Changed<'a> {
     pub sender: Option<(&'a str, &'a str)>,
     /// The receipt counter.
     pub receipts: u32,
+    /// The key of a unit removed.
+    pub gone: Option<&'a str>,
 }
 
 impl State {
     /// Applies a judgement's change; returns what it replaced.
     pub fn apply(&mut self, change: Change) -> Before {
+        let gone = change
+            .gone
+            .and_then(|k| self.units.remove(&k).map(|u| (k, u)));
         let unit = change.unit.map(|(key, unit)| {
             let old = self.units.insert(key.clone(), unit);
             (key, old)
@@ -81,6 +94,7 @@ impl State {
             unit,
             sender,
             receipts,
+            gone,
         }
     }
 
@@ -99,10 +113,13 @@ impl State {
             };
         }
         self.receipts = before.receipts;
+        if let Some((key, unit)) = before.gone {
+            self.units.insert(key, unit);
+        }
     }
 
     /// What the judgement `before` stands for changed, as it is now.
-    pub fn changed(&self, before: &Before) -> Changed<'_> {
+    pub fn changed<'a>(&'a self, before: &'a Before) -> Changed<'a> {
         Changed {
             unit: before
                 .unit
@@ -115,6 +132,7 @@ impl State {
                 .and_then(|(a, _)| self.sender_unit.get_key_value(a))
                 .map(|(a, k)| (a.as_str(), k.as_str())),
             receipts: self.receipts,
+            gone: before.gone.as_ref().map(|(k, _)| k.as_str()),
         }
     }
 }
@@ -142,6 +160,7 @@ mod tests {
             unit: Some(("a".into(), unit("A", 2))),
             sender: Some(("x@a.cn".into(), "b".into())),
             receipts: 4,
+            gone: None,
         });
         assert_eq!(s.units.get("a").map(|u| u.emails), Some(2));
         let changed = s.changed(&before);
@@ -159,6 +178,7 @@ mod tests {
             unit: Some(("n".into(), unit("N", 1))),
             sender: Some(("y@n.cn".into(), "n".into())),
             receipts: 0,
+            gone: None,
         });
         s.take_back(before);
         assert_eq!(s, State::default());

@@ -2,7 +2,6 @@
 //! (watchdog, gauges, due retries) does not cost a DONE/IDLE round trip every few seconds.
 
 use super::connect::{ImapSession, timed};
-use crate::shutdown::Shutdown;
 use crate::telemetry::Telemetry;
 use anyhow::Context;
 use std::time::Duration;
@@ -19,16 +18,18 @@ pub(super) struct Ticks<'a> {
     pub(super) telemetry: &'a Telemetry,
 }
 
-/// One IDLE: until the server reports something, the re-arm time, `most`, or shutdown; then
+/// One IDLE: until the server reports something, the re-arm time, `most`, shutdown or a
+/// wake-up; then
 /// DONE. Ticks run inside it, so the daemon's periodic work does not cost an IDLE re-arm.
 pub(super) async fn idle(
     session: ImapSession,
     limit: Duration,
     most: Duration,
-    shutdown: &mut Shutdown,
+    stop: crate::mailbox::Interrupt<'_>,
     ticks: Ticks<'_>,
     on_tick: &mut impl AsyncFnMut(),
 ) -> anyhow::Result<ImapSession> {
+    let crate::mailbox::Interrupt { shutdown, wake } = stop;
     let mut h = session.idle();
     timed(limit, "IDLE", h.init()).await?;
     ticks.telemetry.mailbox_contact();
@@ -49,6 +50,8 @@ pub(super) async fn idle(
                 // A retry is due: the round that follows lists the folder anyway.
                 _ = &mut due => break false,
                 _ = shutdown.wait() => break false,
+                // A decision waits: the round that follows applies it.
+                _ = wake.notified() => break false,
                 _ = tokio::time::sleep(ticks.every) => {
                     ticks.telemetry.mailbox_contact();
                     on_tick().await;

@@ -12,7 +12,6 @@ mod idle;
 pub mod mutf7;
 
 use crate::config::{ImapServer, Secret};
-use crate::shutdown::Shutdown;
 use crate::telemetry::Telemetry;
 use anyhow::{Context, anyhow};
 use async_imap::types::{Flag, UnsolicitedResponse};
@@ -387,12 +386,12 @@ impl ImapSource {
         poll: Duration,
         most: Duration,
         tick: Duration,
-        shutdown: &mut Shutdown,
+        stop: super::Interrupt<'_>,
         on_tick: &mut impl AsyncFnMut(),
     ) {
         if self.failures > 0 || self.session.is_none() {
             let d = backoff::delay(self.failures).max(Duration::from_millis(100));
-            super::sleep_ticking(d.min(most), tick, shutdown, on_tick).await;
+            super::sleep_ticking(d.min(most), tick, stop, on_tick).await;
             return;
         }
         self.drain();
@@ -404,14 +403,14 @@ impl ImapSource {
         };
         if !self.caps.idle {
             self.session = Some(session);
-            super::sleep_ticking(poll.min(most), tick, shutdown, on_tick).await;
+            super::sleep_ticking(poll.min(most), tick, stop, on_tick).await;
             return;
         }
         let ticks = Ticks {
             every: tick,
             telemetry: &self.telemetry,
         };
-        match idle(session, self.limit(), most, shutdown, ticks, on_tick).await {
+        match idle(session, self.limit(), most, stop, ticks, on_tick).await {
             Ok(s) => self.session = Some(s),
             Err(e) => {
                 self.broken(e);

@@ -5,12 +5,14 @@
 //! - [`messages`]: a message row (what became of it, its unit, its replies).
 //! - [`replies`]: outbox rows (a unit's replies, the ones that need a person, the backlog).
 //! - [`files`]: a unit's files, the current file in each slot, and which replaced which.
+//! - [`mail`]: what a decision needs of the mail it concerns (headers, a file's place).
 //! - [`attachments`]: one message's files and their archived bytes (the desk's downloads).
 //! - [`counts`]: how many rows the record holds, for checks and figures.
 
 pub mod attachments;
 pub mod counts;
 pub mod files;
+pub mod mail;
 pub mod messages;
 pub mod replies;
 pub mod units;
@@ -18,6 +20,7 @@ pub mod units;
 pub use attachments::AttachmentRow;
 pub use counts::RecordCounts;
 pub use files::{CurrentFile, FileRow, HistoryRow};
+pub use mail::{FilePlace, MailRef};
 pub use messages::{Disposition, MessageRow};
 pub use replies::{Backlog, ReplyRow};
 pub use units::{OpenProblem, UnitRow};

@@ -3,6 +3,7 @@
 
 use super::super::Store;
 use super::super::codes::{code_of, decode_opt};
+use super::super::states::{DecisionKind, DecisionState};
 use crate::rules::Severity;
 use crate::verdict::Verdict;
 use crate::verdict::materials::Materials;
@@ -43,6 +44,8 @@ pub struct UnitRow {
     pub errors: Vec<OpenProblem>,
     /// The addresses its emails came from (Reply-To first, as replies go), oldest first.
     pub addresses: Vec<String>,
+    /// A clerk accepted it by hand (`decide accept`) and no mail of it came afterwards.
+    pub accepted_by_hand: bool,
 }
 
 type Row = (
@@ -54,6 +57,7 @@ type Row = (
     Option<String>,
     Option<String>,
     Option<i64>,
+    bool,
 );
 
 impl Store {
@@ -61,14 +65,18 @@ impl Store {
     pub async fn units(&self) -> anyhow::Result<Vec<UnitRow>> {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT u.id, u.key, u.name, r.receipt, u.emails, u.materials, u.verdict, \
-             u.last_message FROM units u LEFT JOIN receipts r ON r.unit_key = u.key \
-             ORDER BY u.name",
+             u.last_message, EXISTS (SELECT 1 FROM decisions d WHERE d.unit_key = u.key \
+             AND d.kind = ? AND d.state = ? \
+             AND COALESCE(d.after_message, 0) >= COALESCE(u.last_message, 0)) \
+             FROM units u LEFT JOIN receipts r ON r.unit_key = u.key ORDER BY u.name",
         )
+        .bind(code_of(DecisionKind::Accept))
+        .bind(code_of(DecisionState::Applied))
         .fetch_all(&self.pool)
         .await
         .context("cannot read units")?;
         let mut out = Vec::with_capacity(rows.len());
-        for (id, key, name, receipt, emails, materials, verdict, last_message) in rows {
+        for (id, key, name, receipt, emails, materials, verdict, last_message, by_hand) in rows {
             let materials = match materials.as_deref().map(serde_json::from_str) {
                 Some(Ok(m)) => m,
                 Some(Err(e)) => {
@@ -88,6 +96,7 @@ impl Store {
                 emails,
                 materials,
                 last_message,
+                accepted_by_hand: by_hand,
             });
         }
         Ok(out)

@@ -8,6 +8,7 @@ mod files;
 mod messages;
 mod overview;
 mod projects;
+mod remind;
 mod unit;
 mod units;
 
@@ -33,6 +34,7 @@ pub fn routes() -> Router<Desk> {
         .route("/messages/{id}/files/{file}", get(files::download))
         .route("/messages/{id}/files/{file}/seal/{page}", get(files::seal))
         .route("/projects", get(projects::page))
+        .route("/remind", get(remind::preview).post(remind::send))
         .route("/export", get(export::page))
         .route("/export/summary.xlsx", get(export::workbook))
         .route("/export/units.zip", get(export::folders))
@@ -84,7 +86,7 @@ fn local(stamp: &str, cfg: &Config) -> String {
 /// A unit's standing as a coloured tag.
 fn standing_tag(s: Standing) -> Markup {
     let class = match s {
-        Standing::Accepted => "tag ok",
+        Standing::Accepted | Standing::AcceptedByHand => "tag ok",
         Standing::AcceptedWithProblems => "tag warn",
         Standing::Incomplete => "tag bad",
         Standing::NotSubmitted => "tag",
@@ -98,6 +100,7 @@ fn standing_code(s: Standing) -> &'static str {
         Standing::NotSubmitted => "not_submitted",
         Standing::Incomplete => "incomplete",
         Standing::Accepted => "accepted",
+        Standing::AcceptedByHand => "accepted_by_hand",
         Standing::AcceptedWithProblems => "accepted_with_problems",
     }
 }

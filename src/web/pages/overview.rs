@@ -55,7 +55,7 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>) -> PageResult {
         h1 { "总览" }
         p.muted { "截止时间：" (local(&s.deadline, cfg)) " · " (days) }
         div.cards {
-            div.card { div.n #accepted-count { (count(Accepted) + count(AcceptedWithProblems)) } div.l { "已受理" } }
+            div.card { div.n #accepted-count { (count(Accepted) + count(AcceptedWithProblems) + count(AcceptedByHand)) } div.l { "已受理" } }
             div.card { div.n { (count(Incomplete)) } div.l { "需补正" } }
             div.card { div.n { (count(NotSubmitted)) } div.l { "未提交" } }
             div.card { div.n { (expected.len()) } div.l { (if configured { "应报单位" } else { "来信单位" }) } }
@@ -89,6 +89,7 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>) -> PageResult {
                 tr { td { (unit_link(u)) } td { (standing_tag(u.standing)) } td { (u.receipt.as_deref().unwrap_or("—")) } td.num { (u.emails) } }
             }
         }
+        p { a #remind href="/remind" { "催报提醒：预览今天将提醒的单位" } }
         h2 { "服务状态" }
         p {
             "待发送答复：" (s.outbox_queued) " 封"

@@ -2,7 +2,8 @@
 //! it. Only when the record holds no state it can trust (a record from before the state was
 //! stored, a state in another format, one that does not reach the last judged message) is
 //! every archived message judged again, in the order it was recorded and with its recorded
-//! arrival time; the result is stored, so this happens once. `reprocess` always judges again.
+//! arrival time, with the division's decisions replayed where they were taken; the result is
+//! stored, so this happens once. `reprocess` always judges again.
 
 use crate::config::Config;
 use crate::pipeline;
@@ -46,7 +47,9 @@ fn millis(since: Instant) -> u64 {
 /// many were judged. A replay that disagrees with a recorded verdict is logged.
 pub async fn replay(store: &Store, judge: &mut Judge, cfg: &Config) -> anyhow::Result<usize> {
     let judged = store.judged().await?;
+    let mut decisions = super::decide::replay::Replay::load(store).await?;
     for m in &judged {
+        decisions.until(judge, Some(m.id));
         let raw = match std::fs::read(store.data_dir().join(&m.raw_path)) {
             Ok(r) => r,
             Err(e) => {
@@ -74,5 +77,6 @@ pub async fn replay(store: &Store, judge: &mut Judge, cfg: &Config) -> anyhow::R
             Err(_) => tracing::error!(message = m.id, "replay failed; state may differ"),
         }
     }
+    decisions.until(judge, None);
     Ok(judged.len())
 }
