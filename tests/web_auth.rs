@@ -182,6 +182,7 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
     let a = http(addr, "GET", "/units/x", &[], None);
     assert_eq!(a.status, 303);
     assert_eq!(a.header("location"), Some("/login?next=/units/x"));
+    assert_eq!(http(addr, "GET", "/healthz", &[], None).status, 200);
     let a = http(addr, "GET", "/api/me", &[], None);
     assert_eq!(a.status, 401);
     assert!(a.body.contains("error"), "{}", a.body);
