@@ -220,6 +220,16 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
     let li = a.session().unwrap();
     let a = login(addr, "li", "clerk-pass-1", "%2F%2Fevil.example%2F");
     assert_eq!(a.header("location"), Some("/"));
+    // Behind a reverse proxy that terminates TLS, the cookie is Secure too.
+    let form = "username=li&password=clerk-pass-1";
+    let a = http(
+        addr,
+        "POST",
+        "/login",
+        &[("X-Forwarded-Proto", "https")],
+        Some(form),
+    );
+    assert!(a.header("set-cookie").unwrap().ends_with("; Secure"));
 
     // The session opens pages (an unknown one is then a plain 404) and the API.
     let a = http(addr, "GET", "/units", &[("Cookie", &cookie(&li))], None);
