@@ -1,7 +1,6 @@
-//! The web desk's accounts, sessions and API tokens. Only digests of secrets are kept: the
-//! password's argon2id PHC string, and the sha256 of each session and API token, so a copy of
-//! the database opens no door. The throttle's count lives here too, so a restart does not
-//! reset it.
+//! The web desk's accounts (their sessions and API tokens are in [`super::sessions`]). A
+//! password is kept only as its argon2id PHC string. The login throttle's count lives here
+//! too, so a restart does not reset it.
 
 use super::codes::{code_of, decode};
 use super::{Store, now, stamp};
@@ -59,22 +58,7 @@ pub struct Account {
     pub locked_until: Option<String>,
 }
 
-/// A live session with its account, as the desk checks it on every request.
-#[derive(Debug, Clone)]
-pub struct SessionRow {
-    /// The account.
-    pub user_id: i64,
-    /// Its login name.
-    pub name: String,
-    /// Its role.
-    pub role: Role,
-    /// The session's CSRF token.
-    pub csrf: String,
-    /// Last use (stored time): idle expiry and the once-a-minute refresh follow it.
-    pub last_seen: String,
-}
-
-type UserTuple = (
+pub(super) type UserTuple = (
     i64,
     String,
     String,
@@ -85,7 +69,7 @@ type UserTuple = (
     Option<String>,
 );
 
-fn account(t: UserTuple) -> anyhow::Result<Account> {
+pub(super) fn account(t: UserTuple) -> anyhow::Result<Account> {
     Ok(Account {
         id: t.0,
         name: t.1,
@@ -212,117 +196,6 @@ impl Store {
             .await
             .context("cannot lock the account (users)")?;
         Ok(())
-    }
-
-    /// Opens a session after a successful login (which clears the throttle), dropping the
-    /// sessions idle since `stale`.
-    pub async fn open_session(
-        &self,
-        user_id: i64,
-        token_hash: &str,
-        csrf: &str,
-        stale: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .context("cannot begin a transaction")?;
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .context("cannot clear the login throttle (users)")?;
-        sqlx::query("DELETE FROM sessions WHERE last_seen < ?")
-            .bind(stamp(stale))
-            .execute(&mut *tx)
-            .await
-            .context("cannot drop idle sessions")?;
-        let at = now();
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen) \
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(csrf)
-        .bind(&at)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await
-        .context("cannot open a session (sessions)")?;
-        tx.commit().await.context("cannot commit the session")?;
-        Ok(())
-    }
-
-    /// The session of a cookie's token hash, if its account is enabled (expiry is the
-    /// caller's: it knows the clock).
-    pub async fn session(&self, token_hash: &str) -> anyhow::Result<Option<SessionRow>> {
-        let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
-            "SELECT u.id, u.name, u.role, s.csrf, s.last_seen FROM sessions s \
-             JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await
-        .context("cannot read the session (sessions)")?;
-        row.map(|(user_id, name, role, csrf, last_seen)| {
-            Ok(SessionRow {
-                user_id,
-                name,
-                role: decode("users", "role", &role)?,
-                csrf,
-                last_seen,
-            })
-        })
-        .transpose()
-    }
-
-    /// Marks a session as used now.
-    pub async fn touch_session(&self, token_hash: &str) -> anyhow::Result<()> {
-        sqlx::query("UPDATE sessions SET last_seen = ? WHERE token_hash = ?")
-            .bind(now())
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await
-            .context("cannot refresh the session (sessions)")?;
-        Ok(())
-    }
-
-    /// Ends one session (logout, or found expired).
-    pub async fn end_session(&self, token_hash: &str) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await
-            .context("cannot end the session (sessions)")?;
-        Ok(())
-    }
-
-    /// Stores a new API token's hash for an account.
-    pub async fn add_api_token(&self, user_id: i64, token_hash: &str) -> anyhow::Result<()> {
-        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)")
-            .bind(token_hash)
-            .bind(user_id)
-            .bind(now())
-            .execute(&self.pool)
-            .await
-            .context("cannot store the API token (api_tokens)")?;
-        Ok(())
-    }
-
-    /// The enabled account an API token's hash belongs to.
-    pub async fn api_token_user(&self, token_hash: &str) -> anyhow::Result<Option<Account>> {
-        let row: Option<UserTuple> = sqlx::query_as(
-            "SELECT u.id, u.name, u.role, u.password, u.disabled, u.created_at, \
-             u.failed_logins, u.locked_until FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = ? AND u.disabled = 0",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await
-        .context("cannot read the API token (api_tokens)")?;
-        row.map(account).transpose()
     }
 }
 

@@ -94,10 +94,12 @@ fn render(status: StatusCode, name: &str, next: &str, problem: Option<&str>) -> 
 pub async fn submit(
     State(desk): State<Desk>,
     Remote(remote): Remote,
+    headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let name = clip(f.username.trim(), MAX_NAME);
-    match attempt(&desk, &name, f.password).await {
+    let secure = secure(&desk, &headers);
+    match attempt(&desk, &name, f.password, secure).await {
         Ok(Some(cookie)) => {
             tracing::info!(user = %name, %remote, "desk login");
             let to = local_path(&f.next).unwrap_or("/");
@@ -123,7 +125,12 @@ pub async fn submit(
 
 /// The `Set-Cookie` of a new session, or None when refused. The attempt is counted before
 /// the password is checked, and every refusal does the same argon2 work as a real check.
-async fn attempt(desk: &Desk, name: &str, password: String) -> anyhow::Result<Option<String>> {
+async fn attempt(
+    desk: &Desk,
+    name: &str,
+    password: String,
+    secure: bool,
+) -> anyhow::Result<Option<String>> {
     let now = Utc::now();
     let account = desk.store.user(name).await?.filter(|a| !a.disabled);
     let counted = match &account {
@@ -149,7 +156,7 @@ async fn attempt(desk: &Desk, name: &str, password: String) -> anyhow::Result<Op
             desk.store
                 .open_session(a.id, &token::digest(&session), &csrf, stale)
                 .await?;
-            return Ok(Some(token::set_cookie(&session, desk.secure)));
+            return Ok(Some(token::set_cookie(&session, secure)));
         }
         (Some((a, Throttle::Refuse { lock: true })), _) | (_, Some((a, true))) => {
             desk.store.lock_account(a.id, lock_until(now)).await?;
@@ -181,10 +188,20 @@ pub async fn logout(
     }
     tracing::info!(user = %viewer.name, %remote, "desk logout");
     let mut res = see_other("/login");
-    if let Ok(v) = token::clear_cookie(desk.secure).parse() {
+    if let Ok(v) = token::clear_cookie(secure(&desk, &headers)).parse() {
         res.headers_mut().insert(SET_COOKIE, v);
     }
     res
+}
+
+/// Whether the browser reached the desk over TLS: served by the desk itself, or terminated by
+/// the reverse proxy in front, which says so (a forged header only makes the cookie stricter).
+fn secure(desk: &Desk, headers: &HeaderMap) -> bool {
+    desk.secure
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
 }
 
 /// At most `max` characters of `s`.
