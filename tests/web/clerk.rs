@@ -89,7 +89,6 @@ fn a_clerk_reads_the_desk() {
 /// Deciding: accept a unit by hand with a reason (its receipt goes out through the outbox and
 /// the page shows the decision), answer a question from its message page.
 #[test]
-#[ignore = "needs the decision forms (decide branch, being merged); temporary"]
 fn a_clerk_decides_by_hand() {
     crate::require_browser!();
     let desk = sample_desk("web-clerk-decide");

@@ -115,7 +115,6 @@ fn traversals(file: &str) -> Vec<String> {
 /// viewer sees no decision form and a forced POST with the viewer's own token gets 403, and
 /// none of it decided anything.
 #[test]
-#[ignore = "needs the decision forms (decide branch, being merged); temporary"]
 fn decisions_need_a_clerk_and_the_csrf_token() {
     crate::require_browser!();
     let desk = sample_desk("web-guard-decide");

@@ -157,6 +157,12 @@ fn hostile_mail_shows_as_text_and_runs_nothing() {
                 for path in units.iter().chain(&messages) {
                     p.goto(path).await?;
                     seen.push_str(&inert(&p).await?);
+                    for src in hrefs(&p, SEAL_IMAGE).await? {
+                        let got = p.fetch("GET", &src, None).await?;
+                        assert_eq!(got.status, 200, "seal image {src} on {path}: {}", got.body);
+                        let kind = got.content_type.unwrap_or_default();
+                        assert!(kind.starts_with("image/"), "{src} is {kind}");
+                    }
                     if p.count(SEAL_IMAGE).await? > 0 {
                         assert!(p.image_loaded(SEAL_IMAGE).await?, "seal image on {path}");
                     }

@@ -307,6 +307,8 @@ impl Page {
         let script = "const [css, done] = arguments;
             const img = document.querySelector(css);
             if (!img) { done(false); return; }
+            // A lazy image loads when it comes near the viewport, as for a person scrolling.
+            img.scrollIntoView();
             const ok = () => done(img.naturalWidth > 0);
             if (img.complete) { ok(); } else {
               img.onload = ok; img.onerror = ok;
