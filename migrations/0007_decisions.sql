@@ -9,7 +9,7 @@ CREATE TABLE decisions (
     -- Login name on the web desk, or 'cli:<unix user>'.
     actor TEXT NOT NULL,
     -- 'accept' | 'confirm_seal' | 'assign_sender' | 'request_correction' | 'answer' |
-    -- 'mark_answered' | 'resend' | 'release' | 'drop' (store::DecisionKind).
+    -- 'mark_answered' | 'resend' | 'release' | 'drop' | 'remind' (store::DecisionKind).
     kind TEXT NOT NULL,
     -- The unit concerned (its key), when the kind names one.
     unit_key TEXT,

@@ -305,6 +305,21 @@ pub enum DecideAction {
         #[command(flatten)]
         why: Why,
     },
+    /// 催报提醒：向一个单位发送催报提醒（先用 --preview 预览，预览不记录决定）。
+    Remind {
+        /// 单位（回执编号或推荐单位名称）。
+        #[arg(value_name = "UNIT")]
+        unit: String,
+        /// 只预览提醒内容，不发送。
+        #[arg(long)]
+        preview: bool,
+        /// 理由（发送时必填，记录在案）。
+        #[arg(long, value_name = "TEXT", required_unless_present = "preview")]
+        reason: Option<String>,
+        /// 以 JSON 输出。
+        #[arg(long)]
+        json: bool,
+    },
     /// 处理回复：重新发送，或放行 / 撤销被扣留的回复。
     Reply {
         /// resend（重新发送）、release（放行）或 drop（撤销）。

@@ -34,6 +34,47 @@ fn quiet_on_closed_pipe(command: &Command) {
     }
 }
 
+/// `shenbao decide …`: the command line's words into a request.
+fn decide_command(
+    config: Option<&std::path::Path>,
+    action: DecideAction,
+) -> anyhow::Result<ExitCode> {
+    let (request, why) = match action {
+        DecideAction::List { unit, json } => return decide::list(config, unit.as_deref(), json),
+        DecideAction::Remind {
+            unit,
+            preview: true,
+            json,
+            ..
+        } => return decide::preview_reminder(config, &unit, json),
+        DecideAction::Remind {
+            unit, reason, json, ..
+        } => {
+            let reason = reason.unwrap_or_default();
+            return decide::command(config, Request::Remind { unit }, &reason, json);
+        }
+        DecideAction::Accept { unit, why } => (Request::Accept { unit }, why),
+        DecideAction::Seal { file, why } => (Request::Seal { file }, why),
+        DecideAction::Assign { sender, unit, why } => (Request::Assign { sender, unit }, why),
+        DecideAction::Correct { unit, note, why } => (Request::Correct { unit, note }, why),
+        DecideAction::Answer {
+            message,
+            text,
+            other_means: _,
+            why,
+        } => (Request::Answer { message, text }, why),
+        DecideAction::Reply { action, reply, why } => {
+            let kind = match action {
+                ReplyAction::Resend => DecisionKind::Resend,
+                ReplyAction::Release => DecisionKind::Release,
+                ReplyAction::Drop => DecisionKind::Drop,
+            };
+            (Request::Reply { kind, reply }, why)
+        }
+    };
+    decide::command(config, request, &why.reason, why.json)
+}
+
 /// `shenbao user …`.
 fn user(config: Option<&std::path::Path>, action: UserAction) -> anyhow::Result<ExitCode> {
     use shenbao::web::auth::commands::{self, PasswordFrom};
@@ -58,35 +99,6 @@ fn user(config: Option<&std::path::Path>, action: UserAction) -> anyhow::Result<
         UserAction::Disable { name } => commands::disable(config, &name),
         UserAction::Token { name } => commands::api_token(config, &name),
     }
-}
-
-/// `shenbao decide …`: the command line's words into a request.
-fn decide_command(
-    config: Option<&std::path::Path>,
-    action: DecideAction,
-) -> anyhow::Result<ExitCode> {
-    let (request, why) = match action {
-        DecideAction::List { unit, json } => return decide::list(config, unit.as_deref(), json),
-        DecideAction::Accept { unit, why } => (Request::Accept { unit }, why),
-        DecideAction::Seal { file, why } => (Request::Seal { file }, why),
-        DecideAction::Assign { sender, unit, why } => (Request::Assign { sender, unit }, why),
-        DecideAction::Correct { unit, note, why } => (Request::Correct { unit, note }, why),
-        DecideAction::Answer {
-            message,
-            text,
-            other_means: _,
-            why,
-        } => (Request::Answer { message, text }, why),
-        DecideAction::Reply { action, reply, why } => {
-            let kind = match action {
-                ReplyAction::Resend => DecisionKind::Resend,
-                ReplyAction::Release => DecisionKind::Release,
-                ReplyAction::Drop => DecisionKind::Drop,
-            };
-            (Request::Reply { kind, reply }, why)
-        }
-    };
-    decide::command(config, request, &why.reason, why.json)
 }
 
 fn main() -> ExitCode {
@@ -159,8 +171,8 @@ fn main() -> ExitCode {
         Command::Remind { dry_run, json } => {
             shenbao::division::remind::command(config, dry_run, json)
         }
-        Command::User { action } => user(config, action),
         Command::Decide { action } => decide_command(config, action),
+        Command::User { action } => user(config, action),
     };
     match result {
         Ok(code) => code,

@@ -357,6 +357,13 @@ fn decide_on_the_command_line_with_and_without_a_daemon() {
         assert_eq!(code, 0, "{out}");
         assert!(out.contains("ZLGG2023-002"), "{out}");
     });
+    // A reminder is previewed first; after the deadline it is refused, saying why.
+    let (code, out) = shenbao(&conf, &["decide", "remind", HX, "--preview"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("催报提醒") && out.contains("截止"), "{out}");
+    let (code, out) = shenbao(&conf, &["decide", "remind", HX, "--reason", "催一下"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("未执行") && out.contains("截止"), "{out}");
     let (code, out) = shenbao(&conf, &["decide", "list", HP]);
     assert_eq!(code, 0, "{out}");
     assert!(

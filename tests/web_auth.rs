@@ -221,8 +221,12 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
     assert_eq!(a.header("location"), Some("/"));
 
     // The session opens pages (an unknown one is then a plain 404) and the API.
-    let a = http(addr, "GET", "/units/x", &[("Cookie", &cookie(&li))], None);
+    let a = http(addr, "GET", "/units", &[("Cookie", &cookie(&li))], None);
+    assert_eq!(a.status, 200);
+    let a = http(addr, "GET", "/nowhere", &[("Cookie", &cookie(&li))], None);
     assert_eq!(a.status, 404);
+    let a = http(addr, "GET", "/nowhere", &[], None);
+    assert_eq!(a.status, 303);
     let a = http(addr, "GET", "/api/me", &[("Cookie", &cookie(&li))], None);
     assert_eq!(a.status, 200);
     assert!(
@@ -255,8 +259,8 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
         Some(&bad),
     );
     assert_eq!(a.status, 403);
-    let a = http(addr, "GET", "/units/x", &[("Cookie", &cookie(&li))], None);
-    assert_eq!(a.status, 404, "still signed in");
+    let a = http(addr, "GET", "/units", &[("Cookie", &cookie(&li))], None);
+    assert_eq!(a.status, 200, "still signed in");
     let a = http(
         addr,
         "POST",
@@ -267,7 +271,7 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
     assert_eq!(a.status, 303);
     assert_eq!(a.header("location"), Some("/login"));
     assert!(a.header("set-cookie").unwrap().contains("Max-Age=0"));
-    let a = http(addr, "GET", "/units/x", &[("Cookie", &cookie(&li))], None);
+    let a = http(addr, "GET", "/units", &[("Cookie", &cookie(&li))], None);
     assert_eq!(a.status, 303, "the old cookie opens nothing after logout");
 
     // Five failures lock the account: the right password is refused for now, stored so that a
@@ -317,5 +321,181 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
     assert_eq!(a.status, 401);
     assert_eq!(login(addr, "li", "clerk-pass-1", "").status, 401);
 
+    rt.block_on(async move { drop(d) });
+}
+
+#[test]
+fn plain_http_off_loopback_is_refused_naming_the_keys() {
+    let place = Place::new("web-insecure");
+    let mut cfg = place.config();
+    cfg.web.listen = Some("0.0.0.0:0".into());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let err = rt.block_on(Daemon::open(cfg)).err().unwrap().to_string();
+    assert!(err.contains("tls_cert") && err.contains("tls_key"), "{err}");
+}
+
+/// A CA and a certificate for `localhost` it signed, by openssl (None when openssl is missing).
+fn certificates(
+    dir: &Path,
+) -> Option<(std::path::PathBuf, std::path::PathBuf, std::path::PathBuf)> {
+    let run = |args: &[&str]| {
+        Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    let ok = run(&[
+        &["req", "-x509"][..],
+        &ec,
+        &[
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-subj",
+            "/CN=test-ca",
+            "-days",
+            "1",
+        ],
+    ]
+    .concat())
+        && run(&[
+            &["req"][..],
+            &ec,
+            &[
+                "-keyout",
+                "key.pem",
+                "-out",
+                "leaf.csr",
+                "-subj",
+                "/CN=localhost",
+            ],
+        ]
+        .concat())
+        && run(&[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "cert.pem",
+            "-days",
+            "1",
+            "-extfile",
+            "leaf.ext",
+        ]);
+    ok.then(|| {
+        (
+            dir.join("ca.pem"),
+            dir.join("cert.pem"),
+            dir.join("key.pem"),
+        )
+    })
+}
+
+/// One request over TLS to `localhost` at `addr`, trusting `ca`; the raw answer.
+async fn https(addr: SocketAddr, ca: &Path, request: &str) -> String {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_file(ca).unwrap())
+        .unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
+    let mut s = tls.connect(name, tcp).await.unwrap();
+    s.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    // A TLS peer may close without close_notify; what was read until then is the answer.
+    let _ = s.read_to_end(&mut raw).await;
+    String::from_utf8_lossy(&raw).to_string()
+}
+
+#[test]
+fn over_tls_the_desk_answers_and_its_cookie_is_secure() {
+    let place = Place::new("web-tls");
+    let Some((ca, cert, key)) = certificates(&place.0) else {
+        eprintln!("openssl is missing: TLS not tested");
+        return;
+    };
+    let mut cfg = place.config();
+    cfg.web.listen = Some("127.0.0.1:0".into());
+    cfg.web.tls_cert = Some(cert);
+    cfg.web.tls_key = Some(key);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let d = rt.block_on(Daemon::open(cfg)).unwrap();
+    let addr = d.web_addr().unwrap();
+    let phc = shenbao::web::auth::password::hash("tls-pass-123").unwrap();
+    rt.block_on(
+        d.store()
+            .add_user("zhao", shenbao::web::auth::Role::Viewer, &phc),
+    )
+    .unwrap();
+
+    let get = "GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    let answer = rt.block_on(https(addr, &ca, get));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let form = "username=zhao&password=tls-pass-123";
+    let post = format!(
+        "POST /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+        form.len()
+    );
+    let answer = rt.block_on(https(addr, &ca, &post));
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+    let cookie = answer
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap();
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+
+    // Plain HTTP to the TLS port gets no page.
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(15)))
+        .unwrap();
+    s.write_all(get.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    assert!(!String::from_utf8_lossy(&raw).contains("200 OK"));
     rt.block_on(async move { drop(d) });
 }

@@ -69,18 +69,7 @@ fn needs_reminder(u: &UnitView) -> bool {
 
 /// Plans and (unless `dry_run`) queues the reminders.
 pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<Report> {
-    let now = Utc::now();
-    let deadline = cfg.campaign.deadline;
-    if now > deadline {
-        anyhow::bail!(
-            "申报已于 {} 截止，不再发送催报提醒",
-            deadline.format("%Y-%m-%d %H:%M")
-        );
-    }
-    let day = now
-        .with_timezone(deadline.offset())
-        .format("%Y-%m-%d")
-        .to_string();
+    let day = today(cfg)?;
     let mut planned = Vec::new();
     for u in units::load(store, cfg)
         .await?
@@ -89,36 +78,7 @@ pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<R
     {
         let missing: Vec<String> = u.missing.iter().map(|m| m.message.clone()).collect();
         let recipients = u.addresses.clone();
-        let outcome = if recipients.is_empty() {
-            Outcome::NoAddress
-        } else if store.reminded(&u.key, &day).await? {
-            Outcome::AlreadyToday
-        } else if dry_run {
-            Outcome::DryRun
-        } else {
-            let r = Reminder {
-                unit: &u.name,
-                not_submitted: u.standing == Standing::NotSubmitted,
-                missing: &missing,
-            };
-            let composer = |to: &str, row: i64| {
-                let ctx = ReplyContext::of(&cfg.letterhead(), row, now.fixed_offset());
-                reminder::compose(&r, to, &cfg.letterhead(), &ctx).map(|c| Composed {
-                    subject: c.subject,
-                    message_id: c.message_id,
-                    raw: c.raw,
-                })
-            };
-            let queued = store
-                .queue_reminders((&u.key, &u.name), &day, &recipients, &missing, &composer)
-                .await?;
-            // Empty when another `remind` got there first.
-            if queued.is_empty() {
-                Outcome::AlreadyToday
-            } else {
-                Outcome::Queued
-            }
-        };
+        let outcome = remind_unit(store, cfg, u, &day, &missing, dry_run).await?;
         planned.push(Planned {
             unit: u.name.clone(),
             standing: u.standing,
@@ -132,6 +92,143 @@ pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<R
         units: planned,
         delivered: 0,
     })
+}
+
+/// Reminds unit `u` (unless `dry_run`) of `missing`, once on `day`.
+async fn remind_unit(
+    store: &Store,
+    cfg: &Config,
+    u: &UnitView,
+    day: &str,
+    missing: &[String],
+    dry_run: bool,
+) -> anyhow::Result<Outcome> {
+    let now = Utc::now();
+    let recipients = &u.addresses;
+    if recipients.is_empty() {
+        return Ok(Outcome::NoAddress);
+    }
+    if store.reminded(&u.key, day).await? {
+        return Ok(Outcome::AlreadyToday);
+    }
+    if dry_run {
+        return Ok(Outcome::DryRun);
+    }
+    let r = reminder_of(u, missing);
+    let composer = |to: &str, row: i64| {
+        let ctx = ReplyContext::of(&cfg.letterhead(), row, now.fixed_offset());
+        reminder::compose(&r, to, &cfg.letterhead(), &ctx).map(|c| Composed {
+            subject: c.subject,
+            message_id: c.message_id,
+            raw: c.raw,
+        })
+    };
+    let queued = store
+        .queue_reminders((&u.key, &u.name), day, recipients, missing, &composer)
+        .await?;
+    // Empty when another `remind` got there first.
+    Ok(if queued.is_empty() {
+        Outcome::AlreadyToday
+    } else {
+        Outcome::Queued
+    })
+}
+
+fn reminder_of<'a>(u: &'a UnitView, missing: &'a [String]) -> Reminder<'a> {
+    Reminder {
+        unit: &u.name,
+        not_submitted: u.standing == Standing::NotSubmitted,
+        missing,
+    }
+}
+
+/// A reminder to one unit as it would go out (the desk's preview), and whether it can.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preview {
+    /// The unit (key).
+    pub key: String,
+    /// Subject as sent.
+    pub subject: String,
+    /// Plain text as sent.
+    pub text: String,
+    /// Addresses it goes to.
+    pub recipients: Vec<String>,
+    /// Why it cannot be sent now, if it cannot (Chinese).
+    pub blocked: Option<String>,
+}
+
+/// The reminder unit `key` would get now.
+pub async fn preview(store: &Store, cfg: &Config, key: &str) -> anyhow::Result<Preview> {
+    let all = units::load(store, cfg).await?;
+    let u = all
+        .iter()
+        .find(|u| u.key == key)
+        .ok_or_else(|| anyhow::anyhow!("没有找到单位“{key}”"))?;
+    let blocked = match today(cfg) {
+        Ok(day) => {
+            if !needs_reminder(u) {
+                Some(format!("该单位{}，无需提醒", u.standing.zh()))
+            } else if u.addresses.is_empty() {
+                Some("没有联系邮箱，无法提醒".to_string())
+            } else if store.reminded(&u.key, &day).await? {
+                Some("今天已提醒过，每个单位每天至多一封".to_string())
+            } else {
+                None
+            }
+        }
+        Err(e) => Some(e.to_string()),
+    };
+    let missing: Vec<String> = u.missing.iter().map(|m| m.message.clone()).collect();
+    let ctx = ReplyContext::of(&cfg.letterhead(), 0, Utc::now().fixed_offset());
+    let (subject, text) = reminder::words(&reminder_of(u, &missing), &cfg.letterhead(), &ctx);
+    Ok(Preview {
+        key: u.key.clone(),
+        subject,
+        text,
+        recipients: u.addresses.clone(),
+        blocked,
+    })
+}
+
+/// Queues the reminder to unit `key` (a clerk's decision); Err with the reason in Chinese
+/// when it cannot go out.
+pub async fn send_one(
+    store: &Store,
+    cfg: &Config,
+    key: &str,
+) -> anyhow::Result<Result<Vec<String>, String>> {
+    let p = preview(store, cfg, key).await?;
+    if let Some(why) = p.blocked {
+        return Ok(Err(why));
+    }
+    let all = units::load(store, cfg).await?;
+    let Some(u) = all.iter().find(|u| u.key == key) else {
+        return Ok(Err(format!("没有找到单位“{key}”")));
+    };
+    let day = today(cfg)?;
+    let missing: Vec<String> = u.missing.iter().map(|m| m.message.clone()).collect();
+    match remind_unit(store, cfg, u, &day, &missing, false).await? {
+        Outcome::Queued => Ok(Ok(u.addresses.clone())),
+        Outcome::AlreadyToday => Ok(Err("今天已提醒过，每个单位每天至多一封".into())),
+        Outcome::NoAddress => Ok(Err("没有联系邮箱，无法提醒".into())),
+        Outcome::DryRun => Ok(Err("试运行".into())),
+    }
+}
+
+/// The day reminders count for, or why none is sent after the deadline.
+fn today(cfg: &Config) -> anyhow::Result<String> {
+    let now = Utc::now();
+    let deadline = cfg.campaign.deadline;
+    if now > deadline {
+        anyhow::bail!(
+            "申报已于 {} 截止，不再发送催报提醒",
+            deadline.format("%Y-%m-%d %H:%M")
+        );
+    }
+    Ok(now
+        .with_timezone(deadline.offset())
+        .format("%Y-%m-%d")
+        .to_string())
 }
 
 /// `shenbao remind [--dry-run] [--json]`.

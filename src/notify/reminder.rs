@@ -37,6 +37,27 @@ pub fn compose(
     if !usable_address(to) {
         return None;
     }
+    let (subject, text) = words(r, letterhead, ctx);
+    let html = format!(
+        "<html><body><pre style=\"font-family:sans-serif;white-space:pre-wrap\">{}</pre></body></html>",
+        mime::escape_html(&text)
+    );
+    let message_id = reply_message_id(ctx.row_id, &ctx.domain);
+    let mut h = headers(ctx, to, &subject, &message_id);
+    // Sent on the division's initiative, not in answer: RFC 3834's auto-generated.
+    h += "Auto-Submitted: auto-generated\r\n";
+    h += "X-Auto-Response-Suppress: All\r\n";
+    let boundary = format!("=_shenbao_{}_alt", ctx.row_id);
+    let raw = mime::alternative(&h, &boundary, &text, &html);
+    Some(Composed {
+        subject,
+        message_id,
+        raw,
+    })
+}
+
+/// The reminder's subject and plain text, as sent (a preview shows them before sending).
+pub fn words(r: &Reminder<'_>, letterhead: &Letterhead, ctx: &ReplyContext) -> (String, String) {
     let unit = one_line(r.unit);
     let name = one_line(&letterhead.campaign);
     let subject = format!("【催报提醒】{name} — {unit}");
@@ -63,22 +84,7 @@ pub fn compose(
     text += "\n如已在近期报送，请忽略本提醒。本邮件由系统自动发送，每个单位每天至多一封。\n\n";
     let office = one_line(&ctx.from_name);
     text += &format!("{office}\n{}\n", today.format("%Y年%-m月%-d日"));
-    let html = format!(
-        "<html><body><pre style=\"font-family:sans-serif;white-space:pre-wrap\">{}</pre></body></html>",
-        mime::escape_html(&text)
-    );
-    let message_id = reply_message_id(ctx.row_id, &ctx.domain);
-    let mut h = headers(ctx, to, &subject, &message_id);
-    // Sent on the division's initiative, not in answer: RFC 3834's auto-generated.
-    h += "Auto-Submitted: auto-generated\r\n";
-    h += "X-Auto-Response-Suppress: All\r\n";
-    let boundary = format!("=_shenbao_{}_alt", ctx.row_id);
-    let raw = mime::alternative(&h, &boundary, &text, &html);
-    Some(Composed {
-        subject,
-        message_id,
-        raw,
-    })
+    (subject, text)
 }
 
 #[cfg(test)]

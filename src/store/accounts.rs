@@ -53,7 +53,7 @@ pub struct Account {
     pub disabled: bool,
     /// When it was added (stored time).
     pub created_at: String,
-    /// Failed logins since the last success or lock.
+    /// Login attempts since the last success or lock.
     pub failed_logins: i64,
     /// Logins are refused until then (stored time).
     pub locked_until: Option<String>,
@@ -183,23 +183,34 @@ impl Store {
         Ok(())
     }
 
-    /// Records a failed login: the new count, and the lock it led to if any.
-    pub async fn login_failed(
+    /// Counts a login attempt before its password is checked, so attempts made at once
+    /// cannot all slip under the throttle: the attempt's number since the last success or
+    /// lock, or None while the account is locked at `now` (the attempt is then not counted).
+    pub async fn count_login(
         &self,
         user_id: i64,
-        failed_logins: i64,
-        locked_until: Option<DateTime<Utc>>,
-    ) -> anyhow::Result<()> {
-        sqlx::query(
-            "UPDATE users SET failed_logins = ?, locked_until = COALESCE(?, locked_until) \
-             WHERE id = ?",
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<i64>> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "UPDATE users SET failed_logins = failed_logins + 1 \
+             WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?) RETURNING failed_logins",
         )
-        .bind(failed_logins)
-        .bind(locked_until.map(stamp))
         .bind(user_id)
-        .execute(&self.pool)
+        .bind(stamp(now))
+        .fetch_optional(&self.pool)
         .await
-        .context("cannot count a failed login (users)")?;
+        .context("cannot count a login attempt (users)")?;
+        Ok(row.map(|(n,)| n))
+    }
+
+    /// Locks an account until `until` after too many failures; the count starts again.
+    pub async fn lock_account(&self, user_id: i64, until: DateTime<Utc>) -> anyhow::Result<()> {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?")
+            .bind(stamp(until))
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .context("cannot lock the account (users)")?;
         Ok(())
     }
 
@@ -312,5 +323,49 @@ impl Store {
         .await
         .context("cannot read the API token (api_tokens)")?;
         row.map(account).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attempts_made_at_once_get_distinct_numbers_and_a_lock_stops_the_count() {
+        let dir = std::env::temp_dir().join(format!("shenbao-accounts-{}", std::process::id()));
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let store = Store::open(&dir).await.unwrap();
+            let id = store.add_user("li", Role::Clerk, "$phc").await.unwrap();
+            assert!(store.add_user("li", Role::Viewer, "$phc").await.is_err());
+            let now = Utc::now();
+            let tries: Vec<_> = (0..12)
+                .map(|_| {
+                    let s = store.clone();
+                    tokio::spawn(async move { s.count_login(id, now).await.unwrap() })
+                })
+                .collect();
+            let mut numbers = Vec::new();
+            for t in tries {
+                numbers.push(t.await.unwrap().unwrap());
+            }
+            numbers.sort();
+            assert_eq!(numbers, (1..=12).collect::<Vec<_>>());
+            store
+                .lock_account(id, now + chrono::Duration::minutes(15))
+                .await
+                .unwrap();
+            assert_eq!(store.count_login(id, now).await.unwrap(), None);
+            let later = now + chrono::Duration::minutes(16);
+            assert_eq!(store.count_login(id, later).await.unwrap(), Some(1));
+            let u = store.user("li").await.unwrap().unwrap();
+            assert_eq!((u.role, u.failed_logins), (Role::Clerk, 1));
+            store.close().await;
+        });
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

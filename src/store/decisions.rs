@@ -456,3 +456,7 @@ async fn change_outbox(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "decisions_tests.rs"]
+mod tests;

@@ -155,6 +155,8 @@ pub enum DecisionKind {
     Release,
     /// 撤销: a held reply dropped.
     Drop,
+    /// 催报提醒: a reminder to one unit.
+    Remind,
 }
 
 impl DecisionKind {
@@ -170,6 +172,7 @@ impl DecisionKind {
             DecisionKind::Resend => "重新发送回复",
             DecisionKind::Release => "放行扣留的回复",
             DecisionKind::Drop => "撤销扣留的回复",
+            DecisionKind::Remind => "催报提醒",
         }
     }
 }

@@ -72,7 +72,6 @@ fn pages_need_a_session_and_files_stay_in_their_message() {
 
 /// `../` in any spelling, where a file id goes: 404, like any file that is not there.
 #[test]
-#[ignore = "needs 404 (not 400) when a file id is not a number; temporary"]
 fn dot_dot_in_a_file_path_gets_404() {
     crate::require_browser!();
     let desk = sample_desk("web-guard-dotdot");

@@ -43,6 +43,7 @@ async fn apply(
         DecisionKind::Resend => outbox(store, d, OutboxAction::Resend).await?,
         DecisionKind::Release => outbox(store, d, OutboxAction::Release).await?,
         DecisionKind::Drop => outbox(store, d, OutboxAction::Drop).await?,
+        DecisionKind::Remind => remind(store, cfg, d).await?,
     };
     match settled {
         Ok(()) => {
@@ -229,6 +230,25 @@ async fn outbox(store: &Store, d: &DecisionRow, action: OutboxAction) -> anyhow:
     };
     store.apply_decision(d.id, applied).await?;
     Ok(Ok(()))
+}
+
+/// 催报提醒 to one unit (at most one a day, as `remind`).
+async fn remind(store: &Store, cfg: &Config, d: &DecisionRow) -> anyhow::Result<Settled> {
+    let key = match unit_of(d) {
+        Ok(k) => k,
+        Err(e) => return Ok(Err(e)),
+    };
+    match crate::division::remind::send_one(store, cfg, key).await? {
+        Ok(to) => {
+            let applied = Applied {
+                result: format!("已向 {} 发送催报提醒", to.join("、")),
+                ..Applied::default()
+            };
+            store.apply_decision(d.id, applied).await?;
+            Ok(Ok(()))
+        }
+        Err(why) => Ok(Err(why)),
+    }
 }
 
 /// Records a decision that changed the judge: the state, the unit's row, a receipt issued

@@ -54,6 +54,11 @@ pub enum Request {
         /// The answer; None: answered by other means.
         text: Option<String>,
     },
+    /// 催报提醒 to UNIT.
+    Remind {
+        /// The unit.
+        unit: String,
+    },
     /// A reply resent, released or dropped.
     Reply {
         /// Resend, Release or Drop.
@@ -72,8 +77,7 @@ pub fn command(
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     with_store(config, |cfg, store| async move {
-        let new = proposal(&store, &cfg, request, reason, actor()).await?;
-        let id = store.propose_decision(&new).await?;
+        let id = propose(&store, &cfg, request, reason, &actor()).await?;
         let row = match DataLock::try_acquire(store.data_dir())? {
             Some(_lock) => {
                 let mut judge = super::resume::judge(&store, &cfg).await?;
@@ -128,6 +132,27 @@ pub fn list(config: Option<&Path>, unit: Option<&str>, json: bool) -> anyhow::Re
     })
 }
 
+/// `shenbao decide remind UNIT --preview`: the reminder as it would go out, nothing recorded.
+pub fn preview_reminder(config: Option<&Path>, unit: &str, json: bool) -> anyhow::Result<ExitCode> {
+    with_store(config, |cfg, store| async move {
+        let all = units::load(&store, &cfg).await?;
+        let key = find(&all, unit)?.key.clone();
+        let p = super::remind::preview(&store, &cfg, &key).await?;
+        emit(&p, json, |p| {
+            let mut out = format!(
+                "收件人：{}\n主题：{}\n\n{}",
+                p.recipients.join("、"),
+                p.subject,
+                p.text
+            );
+            if let Some(why) = &p.blocked {
+                out += &format!("\n（现在不能发送：{why}）\n");
+            }
+            out
+        })
+    })
+}
+
 /// One decision as the division reads it.
 pub fn render(d: &DecisionRow) -> String {
     let what = [d.unit_key.as_deref(), d.target.as_deref()]
@@ -169,14 +194,28 @@ fn actor() -> String {
     format!("cli:{user}")
 }
 
-/// The decision `request` asks for, its unit and target resolved, as `actor` proposes it (the
-/// command line and the web desk alike).
-pub async fn proposal(
+/// Records the decision `request` asks for, by `actor` (a login name, or `cli:<user>`), its
+/// unit and target resolved as the command line resolves them; returns its id. It stays
+/// pending until the holder of the judge applies it: the web desk then notifies the daemon's
+/// `wake`. An error (no reason, no such unit, file or message) is in the division's words.
+pub async fn propose(
     store: &Store,
     cfg: &Config,
     request: Request,
     reason: &str,
-    actor: String,
+    actor: &str,
+) -> anyhow::Result<i64> {
+    let new = proposal(store, cfg, request, reason, actor).await?;
+    store.propose_decision(&new).await
+}
+
+/// The decision `request` asks for, its unit and target resolved.
+async fn proposal(
+    store: &Store,
+    cfg: &Config,
+    request: Request,
+    reason: &str,
+    actor: &str,
 ) -> anyhow::Result<NewDecision> {
     let all = units::load(store, cfg).await?;
     let (kind, unit_key, target, note) = match request {
@@ -229,10 +268,16 @@ pub async fn proposal(
             };
             (kind, unit, Some(id.to_string()), text)
         }
+        Request::Remind { unit } => (
+            DecisionKind::Remind,
+            Some(find(&all, &unit)?.key.clone()),
+            None,
+            None,
+        ),
         Request::Reply { kind, reply } => (kind, None, Some(reply.to_string()), None),
     };
     Ok(NewDecision {
-        actor,
+        actor: actor.to_string(),
         kind,
         unit_key,
         target,

@@ -78,6 +78,7 @@ fn again(
         | DecisionKind::MarkAnswered
         | DecisionKind::Resend
         | DecisionKind::Release
-        | DecisionKind::Drop => None,
+        | DecisionKind::Drop
+        | DecisionKind::Remind => None,
     }
 }

@@ -66,6 +66,7 @@ fn kind_code(kind: DecisionKind) -> &'static str {
         DecisionKind::Resend => "resend",
         DecisionKind::Release => "release",
         DecisionKind::Drop => "drop",
+        DecisionKind::Remind => "remind",
     }
 }
 
