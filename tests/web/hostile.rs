@@ -139,7 +139,12 @@ fn hostile_mail_shows_as_text_and_runs_nothing() {
             .check("hostile", &base, async |p| {
                 login(&p, "clerk").await?;
                 let mut seen = String::new();
-                for path in ["/", "/units", "/messages", "/projects"] {
+                // Every section of the top bar (new ones included), and what scripts read.
+                p.goto("/").await?;
+                let mut sections = hrefs(&p, "header nav a[href]").await?;
+                assert!(sections.len() >= 5, "top bar: {sections:?}");
+                sections.extend(["/remind", "/api/units", "/api/messages"].map(String::from));
+                for path in &sections {
                     p.goto(path).await?;
                     seen.push_str(&inert(&p).await?);
                 }
