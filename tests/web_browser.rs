@@ -19,6 +19,8 @@ mod desk;
 mod guard;
 #[path = "web/hostile.rs"]
 mod hostile;
+#[path = "web/screens.rs"]
+mod screens;
 #[path = "web/steps.rs"]
 mod steps;
 

@@ -139,7 +139,12 @@ fn hostile_mail_shows_as_text_and_runs_nothing() {
             .check("hostile", &base, async |p| {
                 login(&p, "clerk").await?;
                 let mut seen = String::new();
-                for path in ["/", "/units", "/messages", "/projects"] {
+                // Every section of the top bar (new ones included), and what scripts read.
+                p.goto("/").await?;
+                let mut sections = hrefs(&p, "header nav a[href]").await?;
+                assert!(sections.len() >= 5, "top bar: {sections:?}");
+                sections.extend(["/remind", "/api/units", "/api/messages"].map(String::from));
+                for path in &sections {
                     p.goto(path).await?;
                     seen.push_str(&inert(&p).await?);
                 }
@@ -157,6 +162,12 @@ fn hostile_mail_shows_as_text_and_runs_nothing() {
                 for path in units.iter().chain(&messages) {
                     p.goto(path).await?;
                     seen.push_str(&inert(&p).await?);
+                    for src in hrefs(&p, SEAL_IMAGE).await? {
+                        let got = p.fetch("GET", &src, None).await?;
+                        assert_eq!(got.status, 200, "seal image {src} on {path}: {}", got.body);
+                        let kind = got.content_type.unwrap_or_default();
+                        assert!(kind.starts_with("image/"), "{src} is {kind}");
+                    }
                     if p.count(SEAL_IMAGE).await? > 0 {
                         // The evidence sits behind a click, so a page of many scans stays light.
                         p.click(SEAL_SHOW).await?;

@@ -26,6 +26,7 @@
 //! failure instead of a skip; `BROWSER_KEEP=1` keeps the driver's temp dir (its log, profiles).
 #![allow(dead_code)]
 
+mod inert;
 pub mod page;
 
 pub use page::Page;
