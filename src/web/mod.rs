@@ -4,10 +4,12 @@
 //!
 //! - [`auth`]: accounts, sessions, CSRF and the login throttle — who gets in and may decide.
 //! - [`serve`]: the listener (plain HTTP on loopback, rustls elsewhere).
+//! - [`decide`]: the clerk's decisions (one POST route) and their forms.
 //! - [`pages`]: the pages (总览, 单位, 邮件, 项目, 导出) and the JSON under `/api/`.
 //! - [`layout`]: the frame every page shares and its embedded stylesheet.
 
 pub mod auth;
+pub mod decide;
 pub mod layout;
 pub mod pages;
 pub mod serve;
@@ -36,5 +38,6 @@ pub fn router(desk: Desk) -> Router {
     Router::new()
         .merge(auth::routes())
         .merge(pages::routes())
+        .route("/decide", axum::routing::post(decide::post))
         .with_state(desk)
 }

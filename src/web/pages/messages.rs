@@ -7,9 +7,12 @@ use crate::division::list::{self, Filter};
 use crate::division::reply_zh;
 use crate::division::show::form_zh;
 use crate::message::parse_email;
-use crate::store::read::ReplyRow;
+use crate::store::read::{MessageRow, ReplyRow};
+use crate::store::{DecisionKind, OutboxState};
+use crate::verdict::Verdict;
 use crate::web::Desk;
 use crate::web::auth::Viewer;
+use crate::web::decide::forms::{self, About, Note};
 use crate::web::layout::{self, Section};
 use axum::extract::{Path, Query, State};
 use maud::{Markup, html};
@@ -111,6 +114,14 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<i64>)
         Some((_, key)) => desk.store.unit_id(key).await?,
         None => None,
     };
+    let back = format!("/messages/{id}");
+    // A question without an automatic answer, not yet answered by anyone.
+    let question = m.verdict == Some(Verdict::Ignored)
+        && m.ignored.as_ref().is_some_and(|i| i.reason.needs_answer())
+        && replies.is_empty();
+    // Mail that named no unit is filed under its sender's address until a clerk files it.
+    let unidentified =
+        m.sender.is_some() && m.unit.as_ref().is_some_and(|(_, key)| key.contains('@'));
     let body = html! {
         h1 { "邮件 #" (m.id) }
         table.fields #message {
@@ -148,8 +159,9 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<i64>)
                 }
             }
         }
+        @if viewer.can_decide() { (decisions(&m, &back, &viewer, question, unidentified)) }
         h2 { "答复（" (replies.len()) "）" }
-        (replies_table(&replies, cfg))
+        (replies_table(&replies, cfg, &viewer, &back))
     };
     Ok(layout::page(
         &format!("邮件 #{id}"),
@@ -157,6 +169,57 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<i64>)
         &viewer,
         body,
     ))
+}
+
+/// What a clerk may do to a reply: release or drop a held one, send again one that went out,
+/// failed or bounced.
+fn reply_actions(r: &ReplyRow, viewer: &Viewer, back: &str) -> Markup {
+    let target = r.id.to_string();
+    let about = |kind| About {
+        kind,
+        unit: None,
+        target: Some(&target),
+        back,
+    };
+    html! {
+        @match r.state {
+            OutboxState::Held => {
+                (forms::form(viewer, &about(DecisionKind::Release), Note::None, "放行（发送该回复）"))
+                (forms::form(viewer, &about(DecisionKind::Drop), Note::None, "撤销（不发送）"))
+            }
+            OutboxState::Sent | OutboxState::Failed | OutboxState::Undelivered => {
+                (forms::form(viewer, &about(DecisionKind::Resend), Note::None, "重新发送"))
+            }
+            OutboxState::Queued | OutboxState::Sending | OutboxState::Dropped => {}
+        }
+    }
+}
+
+/// The clerk's decisions about one message: answer a question (or mark it answered), file a
+/// personal address's mail under a unit.
+fn decisions(
+    m: &MessageRow,
+    back: &str,
+    viewer: &Viewer,
+    question: bool,
+    unidentified: bool,
+) -> Markup {
+    let id = m.id.to_string();
+    let sender = m.sender.clone().unwrap_or_default();
+    html! {
+        @if question {
+            h2 { "答复来信" }
+            div.grid2 {
+                (forms::form(viewer, &About { kind: DecisionKind::Answer, unit: None, target: Some(&id), back }, Note::ToUnit, "发送答复"))
+                (forms::form(viewer, &About { kind: DecisionKind::MarkAnswered, unit: None, target: Some(&id), back }, Note::None, "已另行答复"))
+            }
+        }
+        @if unidentified {
+            h2 { "归入单位" }
+            p.muted { "该邮件未写明推荐单位，暂按发件邮箱 " (sender) " 归档。归入后，该邮箱的全部来信计入所选单位。" }
+            (forms::form(viewer, &About { kind: DecisionKind::AssignSender, unit: None, target: Some(&sender), back }, Note::UnitName, "归入该单位"))
+        }
+    }
 }
 
 /// Replies with their text, as the unit read it (the body of the composed message).
@@ -177,7 +240,12 @@ pub(super) async fn reply_texts(desk: &Desk, replies: &[ReplyRow]) -> Vec<(Reply
 }
 
 /// Replies and reminders, each with its text behind a click.
-pub(super) fn replies_table(replies: &[(ReplyRow, String)], cfg: &Config) -> Markup {
+pub(super) fn replies_table(
+    replies: &[(ReplyRow, String)],
+    cfg: &Config,
+    viewer: &Viewer,
+    back: &str,
+) -> Markup {
     html! {
         @if replies.is_empty() {
             p.muted { "无。" }
@@ -195,6 +263,7 @@ pub(super) fn replies_table(replies: &[(ReplyRow, String)], cfg: &Config) -> Mar
                                 pre.body { (text) }
                             }
                             @if let Some(e) = &r.last_error { p.muted { "最近一次错误：" (e) } }
+                            (reply_actions(r, viewer, back))
                         }
                     }
                 }

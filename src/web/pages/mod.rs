@@ -98,8 +98,8 @@ fn standing_code(s: Standing) -> &'static str {
         Standing::NotSubmitted => "not_submitted",
         Standing::Incomplete => "incomplete",
         Standing::Accepted => "accepted",
-        Standing::AcceptedWithProblems => "accepted_with_problems",
         Standing::AcceptedByHand => "accepted_by_hand",
+        Standing::AcceptedWithProblems => "accepted_with_problems",
     }
 }
 

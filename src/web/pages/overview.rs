@@ -24,7 +24,13 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>) -> PageResult {
     let s = status::load(&desk.store, cfg).await?;
     let messages = desk.store.messages().await?;
     let latest: HashMap<i64, &MessageRow> = messages.iter().map(|m| (m.id, m)).collect();
-    let expected: Vec<&UnitView> = s.units.iter().filter(|u| u.expected).collect();
+    // Without a list of expected units in the config, the units that wrote stand in for it.
+    let configured = s.units.iter().any(|u| u.expected);
+    let expected: Vec<&UnitView> = s
+        .units
+        .iter()
+        .filter(|u| if configured { u.expected } else { u.identified })
+        .collect();
     let count = |st| expected.iter().filter(|u| u.standing == st).count();
     use crate::division::units::Standing::*;
     let to_look_at: Vec<(&UnitView, String)> = s
@@ -49,10 +55,10 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>) -> PageResult {
         h1 { "总览" }
         p.muted { "截止时间：" (local(&s.deadline, cfg)) " · " (days) }
         div.cards {
-            div.card { div.n #accepted-count { (count(Accepted) + count(AcceptedWithProblems)) } div.l { "已受理" } }
+            div.card { div.n #accepted-count { (count(Accepted) + count(AcceptedWithProblems) + count(AcceptedByHand)) } div.l { "已受理" } }
             div.card { div.n { (count(Incomplete)) } div.l { "需补正" } }
             div.card { div.n { (count(NotSubmitted)) } div.l { "未提交" } }
-            div.card { div.n { (expected.len()) } div.l { "应报单位" } }
+            div.card { div.n { (expected.len()) } div.l { (if configured { "应报单位" } else { "来信单位" }) } }
         }
         h2 { "邮件" }
         div.cards {
@@ -76,7 +82,7 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>) -> PageResult {
         @if s.questions.is_empty() && s.problems.is_empty() && s.retrying.is_empty() && to_look_at.is_empty() {
             p.muted { "暂无需要人工处理的事项。" }
         }
-        h2 { "应报单位" }
+        h2 { (if configured { "应报单位" } else { "来信单位（配置中未列出应报单位）" }) }
         table #expected {
             tr { th { "单位" } th { "状态" } th { "回执编号" } th.num { "邮件" } }
             @for u in &expected {

@@ -7,8 +7,10 @@ use crate::division::show::{self, Shown, form_zh, slot_zh};
 use crate::division::units;
 use crate::forms::Version;
 use crate::forms::application::{Application, FIELDS};
+use crate::store::{DecisionKind, DecisionState};
 use crate::web::Desk;
 use crate::web::auth::Viewer;
+use crate::web::decide::forms::{self, About, Note};
 use crate::web::layout::{self, Section};
 use axum::extract::{Path, State};
 use maud::{Markup, html};
@@ -21,7 +23,16 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<i64>)
     };
     let s = show::of_unit(&desk.store, cfg, unit).await?;
     let replies = super::messages::reply_texts(&desk, &s.replies).await;
+    let decisions = desk.store.decisions_of_unit(&s.unit.key).await?;
+    let back = format!("/units/{id}");
     let u = &s.unit;
+    // Mail that came after a hand acceptance is judged as usual; the clerk should know of it.
+    let accepted_at = decisions
+        .iter()
+        .filter(|d| d.kind == DecisionKind::Accept && d.state == DecisionState::Applied)
+        .filter_map(|d| d.after_message)
+        .max();
+    let later = accepted_at.map_or(0, |at| s.emails.iter().filter(|e| e.id > at).count());
     let body = html! {
         h1 #unit-name { (u.name) " " (standing_tag(u.standing)) }
         p {
@@ -40,8 +51,21 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<i64>)
                 }
             }
         }
+        h2 { "人工决定" }
+        @if later > 0 {
+            p.tag.warn #after-decision { "人工受理后，该单位又发来 " (later) " 封邮件，已按常规审核（见下方来信）。" }
+        }
+        (forms::record(&decisions, cfg))
+        @if viewer.can_decide() {
+            div.grid2 {
+                @if u.receipt.is_none() && u.identified && u.id.is_some() {
+                    (forms::form(&viewer, &About { kind: DecisionKind::Accept, unit: Some(&u.key), target: None, back: &back }, Note::None, "人工受理（发送受理回执）"))
+                }
+                (forms::form(&viewer, &About { kind: DecisionKind::RequestCorrection, unit: Some(&u.key), target: None, back: &back }, Note::ToUnit, "要求补正（发送补正通知）"))
+            }
+        }
         (projects(&s))
-        (files(&s))
+        (files(&s, &viewer, &back))
         h2 { "来信（" (s.emails.len()) "）" }
         table #emails {
             tr { th { "编号" } th { "收到时间" } th { "主题" } th { "结果" } th { "问题" } }
@@ -56,7 +80,7 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<i64>)
             }
         }
         h2 { "答复与提醒（" (s.replies.len()) "）" }
-        (super::messages::replies_table(&replies, cfg))
+        (super::messages::replies_table(&replies, cfg, &viewer, &back))
         (history(&s))
     };
     Ok(layout::page(&s.unit.name, Section::Units, &viewer, body))
@@ -95,7 +119,7 @@ fn fields(app: &Application) -> Markup {
     }
 }
 
-fn files(s: &Shown) -> Markup {
+fn files(s: &Shown, viewer: &Viewer, back: &str) -> Markup {
     html! {
         h2 { "文件（" (s.files.len()) "）" }
         table #files {
@@ -116,6 +140,8 @@ fn files(s: &Shown) -> Markup {
                                     img.seal loading="lazy" alt="公章核验图" src={ "/messages/" (f.message) "/files/" (f.id) "/seal/1" };
                                 }
                             }
+                            @let target = f.id.to_string();
+                            (forms::form(viewer, &About { kind: DecisionKind::ConfirmSeal, unit: Some(&s.unit.key), target: Some(&target), back }, Note::None, "公章已核"))
                         }
                     }
                 }
