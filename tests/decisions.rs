@@ -416,3 +416,40 @@ fn a_question_is_answered_in_its_thread_or_marked_answered() {
         s.close().await;
     });
 }
+
+#[test]
+fn a_correction_notice_carries_the_clerks_note_and_the_open_problems() {
+    let place = Place::new("decide-correct");
+    let cfg = place.config();
+    place.drop_message("1.eml", &word_only(HP, "hp@tj.gov.cn"), 0);
+    rt().block_on(async {
+        run_once(&cfg).await;
+        let s = store(&cfg).await;
+        let before = replies(&s).await.len();
+        let id = s
+            .propose_decision(&NewDecision {
+                note: Some("请于三日内补交盖章扫描件。".into()),
+                ..decision(DecisionKind::RequestCorrection, Some(HP), None)
+            })
+            .await
+            .unwrap();
+        run_once(&cfg).await;
+        let d = s.decision(id).await.unwrap().unwrap();
+        assert_eq!(d.state, DecisionState::Applied, "{d:?}");
+        let r = replies(&s).await;
+        assert_eq!(r.len(), before + 1);
+        let notice = r.iter().find(|x| Some(x.id) == d.outbox_id).unwrap();
+        assert_eq!(notice.kind, MailKind::Notice);
+        let raw = std::fs::read(
+            cfg.storage
+                .data_dir
+                .join(format!("outbox/{}.eml", notice.id)),
+        )
+        .unwrap();
+        let m = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        let body = m.body_text(0).unwrap();
+        assert!(body.contains("请于三日内补交盖章扫描件。"), "{body}");
+        assert!(body.contains("盖章"), "{body}");
+        s.close().await;
+    });
+}
