@@ -24,6 +24,7 @@ fn quiet_on_closed_pipe(command: &Command) {
             | Command::Show { .. }
             | Command::Export { .. }
             | Command::Reprocess { .. }
+            | Command::User { .. }
     );
     if prints_only {
         // SAFETY: called first thing in main, before any other thread exists; it only resets

@@ -182,6 +182,7 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
     let a = http(addr, "GET", "/units/x", &[], None);
     assert_eq!(a.status, 303);
     assert_eq!(a.header("location"), Some("/login?next=/units/x"));
+    assert_eq!(http(addr, "GET", "/healthz", &[], None).status, 200);
     let a = http(addr, "GET", "/api/me", &[], None);
     assert_eq!(a.status, 401);
     assert!(a.body.contains("error"), "{}", a.body);
@@ -219,10 +220,24 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
     let li = a.session().unwrap();
     let a = login(addr, "li", "clerk-pass-1", "%2F%2Fevil.example%2F");
     assert_eq!(a.header("location"), Some("/"));
+    // Behind a reverse proxy that terminates TLS, the cookie is Secure too.
+    let form = "username=li&password=clerk-pass-1";
+    let a = http(
+        addr,
+        "POST",
+        "/login",
+        &[("X-Forwarded-Proto", "https")],
+        Some(form),
+    );
+    assert!(a.header("set-cookie").unwrap().ends_with("; Secure"));
 
     // The session opens pages (an unknown one is then a plain 404) and the API.
-    let a = http(addr, "GET", "/units/x", &[("Cookie", &cookie(&li))], None);
+    let a = http(addr, "GET", "/units", &[("Cookie", &cookie(&li))], None);
+    assert_eq!(a.status, 200);
+    let a = http(addr, "GET", "/nowhere", &[("Cookie", &cookie(&li))], None);
     assert_eq!(a.status, 404);
+    let a = http(addr, "GET", "/nowhere", &[], None);
+    assert_eq!(a.status, 303);
     let a = http(addr, "GET", "/api/me", &[("Cookie", &cookie(&li))], None);
     assert_eq!(a.status, 200);
     assert!(
@@ -255,8 +270,8 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
         Some(&bad),
     );
     assert_eq!(a.status, 403);
-    let a = http(addr, "GET", "/units/x", &[("Cookie", &cookie(&li))], None);
-    assert_eq!(a.status, 404, "still signed in");
+    let a = http(addr, "GET", "/units", &[("Cookie", &cookie(&li))], None);
+    assert_eq!(a.status, 200, "still signed in");
     let a = http(
         addr,
         "POST",
@@ -267,7 +282,7 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
     assert_eq!(a.status, 303);
     assert_eq!(a.header("location"), Some("/login"));
     assert!(a.header("set-cookie").unwrap().contains("Max-Age=0"));
-    let a = http(addr, "GET", "/units/x", &[("Cookie", &cookie(&li))], None);
+    let a = http(addr, "GET", "/units", &[("Cookie", &cookie(&li))], None);
     assert_eq!(a.status, 303, "the old cookie opens nothing after logout");
 
     // Five failures lock the account: the right password is refused for now, stored so that a
@@ -318,4 +333,62 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
     assert_eq!(login(addr, "li", "clerk-pass-1", "").status, 401);
 
     rt.block_on(async move { drop(d) });
+}
+
+#[test]
+fn logins_are_logged_with_name_and_address_never_the_password() {
+    let place = Place::new("web-log");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let file = config_file(&place);
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("127.0.0.1:0", &format!("127.0.0.1:{port}"));
+    std::fs::write(&file, text).unwrap();
+    let (ok, _, err) = user(
+        &file,
+        &["add", "li", "--role", "clerk", "--password-stdin"],
+        "Right-pass-7a1\n",
+    );
+    assert!(ok, "{err}");
+    let log = place.0.join("stderr.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shenbao"))
+        .arg("--config")
+        .arg(&file)
+        .arg("run")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let start = std::time::Instant::now();
+    while TcpStream::connect(addr).is_err() {
+        assert!(start.elapsed().as_secs() < 30, "the desk did not come up");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(login(addr, "li", "Wrong-pass-3c9", "").status, 401);
+    let a = login(addr, "li", "Right-pass-7a1", "");
+    assert_eq!(a.status, 303);
+    // SAFETY: our own child; SIGTERM is how systemd stops the daemon.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    child.wait().unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("desk login refused") && text.contains("desk login"),
+        "{text}"
+    );
+    assert!(
+        text.contains("user=li") && text.contains("127.0.0.1"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Wrong-pass-3c9") && !text.contains("Right-pass-7a1"),
+        "{text}"
+    );
 }

@@ -20,11 +20,12 @@ pub mod read;
 mod rebuild;
 mod record;
 mod reminders;
+mod sessions;
 mod states;
 #[cfg(test)]
 mod tests;
 
-pub use accounts::{Account, Role, SessionRow};
+pub use accounts::{Account, Role};
 /// A serde unit variant's stored code, for logs and gauges.
 pub(crate) use codes::code;
 pub use decisions::{Applied, DecisionMail, DecisionRow, NewDecision, OutboxAction};
@@ -36,6 +37,7 @@ pub use outbox::Queued;
 pub use queue::{Composed, Composer, QueuedReply};
 pub use rebuild::{Archived, Rebuild};
 pub use record::{Incoming, Recorded, SourceRef};
+pub use sessions::SessionRow;
 pub use states::{DecisionKind, DecisionState, MailKind, MessageState, OutboxState, SourceKind};
 
 use crate::history::HistoryProject;

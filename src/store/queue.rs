@@ -32,7 +32,7 @@ pub struct Composed {
 }
 
 /// Composes the reply once its row id is known.
-pub type Composer<'a> = &'a dyn Fn(i64) -> Option<Composed>;
+pub type Composer<'a> = &'a (dyn Fn(i64) -> Option<Composed> + Sync);
 
 /// Queues a reply (or a reminder, answering no message) and stores what `composer` makes of
 /// its row id; returns the row id.

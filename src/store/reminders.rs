@@ -29,7 +29,7 @@ impl Store {
         day: &str,
         recipients: &[String],
         missing: &[String],
-        composer: &dyn Fn(&str, i64) -> Option<super::Composed>,
+        composer: &(dyn Fn(&str, i64) -> Option<super::Composed> + Sync),
     ) -> anyhow::Result<Vec<i64>> {
         let mut tx = self
             .pool

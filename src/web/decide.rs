@@ -8,7 +8,7 @@ pub mod forms;
 use super::Desk;
 use super::auth::ClerkForm;
 use super::auth::page;
-use crate::division::decide::{Request, proposal};
+use crate::division::decide::{Request, propose};
 use crate::store::{DecisionKind, DecisionState};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -55,6 +55,7 @@ fn request(p: &Posted) -> Result<Request, &'static str> {
     let note = || given(&p.note).ok_or("请填写要发给单位的内容。");
     Ok(match p.kind {
         DecisionKind::Accept => Request::Accept { unit: unit()? },
+        DecisionKind::Remind => Request::Remind { unit: unit()? },
         DecisionKind::RequestCorrection => Request::Correct {
             unit: unit()?,
             note: note()?,
@@ -72,7 +73,6 @@ fn request(p: &Posted) -> Result<Request, &'static str> {
             message: target()?,
             text: None,
         },
-        DecisionKind::Remind => Request::Remind { unit: unit()? },
         kind @ (DecisionKind::Resend | DecisionKind::Release | DecisionKind::Drop) => {
             let reply = target()?.parse().map_err(|_| "答复编号无效。")?;
             Request::Reply { kind, reply }
@@ -94,21 +94,11 @@ pub async fn post(
         Ok(r) => r,
         Err(why) => return unprocessable(why),
     };
-    let new = match proposal(&desk.store, &desk.cfg, request, reason, viewer.name.clone()).await {
-        Ok(n) => n,
-        // The record's words for what cannot be decided (an unknown unit, a file that is not
-        // one): said to the clerk as they are.
-        Err(e) => return unprocessable(&format!("{e:#}")),
-    };
-    let id = match desk.store.propose_decision(&new).await {
+    let id = match propose(&desk.store, &desk.cfg, request, reason, &viewer.name).await {
         Ok(id) => id,
-        Err(e) => {
-            tracing::error!("web desk: cannot record a decision: {e:#}");
-            return page::error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "无法记录该决定，请稍后再试。",
-            );
-        }
+        // What cannot be decided (an unknown unit, a file that is not one) is said to the
+        // clerk in the record's words; nothing is recorded.
+        Err(e) => return unprocessable(&format!("{e:#}")),
     };
     tracing::info!(user = %viewer.name, decision = id, kind = ?form.kind, "decision proposed");
     desk.wake.notify_one();

@@ -16,7 +16,8 @@ use anyhow::Context as _;
 use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderValue;
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS,
 };
 use axum::response::Response;
 use rustls_pki_types::pem::PemObject;
@@ -48,6 +49,7 @@ pub fn spawn(
         Some(Err(problem)) => anyhow::bail!(describe(&problem, listen)),
         Some(Ok(t)) => t,
     };
+    let tls_served = matches!(transport, Transport::Tls { .. });
     let tls = match &transport {
         Transport::Plain => None,
         Transport::Tls { cert, key } => Some(acceptor(cert, key)?),
@@ -58,7 +60,9 @@ pub fn spawn(
     let listener = tokio::net::TcpListener::from_std(std)?;
     let addr = listener.local_addr()?;
     let app = super::router(desk)
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response(move |res| {
+            security_headers(res, tls_served)
+        }))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .into_make_service_with_connect_info::<Peer>();
     let listener = conn::Guarded::start(listener, tls);
@@ -124,9 +128,15 @@ fn acceptor(cert: &Path, key: &Path) -> anyhow::Result<TlsAcceptor> {
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
-/// The security headers every answer carries.
-async fn security_headers(mut res: Response) -> Response {
+/// The security headers every answer carries (and HSTS when the desk serves TLS itself).
+async fn security_headers(mut res: Response, tls: bool) -> Response {
     let h = res.headers_mut();
+    if tls {
+        h.insert(
+            STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     // A handler's own policy stays: a sender's file is served under `sandbox`.
     if !h.contains_key(CONTENT_SECURITY_POLICY) {
         h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));

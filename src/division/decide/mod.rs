@@ -205,18 +205,17 @@ pub async fn propose(
     reason: &str,
     actor: &str,
 ) -> anyhow::Result<i64> {
-    let new = proposal(store, cfg, request, reason, actor.to_string()).await?;
+    let new = proposal(store, cfg, request, reason, actor).await?;
     store.propose_decision(&new).await
 }
 
-/// The decision `request` asks for, its unit and target resolved, as `actor` proposes it (the
-/// command line and the web desk alike).
-pub async fn proposal(
+/// The decision `request` asks for, its unit and target resolved.
+async fn proposal(
     store: &Store,
     cfg: &Config,
     request: Request,
     reason: &str,
-    actor: String,
+    actor: &str,
 ) -> anyhow::Result<NewDecision> {
     let all = units::load(store, cfg).await?;
     let (kind, unit_key, target, note) = match request {
@@ -278,7 +277,7 @@ pub async fn proposal(
         Request::Reply { kind, reply } => (kind, None, Some(reply.to_string()), None),
     };
     Ok(NewDecision {
-        actor,
+        actor: actor.to_string(),
         kind,
         unit_key,
         target,

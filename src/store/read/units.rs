@@ -9,6 +9,7 @@ use crate::verdict::Verdict;
 use crate::verdict::materials::Materials;
 use anyhow::Context;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// An error of a unit's latest verdict: what it still has to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -75,6 +76,10 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .context("cannot read units")?;
+        // Two queries for every unit's errors and addresses, not two per unit: the desk's
+        // pages read every unit on each request.
+        let mut errors = self.latest_errors().await?;
+        let mut senders = self.senders().await?;
         let mut out = Vec::with_capacity(rows.len());
         for (id, key, name, receipt, emails, materials, verdict, last_message, by_hand) in rows {
             let materials = match materials.as_deref().map(serde_json::from_str) {
@@ -88,8 +93,10 @@ impl Store {
             out.push(UnitRow {
                 id,
                 verdict: decode_opt("units", "verdict", verdict.as_deref())?,
-                errors: self.errors_of(last_message).await?,
-                addresses: self.senders_of(id).await?,
+                errors: last_message
+                    .and_then(|m| errors.remove(&m))
+                    .unwrap_or_default(),
+                addresses: senders.remove(&id).unwrap_or_default(),
                 key,
                 name,
                 receipt,
@@ -125,40 +132,41 @@ impl Store {
         Ok(row.map(|(key,)| key))
     }
 
-    /// The errors recorded with message `last` (a unit's latest).
-    async fn errors_of(&self, last: Option<i64>) -> anyhow::Result<Vec<OpenProblem>> {
-        let Some(last) = last else {
-            return Ok(Vec::new());
-        };
-        let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
-            "SELECT code, file, message FROM problems WHERE message_id = ? AND severity = ? \
-             ORDER BY id",
+    /// The errors recorded with each unit's latest message, by message.
+    async fn latest_errors(&self) -> anyhow::Result<HashMap<i64, Vec<OpenProblem>>> {
+        let rows: Vec<(i64, String, Option<String>, String)> = sqlx::query_as(
+            "SELECT p.message_id, p.code, p.file, p.message FROM problems p \
+             JOIN units u ON u.last_message = p.message_id WHERE p.severity = ? ORDER BY p.id",
         )
-        .bind(last)
         .bind(code_of(Severity::Error))
         .fetch_all(&self.pool)
         .await
-        .with_context(|| format!("cannot read the problems of message {last} (problems)"))?;
-        Ok(rows
-            .into_iter()
-            .map(|(code, file, message)| OpenProblem {
+        .context("cannot read the units' open problems (problems)")?;
+        let mut out: HashMap<i64, Vec<OpenProblem>> = HashMap::new();
+        for (m, code, file, message) in rows {
+            out.entry(m).or_default().push(OpenProblem {
                 code,
                 file,
                 message,
-            })
-            .collect())
+            });
+        }
+        Ok(out)
     }
 
-    /// The addresses a unit's emails came from (Reply-To first), oldest first.
-    async fn senders_of(&self, unit: i64) -> anyhow::Result<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT COALESCE(reply_to, sender) AS a FROM messages WHERE unit_id = ? \
-             AND a IS NOT NULL GROUP BY lower(a) ORDER BY MIN(id)",
+    /// The addresses each unit's emails came from (Reply-To first), oldest first, by unit.
+    async fn senders(&self) -> anyhow::Result<HashMap<i64, Vec<String>>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT unit_id, COALESCE(reply_to, sender) AS a FROM messages \
+             WHERE unit_id IS NOT NULL AND a IS NOT NULL GROUP BY unit_id, lower(a) \
+             ORDER BY MIN(id)",
         )
-        .bind(unit)
         .fetch_all(&self.pool)
         .await
-        .with_context(|| format!("cannot read the senders of unit {unit} (messages)"))?;
-        Ok(rows.into_iter().map(|(a,)| a).collect())
+        .context("cannot read the units' senders (messages)")?;
+        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+        for (unit, address) in rows {
+            out.entry(unit).or_default().push(address);
+        }
+        Ok(out)
     }
 }

@@ -93,3 +93,126 @@ async fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
         .map(|Form(t)| t)
         .map_err(|e| e.body_text())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use axum::Router;
+    use axum::routing::post;
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpStream};
+
+    /// A decision form as a page would declare it.
+    #[derive(Deserialize)]
+    struct Note {
+        note: String,
+    }
+
+    async fn decide(ClerkForm(v, n): ClerkForm<Note>) -> String {
+        format!("{}:{}", v.name, n.note)
+    }
+
+    async fn propose(CsrfForm(v, n): CsrfForm<Note>) -> String {
+        format!("{}:{}", v.name, n.note)
+    }
+
+    /// Status and body of a POST with `headers` and `body`.
+    fn post_to(addr: SocketAddr, path: &str, headers: &str, body: &str) -> (u16, String) {
+        let mut s = TcpStream::connect(addr).unwrap();
+        // The server may answer and close before reading a body past the bound.
+        let _ = write!(
+            s,
+            "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let mut raw = Vec::new();
+        let _ = s.read_to_end(&mut raw);
+        let raw = String::from_utf8_lossy(&raw).to_string();
+        let status = raw.split(' ').nth(1).unwrap_or("0").parse().unwrap();
+        let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string());
+        (status, body.unwrap_or_default())
+    }
+
+    #[test]
+    fn forms_need_the_session_token_and_decisions_a_clerk() {
+        let dir = std::env::temp_dir().join(format!("shenbao-csrf-{}", std::process::id()));
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (addr, cookies) = rt.block_on(async {
+            let store = Store::open(&dir).await.unwrap();
+            let mut cookies = Vec::new();
+            for (name, role) in [("li", Role::Clerk), ("wang", Role::Viewer)] {
+                let id = store.add_user(name, role, "$phc").await.unwrap();
+                let (t, csrf) = (token::fresh().unwrap(), token::fresh().unwrap());
+                let stale = chrono::Utc::now() - chrono::Duration::hours(8);
+                store
+                    .open_session(id, &token::digest(&t), &csrf, stale)
+                    .await
+                    .unwrap();
+                cookies.push((format!("Cookie: {}={t}\r\n", token::COOKIE_NAME), csrf));
+            }
+            let api = token::fresh().unwrap();
+            store.add_api_token(1, &token::digest(&api)).await.unwrap();
+            cookies.push((format!("Authorization: Bearer {api}\r\n"), String::new()));
+            let desk = Desk {
+                store,
+                cfg: std::sync::Arc::new(crate::config::Config::load(None).unwrap()),
+                wake: Default::default(),
+                secure: false,
+            };
+            let app = Router::new()
+                .route("/decide", post(decide))
+                .route("/propose", post(propose))
+                .route("/api/decide", post(decide))
+                .with_state(desk);
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(async move { axum::serve(listener, app).await });
+            (addr, cookies)
+        });
+        let [(clerk, clerk_csrf), (viewer, viewer_csrf), (bearer, _)] = &cookies[..] else {
+            unreachable!()
+        };
+
+        let ok = format!("note=%E5%A5%BD&csrf={clerk_csrf}");
+        assert_eq!(post_to(addr, "/decide", clerk, &ok), (200, "li:好".into()));
+        let (status, body) = post_to(addr, "/decide", clerk, "note=x");
+        assert_eq!(status, 403);
+        assert!(body.contains("校验码"), "{body}");
+        let (status, _) = post_to(
+            addr,
+            "/decide",
+            clerk,
+            &format!("note=x&csrf={viewer_csrf}"),
+        );
+        assert_eq!(status, 403, "another session's token");
+        let header = format!("{clerk}X-CSRF-Token: {clerk_csrf}\r\n");
+        assert_eq!(post_to(addr, "/decide", &header, "note=h").0, 200);
+        // A viewer's own valid token makes a form, not a decision.
+        let mine = format!("note=v&csrf={viewer_csrf}");
+        assert_eq!(
+            post_to(addr, "/propose", viewer, &mine),
+            (200, "wang:v".into())
+        );
+        let (status, body) = post_to(addr, "/decide", viewer, &mine);
+        assert_eq!(status, 403);
+        assert!(body.contains("只读"), "{body}");
+        // A script's token needs no CSRF token, and only counts under /api/.
+        assert_eq!(
+            post_to(addr, "/api/decide", bearer, "note=b"),
+            (200, "li:b".into())
+        );
+        assert_eq!(post_to(addr, "/decide", bearer, "note=b").0, 303);
+        // No session at all: to the login page; a body past the bound: 413.
+        assert_eq!(post_to(addr, "/decide", "", &ok).0, 303);
+        let big = format!("csrf={clerk_csrf}&note={}", "x".repeat(MAX_FORM_BYTES));
+        assert_eq!(post_to(addr, "/decide", clerk, &big).0, 413);
+        drop(rt);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

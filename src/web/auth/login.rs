@@ -3,7 +3,7 @@
 //! one which names exist. Every login, failure and logout is logged with the name and the
 //! remote address, never the password.
 
-use super::password::{self, after_failure, locked};
+use super::password::{self, Throttle, lock_until, throttle};
 use super::session::{local_path, see_other};
 use super::{CsrfForm, page, token};
 use crate::web::Desk;
@@ -94,10 +94,12 @@ fn render(status: StatusCode, name: &str, next: &str, problem: Option<&str>) -> 
 pub async fn submit(
     State(desk): State<Desk>,
     Remote(remote): Remote,
+    headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let name = clip(f.username.trim(), MAX_NAME);
-    match attempt(&desk, &name, f.password).await {
+    let secure = secure(&desk, &headers);
+    match attempt(&desk, &name, f.password, secure).await {
         Ok(Some(cookie)) => {
             tracing::info!(user = %name, %remote, "desk login");
             let to = local_path(&f.next).unwrap_or("/");
@@ -121,41 +123,51 @@ pub async fn submit(
     }
 }
 
-/// The `Set-Cookie` of a new session, or None when refused (counted against the account).
-async fn attempt(desk: &Desk, name: &str, password: String) -> anyhow::Result<Option<String>> {
-    let account = desk.store.user(name).await?;
+/// The `Set-Cookie` of a new session, or None when refused. The attempt is counted before
+/// the password is checked, and every refusal does the same argon2 work as a real check.
+async fn attempt(
+    desk: &Desk,
+    name: &str,
+    password: String,
+    secure: bool,
+) -> anyhow::Result<Option<String>> {
     let now = Utc::now();
-    let usable = account
-        .as_ref()
-        .filter(|a| !a.disabled && !locked(a.locked_until.as_deref(), now));
-    let phc = usable.map_or_else(|| password::dummy().to_string(), |a| a.password.clone());
+    let account = desk.store.user(name).await?.filter(|a| !a.disabled);
+    let counted = match &account {
+        Some(a) => Some((a, throttle(desk.store.count_login(a.id, now).await?))),
+        None => None,
+    };
+    let checked = match counted {
+        Some((a, Throttle::Check { lock_if_wrong })) => Some((a, lock_if_wrong)),
+        _ => None,
+    };
+    let phc = checked.map_or_else(
+        || password::dummy().to_string(),
+        |(a, _)| a.password.clone(),
+    );
     let matched = tokio::task::spawn_blocking(move || password::verify(&password, &phc))
         .await
         .unwrap_or(false);
-    let Some(a) = usable else {
-        let why = match &account {
-            None => "unknown user",
-            Some(a) if a.disabled => "account disabled",
-            Some(_) => "account locked",
-        };
-        tracing::debug!(user = %name, why, "login refused");
-        return Ok(None);
-    };
-    if !matched {
-        let (failed, lock) = after_failure(a.failed_logins, now);
-        desk.store.login_failed(a.id, failed, lock).await?;
-        if lock.is_some() {
+    match (counted, checked) {
+        (_, Some((a, _))) if matched => {
+            let session = token::fresh()?;
+            let csrf = token::fresh()?;
+            let stale = now - chrono::Duration::seconds(token::IDLE_SECONDS);
+            desk.store
+                .open_session(a.id, &token::digest(&session), &csrf, stale)
+                .await?;
+            return Ok(Some(token::set_cookie(&session, secure)));
+        }
+        (Some((a, Throttle::Refuse { lock: true })), _) | (_, Some((a, true))) => {
+            desk.store.lock_account(a.id, lock_until(now)).await?;
             tracing::warn!(user = %name, "account locked for 15 minutes after 5 failed logins");
         }
-        return Ok(None);
+        (Some((_, Throttle::Refuse { lock: false })), _) => {
+            tracing::debug!(user = %name, "login refused: account locked");
+        }
+        _ => {}
     }
-    let session = token::fresh()?;
-    let csrf = token::fresh()?;
-    let stale = now - chrono::Duration::seconds(token::IDLE_SECONDS);
-    desk.store
-        .open_session(a.id, &token::digest(&session), &csrf, stale)
-        .await?;
-    Ok(Some(token::set_cookie(&session, desk.secure)))
+    Ok(None)
 }
 
 /// Ends the session (CSRF-checked) and goes back to the login page.
@@ -176,10 +188,20 @@ pub async fn logout(
     }
     tracing::info!(user = %viewer.name, %remote, "desk logout");
     let mut res = see_other("/login");
-    if let Ok(v) = token::clear_cookie(desk.secure).parse() {
+    if let Ok(v) = token::clear_cookie(secure(&desk, &headers)).parse() {
         res.headers_mut().insert(SET_COOKIE, v);
     }
     res
+}
+
+/// Whether the browser reached the desk over TLS: served by the desk itself, or terminated by
+/// the reverse proxy in front, which says so (a forged header only makes the cookie stricter).
+fn secure(desk: &Desk, headers: &HeaderMap) -> bool {
+    desk.secure
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
 }
 
 /// At most `max` characters of `s`.

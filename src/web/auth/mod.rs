@@ -45,7 +45,7 @@ impl Viewer {
     }
 }
 
-/// `/login` and `/logout`; `/api/me` (who a session or token is, for scripts checking their
+/// `/login` and `/logout`; `/healthz` (open to all); `/api/me` (who a session or token is, for scripts checking their
 /// token); and the fallback, which is behind the session too, so an unknown path tells a
 /// stranger nothing (404 only when signed in).
 pub fn routes() -> Router<Desk> {
@@ -53,7 +53,14 @@ pub fn routes() -> Router<Desk> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/api/me", get(me))
+        .route("/healthz", get(alive))
         .fallback(not_found)
+}
+
+/// Open to all, for the reverse proxy's health check: the desk answers. (The daemon's own
+/// health, mailbox and outbox, is `[ops]`'s `/healthz`.)
+async fn alive() -> Response {
+    ([(CONTENT_TYPE, "text/plain")], "ok\n").into_response()
 }
 
 async fn me(viewer: Viewer) -> Response {

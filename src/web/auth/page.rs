@@ -1,24 +1,11 @@
-//! The few pages the door renders itself: the login form and the refusals. Standalone HTML
-//! (no script, no inline style, which the desk's CSP forbids anyway).
+//! The few pages the door renders itself: the login form and the refusals, in the desk's
+//! frame without the top bar ([`bare`]; no script, no inline style, which the CSP forbids).
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use maud::{DOCTYPE, Markup, html};
+use maud::html;
 
-/// A page with no navigation: the login form and the refusals.
-pub fn bare(title: &str, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · 申报受理" }
-            }
-            body { main { (body) } }
-        }
-    }
-}
+pub use crate::web::layout::bare;
 
 /// A refusal or failure page with `status`.
 pub fn error(status: StatusCode, message: &str) -> Response {

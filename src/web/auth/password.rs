@@ -56,14 +56,37 @@ pub fn locked(locked_until: Option<&str>, now: DateTime<Utc>) -> bool {
         .is_some_and(|t| t > now)
 }
 
-/// After a failed login with `failed` failures before it: the count to store and the lock
-/// it leads to (the count starts again once the account is locked).
-pub fn after_failure(failed: i64, now: DateTime<Utc>) -> (i64, Option<DateTime<Utc>>) {
-    if failed + 1 >= MAX_FAILURES {
-        (0, Some(now + Duration::minutes(LOCK_MINUTES)))
-    } else {
-        (failed + 1, None)
+/// What the throttle makes of a login attempt, numbered by [`crate::store::Store::count_login`]
+/// (None: the account is locked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttle {
+    /// The password is checked; a wrong one locks the account when `lock_if_wrong`.
+    Check {
+        /// This is the last attempt before the lock.
+        lock_if_wrong: bool,
+    },
+    /// Refused unchecked; `lock` when this attempt is the one over the limit (attempts made
+    /// at once, numbered past it before any of them locked the account).
+    Refuse {
+        /// Lock the account now.
+        lock: bool,
+    },
+}
+
+/// The throttle's answer to attempt number `attempt`.
+pub fn throttle(attempt: Option<i64>) -> Throttle {
+    match attempt {
+        None => Throttle::Refuse { lock: false },
+        Some(n) if n > MAX_FAILURES => Throttle::Refuse { lock: true },
+        Some(n) => Throttle::Check {
+            lock_if_wrong: n >= MAX_FAILURES,
+        },
     }
+}
+
+/// When a lock set at `now` ends.
+pub fn lock_until(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + Duration::minutes(LOCK_MINUTES)
 }
 
 #[cfg(test)]
@@ -82,17 +105,25 @@ mod tests {
     }
 
     #[test]
-    fn five_failures_lock_for_fifteen_minutes() {
-        let now = Utc::now();
-        let mut failed = 0;
-        for _ in 0..4 {
-            let (n, lock) = after_failure(failed, now);
-            assert!(lock.is_none());
-            failed = n;
+    fn five_attempts_are_checked_the_fifth_wrong_one_locks_for_fifteen_minutes() {
+        for n in 1..MAX_FAILURES {
+            assert_eq!(
+                throttle(Some(n)),
+                Throttle::Check {
+                    lock_if_wrong: false
+                }
+            );
         }
-        let (n, lock) = after_failure(failed, now);
-        assert_eq!(n, 0);
-        let until = lock.unwrap().to_rfc3339();
+        assert_eq!(
+            throttle(Some(5)),
+            Throttle::Check {
+                lock_if_wrong: true
+            }
+        );
+        assert_eq!(throttle(Some(6)), Throttle::Refuse { lock: true });
+        assert_eq!(throttle(None), Throttle::Refuse { lock: false });
+        let now = Utc::now();
+        let until = lock_until(now).to_rfc3339();
         assert!(locked(Some(&until), now));
         assert!(locked(Some(&until), now + Duration::minutes(14)));
         assert!(!locked(Some(&until), now + Duration::minutes(16)));

@@ -18,8 +18,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub async fn page(viewer: Viewer, State(desk): State<Desk>) -> PageResult {
-    let (_, units) = record::load(&desk.store, &desk.cfg).await?;
-    let projects: usize = units.iter().map(|u| u.projects.len()).sum();
+    // Counts only: the files are looked up when an export is downloaded.
+    let units = crate::division::units::load(&desk.store, &desk.cfg).await?;
+    let units: Vec<_> = units.iter().filter(|u| u.id.is_some()).collect();
+    let projects: usize = units.iter().map(|u| u.materials.projects.len()).sum();
     let body = html! {
         h1 { "导出" }
         p { "当前记录：" (units.len()) " 个单位，" (projects) " 个项目。导出内容与命令 shenbao export 相同，按下载时的记录生成。" }

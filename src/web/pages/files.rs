@@ -23,9 +23,10 @@ pub struct Download {
 pub async fn download(
     _: Viewer,
     State(desk): State<Desk>,
-    Path((message, file)): Path<(i64, i64)>,
+    Path((message, file)): Path<(String, String)>,
     Query(q): Query<Download>,
 ) -> PageResult {
+    let (message, file) = ids(&message, &file)?;
     let Some(a) = desk.store.attachment(message, file).await? else {
         return Err(PageError::NotFound);
     };
@@ -58,8 +59,9 @@ pub async fn download(
 pub async fn seal(
     _: Viewer,
     State(desk): State<Desk>,
-    Path((message, file, page)): Path<(i64, i64, String)>,
+    Path((message, file, page)): Path<(String, String, String)>,
 ) -> PageResult {
+    let (message, file) = ids(&message, &file)?;
     let Ok(page) = page.trim_end_matches(".png").parse::<usize>() else {
         return Err(PageError::NotFound);
     };
@@ -89,6 +91,15 @@ pub async fn seal(
             tracing::info!("web desk: no seal evidence for file {file} page {page}: {e}");
             Err(PageError::NotFound)
         }
+    }
+}
+
+/// A message id and a file id as the path gives them: anything but two numbers (`../`, an
+/// encoded slash, a name) names no file, so it is 404 like a file of another message.
+fn ids(message: &str, file: &str) -> Result<(i64, i64), PageError> {
+    match (message.parse(), file.parse()) {
+        (Ok(m), Ok(f)) => Ok((m, f)),
+        _ => Err(PageError::NotFound),
     }
 }
 

@@ -88,7 +88,10 @@ pub async fn list(viewer: Viewer, State(desk): State<Desk>, Query(q): Query<Quer
     Ok(layout::page("邮件", Section::Messages, &viewer, body))
 }
 
-pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<i64>) -> PageResult {
+pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<String>) -> PageResult {
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(PageError::NotFound);
+    };
     let cfg = &desk.cfg;
     let Some(m) = desk.store.message(id).await? else {
         return Err(PageError::NotFound);

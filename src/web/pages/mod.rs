@@ -8,6 +8,7 @@ mod files;
 mod messages;
 mod overview;
 mod projects;
+mod remind;
 mod unit;
 mod units;
 
@@ -33,6 +34,7 @@ pub fn routes() -> Router<Desk> {
         .route("/messages/{id}/files/{file}", get(files::download))
         .route("/messages/{id}/files/{file}/seal/{page}", get(files::seal))
         .route("/projects", get(projects::page))
+        .route("/remind", get(remind::preview).post(remind::send))
         .route("/export", get(export::page))
         .route("/export/summary.xlsx", get(export::workbook))
         .route("/export/units.zip", get(export::folders))

@@ -89,6 +89,7 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>) -> PageResult {
                 tr { td { (unit_link(u)) } td { (standing_tag(u.standing)) } td { (u.receipt.as_deref().unwrap_or("—")) } td.num { (u.emails) } }
             }
         }
+        p { a #remind href="/remind" { "催报提醒：预览今天将提醒的单位" } }
         h2 { "服务状态" }
         p {
             "待发送答复：" (s.outbox_queued) " 封"

@@ -60,19 +60,22 @@ pub async fn page(
             button type="submit" { "查找" }
             span.muted { "共 " (shown.len()) " 个项目（全部 " (rows.len()) " 个）" }
         }
+        // One row per project, the unit named once over its projects: 900 rows stay light.
         table #projects {
             tr { th.num { "序号" } th { "推荐单位" } th { "企业名称" } th { "统一社会信用代码" } th { "项目名称" } th { "项目类型" } th { "所属行业" } th { "盖章版" } th { "标记" } }
             @for (i, (u, p)) in shown.iter().enumerate() {
                 tr {
-                    td.num { (i + 1) }
-                    td { (super::overview::unit_link(u)) }
+                    td { (i + 1) }
+                    @if i == 0 || shown[i - 1].0.key != u.key {
+                        td rowspan=(shown[i..].iter().take_while(|(v, _)| v.key == u.key).count()) { (super::overview::unit_link(u)) }
+                    }
                     td { (p.app.enterprise_name) }
                     td { (p.app.credit_code) }
                     td { (p.app.project_name) }
                     td { (p.app.project_type.as_deref().unwrap_or("")) }
                     td { (p.app.industry.as_deref().unwrap_or("")) }
-                    td { @if p.stamped.is_some() { span.tag.ok { "已收到" } } @else { span.tag.bad { "未收到" } } }
-                    td { @if seen.get(&key(p)).is_some_and(|n| *n > 1) { span.tag.warn.duplicate { "疑似重复" } } }
+                    td { @if p.stamped.is_some() { "已收到" } @else { b.bad { "未收到" } } }
+                    td { @if seen.get(&key(p)).is_some_and(|n| *n > 1) { b.dup { "疑似重复" } } }
                 }
             }
         }

@@ -3,8 +3,9 @@
 //! replies and reminders (their text readable), the version history and the decisions taken.
 
 use super::{PageError, PageResult, code_zh, disposition_tag, local, standing_tag};
+use crate::division::remind;
 use crate::division::show::{self, Shown, form_zh, slot_zh};
-use crate::division::units;
+use crate::division::units::{self, Standing};
 use crate::forms::Version;
 use crate::forms::application::{Application, FIELDS};
 use crate::store::{DecisionKind, DecisionState};
@@ -15,7 +16,10 @@ use crate::web::layout::{self, Section};
 use axum::extract::{Path, State};
 use maud::{Markup, html};
 
-pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<i64>) -> PageResult {
+pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<String>) -> PageResult {
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(PageError::NotFound);
+    };
     let cfg = &desk.cfg;
     let all = units::load(&desk.store, cfg).await?;
     let Some(unit) = all.into_iter().find(|u| u.id == Some(id)) else {
@@ -24,6 +28,12 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<i64>)
     let s = show::of_unit(&desk.store, cfg, unit).await?;
     let replies = super::messages::reply_texts(&desk, &s.replies).await;
     let decisions = desk.store.decisions_of_unit(&s.unit.key).await?;
+    let reminder = match s.unit.standing {
+        Standing::NotSubmitted | Standing::Incomplete => {
+            Some(remind::preview(&desk.store, cfg, &s.unit.key).await?)
+        }
+        _ => None,
+    };
     let back = format!("/units/{id}");
     let u = &s.unit;
     // Mail that came after a hand acceptance is judged as usual; the clerk should know of it.
@@ -62,6 +72,17 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<i64>)
                     (forms::form(&viewer, &About { kind: DecisionKind::Accept, unit: Some(&u.key), target: None, back: &back }, Note::None, "人工受理（发送受理回执）"))
                 }
                 (forms::form(&viewer, &About { kind: DecisionKind::RequestCorrection, unit: Some(&u.key), target: None, back: &back }, Note::ToUnit, "要求补正（发送补正通知）"))
+            }
+        }
+        @if let Some(r) = &reminder {
+            h2 { "催报提醒" }
+            details.reminder {
+                summary { "预览：" (r.subject) " → " (r.recipients.join("，")) }
+                pre.body { (r.text) }
+            }
+            @match &r.blocked {
+                Some(why) => p.muted { "现在不能发送：" (why) },
+                None => (forms::form(&viewer, &About { kind: DecisionKind::Remind, unit: Some(&u.key), target: None, back: &back }, Note::None, "发送催报提醒")),
             }
         }
         (projects(&s))
