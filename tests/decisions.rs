@@ -371,3 +371,85 @@ fn decide_on_the_command_line_with_and_without_a_daemon() {
         "{out}"
     );
 }
+
+#[test]
+fn a_question_is_answered_in_its_thread_or_marked_answered() {
+    let place = Place::new("decide-answer");
+    let cfg = place.config();
+    let ask = |who: &str| email(who, "咨询", "请问截止时间是哪天？", &[]);
+    place.drop_message("1.eml", &ask("a@qq.com"), 0);
+    place.drop_message("2.eml", &ask("b@qq.com"), 1);
+    rt().block_on(async {
+        run_once(&cfg).await;
+        let s = store(&cfg).await;
+        let status = shenbao::division::status::load(&s, &cfg).await.unwrap();
+        assert_eq!(status.questions.len(), 2);
+        let answer = s
+            .propose_decision(&NewDecision {
+                note: Some("截止时间为4月28日。".into()),
+                ..decision(DecisionKind::Answer, None, Some("1"))
+            })
+            .await
+            .unwrap();
+        let elsewhere = s
+            .propose_decision(&decision(DecisionKind::MarkAnswered, None, Some("2")))
+            .await
+            .unwrap();
+        run_once(&cfg).await;
+        let d = s.decision(answer).await.unwrap().unwrap();
+        assert_eq!(d.state, DecisionState::Applied, "{d:?}");
+        let r = replies(&s).await;
+        let sent = r.iter().find(|x| Some(x.id) == d.outbox_id).unwrap();
+        assert_eq!(
+            (sent.kind, sent.recipient.as_str()),
+            (MailKind::Answer, "a@qq.com")
+        );
+        let eml = cfg.storage.data_dir.join(format!("outbox/{}.eml", sent.id));
+        let raw = std::fs::read(&eml).unwrap();
+        let text = String::from_utf8_lossy(&raw);
+        assert!(text.contains("In-Reply-To"), "{text}");
+        let e = s.decision(elsewhere).await.unwrap().unwrap();
+        assert_eq!(e.state, DecisionState::Applied, "{e:?}");
+        assert_eq!(r.len(), 1, "marking answered sends nothing");
+        let status = shenbao::division::status::load(&s, &cfg).await.unwrap();
+        assert!(status.questions.is_empty(), "{:?}", status.questions);
+        s.close().await;
+    });
+}
+
+#[test]
+fn a_correction_notice_carries_the_clerks_note_and_the_open_problems() {
+    let place = Place::new("decide-correct");
+    let cfg = place.config();
+    place.drop_message("1.eml", &word_only(HP, "hp@tj.gov.cn"), 0);
+    rt().block_on(async {
+        run_once(&cfg).await;
+        let s = store(&cfg).await;
+        let before = replies(&s).await.len();
+        let id = s
+            .propose_decision(&NewDecision {
+                note: Some("请于三日内补交盖章扫描件。".into()),
+                ..decision(DecisionKind::RequestCorrection, Some(HP), None)
+            })
+            .await
+            .unwrap();
+        run_once(&cfg).await;
+        let d = s.decision(id).await.unwrap().unwrap();
+        assert_eq!(d.state, DecisionState::Applied, "{d:?}");
+        let r = replies(&s).await;
+        assert_eq!(r.len(), before + 1);
+        let notice = r.iter().find(|x| Some(x.id) == d.outbox_id).unwrap();
+        assert_eq!(notice.kind, MailKind::Notice);
+        let raw = std::fs::read(
+            cfg.storage
+                .data_dir
+                .join(format!("outbox/{}.eml", notice.id)),
+        )
+        .unwrap();
+        let m = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        let body = m.body_text(0).unwrap();
+        assert!(body.contains("请于三日内补交盖章扫描件。"), "{body}");
+        assert!(body.contains("盖章"), "{body}");
+        s.close().await;
+    });
+}

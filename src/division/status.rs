@@ -80,13 +80,15 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
         });
     }
     // Questions a person should answer, found by the reason's code (never by its wording),
-    // unless a reply went out to them after all.
+    // unless a reply went out to them after all or a clerk answered them (`decide answer`).
+    let answered = store.answered_messages().await?;
     let questions = rows
         .iter()
         .filter(|m| {
             m.verdict == Some(Verdict::Ignored)
                 && m.ignored.as_ref().is_some_and(|i| i.reason.needs_answer())
                 && m.replies.is_empty()
+                && !answered.contains(&m.id)
         })
         .map(|m| Attention {
             message: Some(m.id),

@@ -5,8 +5,8 @@
 //! - [`messages`]: a message row (what became of it, its unit, its replies).
 //! - [`replies`]: outbox rows (a unit's replies, the ones that need a person, the backlog).
 //! - [`files`]: a unit's files, the current file in each slot, and which replaced which.
-//! - [`mail`]: what a decision needs of the mail it concerns (headers, a file's place).
 //! - [`attachments`]: one message's files and their archived bytes (the desk's downloads).
+//! - [`mail`]: what a decision needs of the mail it concerns (headers, a file's place).
 //! - [`counts`]: how many rows the record holds, for checks and figures.
 
 pub mod attachments;
