@@ -197,6 +197,8 @@ fn a_seal_confirmed_by_eye_is_kept_in_the_state() {
     rt().block_on(async {
         run_once(&cfg).await;
         let s = store(&cfg).await;
+        // The unsealed scan waits for a person's eye (the desk's overview lists it).
+        assert_eq!(s.unconfirmed_stamps().await.unwrap(), vec![1]);
         let target = format!("1/{unsealed}");
         let id = s
             .propose_decision(&decision(
@@ -217,6 +219,7 @@ fn a_seal_confirmed_by_eye_is_kept_in_the_state() {
             s.confirmed_seals().await.unwrap(),
             vec![(1, unsealed as i64)]
         );
+        assert!(s.unconfirmed_stamps().await.unwrap().is_empty());
         let w = s.decision(wrong).await.unwrap().unwrap();
         assert_eq!(w.state, DecisionState::Refused, "{w:?}");
         assert!(

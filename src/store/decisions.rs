@@ -276,6 +276,23 @@ impl Store {
         Ok(rows.into_iter().filter_map(|(t,)| t.parse().ok()).collect())
     }
 
+    /// Messages with a `stamp_not_detected` warning on a file whose seal no clerk has
+    /// confirmed yet: what still waits for a person's eye.
+    pub async fn unconfirmed_stamps(&self) -> anyhow::Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT DISTINCT p.message_id FROM problems p WHERE p.code = 'stamp_not_detected' \
+             AND NOT EXISTS (SELECT 1 FROM attachments a JOIN decisions d \
+             ON d.target = a.message_id || '/' || a.seq AND d.kind = ? AND d.state = ? \
+             WHERE a.message_id = p.message_id AND a.name = p.file)",
+        )
+        .bind(code_of(DecisionKind::ConfirmSeal))
+        .bind(code_of(DecisionState::Applied))
+        .fetch_all(&self.pool)
+        .await
+        .context("cannot read the unconfirmed stamps (problems, decisions)")?;
+        Ok(rows.into_iter().map(|(m,)| m).collect())
+    }
+
     /// Files whose seal a clerk confirmed, as (message row, position in the message).
     pub async fn confirmed_seals(&self) -> anyhow::Result<Vec<(i64, i64)>> {
         let rows: Vec<(String,)> = sqlx::query_as(

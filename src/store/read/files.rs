@@ -14,6 +14,8 @@ pub struct FileRow {
     pub id: i64,
     /// The email's row.
     pub message: i64,
+    /// Position in the email (with `message`, how decisions name the file).
+    pub seq: i64,
     /// Name as sent.
     pub name: String,
     /// Archive or forwarded message it was inside.
@@ -58,13 +60,15 @@ impl Store {
         type Row = (
             i64,
             i64,
+            i64,
             String,
             Option<String>,
             Option<String>,
             Option<String>,
         );
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT a.id, a.message_id, a.name, a.container, a.form, a.version FROM attachments a \
+            "SELECT a.id, a.message_id, a.seq, a.name, a.container, a.form, a.version \
+             FROM attachments a \
              JOIN messages m ON m.id = a.message_id WHERE m.unit_id = ? \
              ORDER BY a.message_id, a.seq",
         )
@@ -73,10 +77,11 @@ impl Store {
         .await
         .with_context(|| format!("cannot read the files of unit {unit} (attachments)"))?;
         rows.into_iter()
-            .map(|(id, message, name, container, form, version)| {
+            .map(|(id, message, seq, name, container, form, version)| {
                 Ok(FileRow {
                     id,
                     message,
+                    seq,
                     name,
                     container,
                     form: decode_opt("attachments", "form", form.as_deref())?,

@@ -10,7 +10,7 @@ use crate::web::auth::Viewer;
 use crate::web::layout::{self, Section};
 use axum::extract::State;
 use maud::{Markup, html};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Warnings a person should look at on the unit's page (the program could not decide them).
 const LOOK_AT: [(&str, &str); 3] = [
@@ -24,6 +24,8 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>) -> PageResult {
     let s = status::load(&desk.store, cfg).await?;
     let messages = desk.store.messages().await?;
     let latest: HashMap<i64, &MessageRow> = messages.iter().map(|m| (m.id, m)).collect();
+    // A seal a clerk confirmed by eye no longer waits for one.
+    let unconfirmed: HashSet<i64> = desk.store.unconfirmed_stamps().await?.into_iter().collect();
     // Without a list of expected units in the config, the units that wrote stand in for it.
     let configured = s.units.iter().any(|u| u.expected);
     let expected: Vec<&UnitView> = s
@@ -41,6 +43,7 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>) -> PageResult {
             let why = LOOK_AT
                 .iter()
                 .filter(|(code, _)| m.codes.iter().any(|c| c == code))
+                .filter(|(code, _)| *code != "stamp_not_detected" || unconfirmed.contains(&m.id))
                 .map(|(_, zh)| *zh)
                 .collect::<Vec<_>>();
             (!why.is_empty()).then(|| (u, why.join("、")))

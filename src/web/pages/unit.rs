@@ -28,6 +28,7 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<Strin
     let s = show::of_unit(&desk.store, cfg, unit).await?;
     let replies = super::messages::reply_texts(&desk, &s.replies).await;
     let decisions = desk.store.decisions_of_unit(&s.unit.key).await?;
+    let confirmed = desk.store.confirmed_seals().await?;
     let reminder = match s.unit.standing {
         Standing::NotSubmitted | Standing::Incomplete => {
             Some(remind::preview(&desk.store, cfg, &s.unit.key).await?)
@@ -86,7 +87,7 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<Strin
             }
         }
         (projects(&s))
-        (files(&s, &viewer, &back))
+        (files(&s, &viewer, &back, &confirmed))
         h2 { "来信（" (s.emails.len()) "）" }
         table #emails {
             tr { th { "编号" } th { "收到时间" } th { "主题" } th { "结果" } th { "问题" } }
@@ -140,7 +141,7 @@ fn fields(app: &Application) -> Markup {
     }
 }
 
-fn files(s: &Shown, viewer: &Viewer, back: &str) -> Markup {
+fn files(s: &Shown, viewer: &Viewer, back: &str, confirmed: &[(i64, i64)]) -> Markup {
     html! {
         h2 { "文件（" (s.files.len()) "）" }
         table #files {
@@ -161,8 +162,12 @@ fn files(s: &Shown, viewer: &Viewer, back: &str) -> Markup {
                                     img.seal loading="lazy" alt="公章核验图" src={ "/messages/" (f.message) "/files/" (f.id) "/seal/1" };
                                 }
                             }
-                            @let target = f.id.to_string();
-                            (forms::form(viewer, &About { kind: DecisionKind::ConfirmSeal, unit: Some(&s.unit.key), target: Some(&target), back }, Note::None, "公章已核"))
+                            @if confirmed.contains(&(f.message, f.seq)) {
+                                span.tag.ok { "公章已人工核对" }
+                            } @else {
+                                @let target = format!("{}/{}", f.message, f.seq);
+                                (forms::form(viewer, &About { kind: DecisionKind::ConfirmSeal, unit: Some(&s.unit.key), target: Some(&target), back }, Note::None, "公章已核"))
+                            }
                         }
                     }
                 }
