@@ -16,6 +16,7 @@ use serde::Deserialize;
 /// `?download=1` asks for a download even of a file the browser could show.
 #[derive(Debug, Default, Deserialize)]
 pub struct Download {
+    /// Present (any value): `attachment` even for a PDF or an image.
     #[serde(default)]
     download: Option<String>,
 }

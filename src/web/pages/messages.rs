@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 /// The filter form (the same words `shenbao list` takes).
 #[derive(Debug, Default, Deserialize)]
-pub struct Query_ {
+pub struct ListFilter {
     /// Unit name, key or receipt number.
     #[serde(default)]
     unit: String,
@@ -37,7 +37,11 @@ fn given(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-pub async fn list(viewer: Viewer, State(desk): State<Desk>, Query(q): Query<Query_>) -> PageResult {
+pub async fn list(
+    viewer: Viewer,
+    State(desk): State<Desk>,
+    Query(q): Query<ListFilter>,
+) -> PageResult {
     let cfg = &desk.cfg;
     let filter = Filter {
         unit: given(&q.unit),

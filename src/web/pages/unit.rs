@@ -15,6 +15,7 @@ use crate::web::decide::forms::{self, About, Note};
 use crate::web::layout::{self, Section};
 use axum::extract::{Path, State};
 use maud::{Markup, html};
+use std::collections::HashMap;
 
 pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<String>) -> PageResult {
     let Ok(id) = id.parse::<i64>() else {
@@ -29,6 +30,7 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<Strin
     let replies = super::messages::reply_texts(&desk, &s.replies).await;
     let decisions = desk.store.decisions_of_unit(&s.unit.key).await?;
     let confirmed = desk.store.confirmed_seals().await?;
+    let pages = scan_pages(&desk, &s).await?;
     let reminder = match s.unit.standing {
         Standing::NotSubmitted | Standing::Incomplete => {
             Some(remind::preview(&desk.store, cfg, &s.unit.key).await?)
@@ -87,7 +89,7 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<Strin
             }
         }
         (projects(&s))
-        (files(&s, &viewer, &back, &confirmed))
+        (files(&s, &viewer, &back, &confirmed, &pages))
         h2 { "来信（" (s.emails.len()) "）" }
         table #emails {
             tr { th { "编号" } th { "收到时间" } th { "主题" } th { "结果" } th { "问题" } }
@@ -141,7 +143,13 @@ fn fields(app: &Application) -> Markup {
     }
 }
 
-fn files(s: &Shown, viewer: &Viewer, back: &str, confirmed: &[(i64, i64)]) -> Markup {
+fn files(
+    s: &Shown,
+    viewer: &Viewer,
+    back: &str,
+    confirmed: &[(i64, i64)],
+    pages: &HashMap<(i64, String, Option<String>), usize>,
+) -> Markup {
     html! {
         h2 { "文件（" (s.files.len()) "）" }
         table #files {
@@ -156,10 +164,14 @@ fn files(s: &Shown, viewer: &Viewer, back: &str, confirmed: &[(i64, i64)]) -> Ma
                     td { (form_zh(f.form, f.version)) }
                     td {
                         @if f.version == Some(Version::Stamped) {
+                            @let n = pages.get(&(f.message, f.name.clone(), f.container.clone())).copied().unwrap_or(1);
                             details.seal {
-                                summary { "查看第1页" }
-                                a href={ "/messages/" (f.message) "/files/" (f.id) "/seal/1" } {
-                                    img.seal loading="lazy" alt="公章核验图" src={ "/messages/" (f.message) "/files/" (f.id) "/seal/1" };
+                                summary { "查看公章核验图（" (n) " 页）" }
+                                @for page in 1..=n.min(MAX_PAGES_SHOWN) {
+                                    @let href = format!("/messages/{}/files/{}/seal/{page}", f.message, f.id);
+                                    a href=(href) title={ "第" (page) "页" } {
+                                        img.seal loading="lazy" alt={ "第" (page) "页公章核验图" } src=(href);
+                                    }
                                 }
                             }
                             @if confirmed.contains(&(f.message, f.seq)) {
@@ -174,6 +186,37 @@ fn files(s: &Shown, viewer: &Viewer, back: &str, confirmed: &[(i64, i64)]) -> Ma
             }
         }
     }
+}
+
+/// Pages of one scan drawn on the page at most; further pages by their address.
+const MAX_PAGES_SHOWN: usize = 10;
+
+/// How many pages each scan of the unit's emails has, as the seal check saw them (the outcome
+/// recorded with each email), by (message, name, container).
+async fn scan_pages(
+    desk: &Desk,
+    s: &Shown,
+) -> anyhow::Result<HashMap<(i64, String, Option<String>), usize>> {
+    let mut out = HashMap::new();
+    let mut messages: Vec<i64> = s.files.iter().map(|f| f.message).collect();
+    messages.dedup();
+    for m in messages {
+        let Some(outcome) = desk.store.outcome(m).await? else {
+            continue;
+        };
+        let files = outcome["attachments"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for f in files {
+            let pages = f["pages"].as_array().map_or(0, Vec::len);
+            if let (Some(name), true) = (f["name"].as_str(), pages > 0) {
+                let container = f["in"].as_str().map(str::to_string);
+                out.insert((m, name.to_string(), container), pages);
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn history(s: &Shown) -> Markup {
