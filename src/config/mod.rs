@@ -143,6 +143,10 @@ pub struct Replies {
     /// The office's name: the display name of replies and their signature.
     #[serde(default = "default_office")]
     pub from_name: String,
+    /// Whom units ask, closing every reply, receipt, notice and reminder; the notice's own
+    /// contacts by default, and an empty string leaves only "请与我处联系".
+    #[serde(default = "default_contact")]
+    pub contact: String,
     /// When set, reply only to mail whose `Authentication-Results` from this server shows
     /// DMARC pass (or aligned SPF/DKIM pass); other mail is held for the division, unanswered,
     /// so forged senders get no backscatter.
@@ -155,6 +159,7 @@ impl Default for Replies {
         Replies {
             per_sender_daily_cap: default_cap(),
             from_name: default_office(),
+            contact: default_contact(),
             trusted_authserv_id: None,
         }
     }
@@ -172,8 +177,13 @@ fn default_data_dir() -> PathBuf {
 fn default_cap() -> u32 {
     20
 }
+/// The office that issued the call (the notice is from 天津市市场监督管理委员会).
 fn default_office() -> String {
-    "天津市市场监督管理局质量发展处".into()
+    "天津市市场监督管理委员会质量发展处".into()
+}
+/// The contacts the notice itself names.
+fn default_contact() -> String {
+    "联系人：郭丽坤、陈莹，电话：58950677、27182137".into()
 }
 
 /// What to do with materials that arrive after the deadline.
@@ -192,6 +202,10 @@ pub enum LatePolicy {
 pub struct Campaign {
     /// Name used in replies and exports, e.g. 2023年天津市质量攻关项目.
     pub name: String,
+    /// The call's document as replies cite it, e.g.
+    /// `《关于开展2023年天津市质量攻关项目申报工作的通知》（津市场监管质发〔2023〕2号）`.
+    #[serde(default)]
+    pub notice: Option<String>,
     /// Our own address: mail from it is never answered.
     #[serde(default)]
     pub mailbox: String,
@@ -273,6 +287,8 @@ impl Config {
             mailbox: self.campaign.mailbox.clone(),
             office: self.replies.from_name.clone(),
             deadline: self.campaign.deadline,
+            contact: self.replies.contact.clone(),
+            notice: self.campaign.notice.clone(),
         }
     }
 
@@ -332,6 +348,16 @@ mod tests {
         assert_eq!(c.storage.data_dir, PathBuf::from("data"));
         assert_eq!(c.outbox.kind, OutboxKind::File);
         assert_eq!(c.replies.per_sender_daily_cap, 20);
+        // Replies speak for the office that issued the call, with the notice's contacts.
+        assert_eq!(c.replies.from_name, "天津市市场监督管理委员会质量发展处");
+        assert_eq!(c.replies.from_name, Replies::default().from_name);
+        assert!(c.replies.contact.contains("郭丽坤、陈莹"));
+        assert_eq!(c.replies.contact, Replies::default().contact);
+        assert!(
+            c.letterhead()
+                .notice
+                .is_some_and(|n| n.contains("津市场监管质发〔2023〕2号"))
+        );
         assert_eq!(c.ops.listen, None);
         assert_eq!(c.ops.mailbox_stale_seconds, 900);
     }

@@ -36,14 +36,19 @@ pub fn compose(
         .format("%Y年%-m月%-d日")
         .to_string();
     let body = text.replace("\r\n", "\n");
-    let plain = format!("您好！\n\n{}\n\n{office}\n{date}\n", body.trim_end());
+    let contact = letterhead.contact_line();
+    let plain = format!(
+        "您好！\n\n{}\n\n{contact}\n\n{office}\n{date}\n",
+        body.trim_end()
+    );
     let paragraphs: String = body
         .trim_end()
         .split('\n')
         .map(|l| format!("{}<br>", escape_html(l)))
         .collect();
     let html = format!(
-        "<!DOCTYPE html><html><body><p>您好！</p><p>{paragraphs}</p><p>{}<br>{}</p></body></html>",
+        "<!DOCTYPE html><html><body><p>您好！</p><p>{paragraphs}</p><p>{}</p><p>{}<br>{}</p></body></html>",
+        escape_html(&contact),
         escape_html(&office),
         escape_html(&date)
     );
@@ -71,6 +76,8 @@ mod tests {
             office: "质量发展处".into(),
             mailbox: "zl@tj.gov.cn".into(),
             deadline: at,
+            contact: String::new(),
+            notice: None,
         };
         let ctx = ReplyContext::of(&letterhead, 7, at);
         let email = Email {

@@ -35,6 +35,10 @@ pub struct Facts<'a> {
     pub notes: &'a [String],
     /// Who signs the reply (the office's display name).
     pub office: String,
+    /// Whom to ask: the closing sentence ([`super::Letterhead::contact_line`]).
+    pub contact: String,
+    /// The call's document, cited in the opening line when known.
+    pub notice: Option<String>,
     /// The date under the signature.
     pub date: String,
 }
@@ -49,10 +53,16 @@ fn section(n: &mut usize) -> &'static str {
 
 impl Facts<'_> {
     fn opening(&self) -> String {
-        let head = format!(
-            "您单位于{}报送的{}申报材料已收到。",
-            self.received, self.campaign
-        );
+        let head = match &self.notice {
+            Some(n) => format!(
+                "您单位于{}按照{n}报送的{}申报材料已收到。",
+                self.received, self.campaign
+            ),
+            None => format!(
+                "您单位于{}报送的{}申报材料已收到。",
+                self.received, self.campaign
+            ),
+        };
         if self.receipt {
             format!("{head}经初步审核，材料齐全，现予受理。")
         } else {
@@ -83,7 +93,7 @@ impl Facts<'_> {
         if !self.receipt {
             v.push("补正时请将《立项申报表》（附件1）和《立项申报汇总表》（附件2）的word版及盖章扫描件一并发送，以最后一次报送的材料为准。".to_string());
         }
-        v.push("本邮件由系统自动发送，如有疑问，请与我处联系。".to_string());
+        v.push(format!("本邮件由系统自动发送。{}", self.contact));
         v
     }
 

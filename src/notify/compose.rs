@@ -321,6 +321,12 @@ pub fn compose(
         } else {
             office
         },
+        contact: letterhead.contact_line(),
+        notice: letterhead
+            .notice
+            .as_deref()
+            .map(one_line)
+            .filter(|n| !n.is_empty()),
         date: ctx
             .now
             .with_timezone(&tz)

@@ -15,4 +15,22 @@ pub struct Letterhead {
     pub office: String,
     /// The deadline, quoted in replies; its offset is the zone every time in a reply uses.
     pub deadline: DateTime<FixedOffset>,
+    /// Whom a unit asks, e.g. `联系人：郭丽坤、陈莹，电话：58950677、27182137`: closes every
+    /// mail. Empty: mail only says to contact the office.
+    pub contact: String,
+    /// The call's document, e.g. `《关于开展…的通知》（津市场监管质发〔2023〕2号）`, cited by
+    /// receipts and notices when set.
+    pub notice: Option<String>,
+}
+
+impl Letterhead {
+    /// The sentence that closes every mail we send: whom to ask.
+    pub fn contact_line(&self) -> String {
+        let contact = super::compose::one_line(&self.contact);
+        if contact.is_empty() {
+            "如有疑问，请与我处联系。".to_string()
+        } else {
+            format!("如有疑问，请与我处联系（{contact}）。")
+        }
+    }
 }

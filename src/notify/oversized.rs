@@ -59,8 +59,9 @@ pub fn compose_oversized(
     );
     text += "请将申报材料分成几封邮件重新发送，每封不超过上述上限：例如汇总表一封、每个项目的申报表各一封；扫描件可用 150 dpi 左右的分辨率扫描，以减小文件。分批发送的材料会合并审核，每封邮件的邮件正文或附件中请写明推荐单位名称。\n\n";
     text += &format!(
-        "申报截止时间：{}。本邮件由系统自动发送，请勿直接回复附件以外的问题；如有疑问请与我处联系。\n\n",
-        cn_time(letterhead.deadline)
+        "申报截止时间：{}。本邮件由系统自动发送。{}\n\n",
+        cn_time(letterhead.deadline),
+        letterhead.contact_line()
     );
     text += &format!(
         "{}\n{}\n",
@@ -96,6 +97,7 @@ mod tests {
         assert!(r.text.contains("80.0 MB"), "{}", r.text);
         assert!(r.text.contains("64.0 MB"), "{}", r.text);
         assert!(r.text.contains("分成几封邮件"), "{}", r.text);
+        assert!(r.text.contains("请与我处联系（联系人："), "{}", r.text);
         assert!(r.text.contains("申报材料"), "{}", r.text);
         let raw = String::from_utf8_lossy(&r.raw);
         assert!(raw.contains("In-Reply-To: <big-1@example.test>"), "{raw}");

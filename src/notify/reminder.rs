@@ -81,7 +81,10 @@ pub fn words(r: &Reminder<'_>, letterhead: &Letterhead, ctx: &ReplyContext) -> (
         }
         text += "\n请补齐后回复本邮箱，补充的材料会与此前报送的材料合并审核。\n";
     }
-    text += "\n如已在近期报送，请忽略本提醒。本邮件由系统自动发送，每个单位每天至多一封。\n\n";
+    text += &format!(
+        "\n如已在近期报送，请忽略本提醒。本邮件由系统自动发送，每个单位每天至多一封。{}\n\n",
+        letterhead.contact_line()
+    );
     let office = one_line(&ctx.from_name);
     text += &format!("{office}\n{}\n", today.format("%Y年%-m月%-d日"));
     (subject, text)
@@ -128,6 +131,10 @@ mod tests {
         // A line break in a problem stays inside its item.
         assert!(body.contains("2. 申报表缺少 联系人。"), "{body}");
         assert!(body.contains("还有约 3 天"), "{body}");
+        assert!(
+            body.contains("请与我处联系（联系人：郭丽坤、陈莹"),
+            "{body}"
+        );
     }
 
     #[test]

@@ -37,15 +37,20 @@ fn campaign() -> Letterhead {
     Letterhead {
         campaign: "2023年天津市质量攻关项目".into(),
         mailbox: "scjgzlfzc@tj.gov.cn".into(),
-        office: "天津市市场监督管理局质量发展处".into(),
+        office: "天津市市场监督管理委员会质量发展处".into(),
         deadline: DateTime::parse_from_rfc3339("2023-04-28T23:59:59+08:00").unwrap(),
+        contact: "联系人：郭丽坤、陈莹，电话：58950677、27182137".into(),
+        notice: Some(
+            "《关于开展2023年天津市质量攻关项目申报工作的通知》（津市场监管质发〔2023〕2号）"
+                .into(),
+        ),
     }
 }
 
 fn ctx(received: &str) -> ReplyContext {
     ReplyContext {
         from_address: "scjgzlfzc@tj.gov.cn".into(),
-        from_name: "天津市市场监督管理局质量发展处".into(),
+        from_name: "天津市市场监督管理委员会质量发展处".into(),
         reply_to: None,
         domain: "tj.gov.cn".into(),
         row_id: 42,
@@ -158,7 +163,7 @@ fn receipt_parses_back_with_headers_and_both_parts() {
     );
     let from = m.from().and_then(|a| a.first()).unwrap();
     assert_eq!(from.address(), Some("scjgzlfzc@tj.gov.cn"));
-    assert_eq!(from.name(), Some("天津市市场监督管理局质量发展处"));
+    assert_eq!(from.name(), Some("天津市市场监督管理委员会质量发展处"));
     assert_eq!(m.text_body_count(), 1);
     assert_eq!(m.html_body_count(), 1);
     let text = m.body_text(0).unwrap();
@@ -236,6 +241,53 @@ fn notice_lists_every_problem_with_file_field_and_deadline() {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }
     assert!(!text.contains("受理编号"), "{text}");
+}
+
+#[test]
+fn every_reply_speaks_for_the_office_of_the_call_cites_it_and_closes_with_the_contacts() {
+    let o = outcome(Verdict::Accepted, vec![]);
+    let r = compose(&o, &email(), &campaign(), &ctx("2023-04-20T10:15:00+08:00")).unwrap();
+    assert!(
+        r.text.contains("按照《关于开展2023年天津市质量攻关项目申报工作的通知》（津市场监管质发〔2023〕2号）报送"),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text
+            .contains("如有疑问，请与我处联系（联系人：郭丽坤、陈莹，电话：58950677、27182137）。"),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text.contains("天津市市场监督管理委员会质量发展处"),
+        "{}",
+        r.text
+    );
+    let notice = outcome(
+        Verdict::Rejected,
+        vec![Problem::new(
+            Code::MissingSummaryStamped,
+            "请补充汇总表盖章版。",
+        )],
+    );
+    let r = compose(
+        &notice,
+        &email(),
+        &campaign(),
+        &ctx("2023-04-20T10:15:00+08:00"),
+    )
+    .unwrap();
+    assert!(r.text.contains("联系人：郭丽坤、陈莹"), "{}", r.text);
+    // Without a contact block and a notice, only the office is named.
+    let bare = Letterhead {
+        contact: String::new(),
+        notice: None,
+        ..campaign()
+    };
+    let r = compose(&o, &email(), &bare, &ctx("2023-04-20T10:15:00+08:00")).unwrap();
+    assert!(r.text.contains("如有疑问，请与我处联系。"), "{}", r.text);
+    assert!(!r.text.contains("联系人"), "{}", r.text);
+    assert!(!r.text.contains("按照"), "{}", r.text);
 }
 
 #[test]
