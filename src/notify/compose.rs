@@ -192,10 +192,20 @@ fn file_label(f: &FileReport, all: &[FileReport]) -> String {
         }
     };
     match f.version {
+        // The editable version of a summary is often a spreadsheet: named as what it is.
+        Some(Version::Word) if is_spreadsheet(&f.name) => format!("{form}，电子版（Excel）"),
         Some(Version::Word) => format!("{form}，word版"),
         Some(Version::Stamped) => format!("{form}，盖章扫描件"),
         None => form.to_string(),
     }
+}
+
+/// Whether a file's name says it is a spreadsheet (.xlsx, .xls, .et, .csv).
+fn is_spreadsheet(name: &str) -> bool {
+    let lower = name.trim().to_lowercase();
+    [".xlsx", ".xls", ".xlsm", ".et", ".csv"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 pub(crate) fn cn_time(t: DateTime<FixedOffset>) -> String {

@@ -291,6 +291,34 @@ fn every_reply_speaks_for_the_office_of_the_call_cites_it_and_closes_with_the_co
 }
 
 #[test]
+fn an_excel_summary_is_named_as_a_spreadsheet_not_a_word_file() {
+    let mut o = outcome(Verdict::Accepted, vec![]);
+    o.attachments = vec![
+        file(
+            "附件2：汇总表.xlsx",
+            Some(FormKind::Summary),
+            Some(Version::Word),
+        ),
+        file(
+            "附件2：汇总表.docx",
+            Some(FormKind::Summary),
+            Some(Version::Word),
+        ),
+    ];
+    let r = compose(&o, &email(), &campaign(), &ctx("2023-04-20T10:15:00+08:00")).unwrap();
+    assert!(
+        r.text.contains("立项申报汇总表（附件2），电子版（Excel）"),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text.contains("立项申报汇总表（附件2），word版"),
+        "{}",
+        r.text
+    );
+}
+
+#[test]
 fn late_receipt_says_so_and_unknown_unit_addresses_the_person() {
     let late = Problem::new(
         Code::LateSubmission,
