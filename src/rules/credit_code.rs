@@ -32,7 +32,11 @@ pub fn problem(code: &str) -> Option<String> {
     }
     let expected = expected_check(code)?;
     let last = code.chars().last()?;
-    (last != expected).then(|| format!("校验位应为“{expected}”，实际为“{last}”，请核对是否抄错"))
+    // The right check character is never suggested: it would turn a mistyped code into a
+    // valid but wrong one. The sender checks all 18 characters against the licence.
+    (last != expected).then(|| {
+        "未通过校验（末位校验码与前17位不符），请对照营业执照逐位核对全部18位".to_string()
+    })
 }
 
 #[cfg(test)]
@@ -53,11 +57,10 @@ mod tests {
 
     #[test]
     fn wrong_check_length_or_letters_fail() {
-        assert!(
-            problem("91120101584296705N")
-                .unwrap()
-                .contains("校验位应为“M”")
-        );
+        let wrong = problem("91120101584296705N").unwrap();
+        assert!(wrong.contains("逐位核对全部18位"), "{wrong}");
+        // Never the character that would make it pass.
+        assert!(!wrong.contains('M'), "{wrong}");
         assert!(problem("9112010158429670").is_some());
         assert!(problem("9112010158429670IM").is_some());
     }
