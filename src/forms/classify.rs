@@ -48,6 +48,10 @@ fn reading(form: Option<FormKind>, version: Option<Version>, content: Content) -
 }
 
 fn unreadable(e: ReadError) -> Reading {
+    // The sender is told what to do; the reader's own words go to the log.
+    if let Some(detail) = e.detail() {
+        tracing::info!(detail, "file not readable: {e}");
+    }
     Reading {
         form: None,
         version: None,

@@ -87,7 +87,9 @@ pub struct Attachment {
 #[serde(into = "String")]
 pub enum ReadError {
     /// The bytes are not a valid file of the type they claim (truncated zip, broken OLE, …).
-    #[error("文件已损坏或不完整（{0}）")]
+    /// The detail (often a library's English) is for the log and the division
+    /// ([`ReadError::detail`]), never for the sender: the text says what to do.
+    #[error("文件已损坏或不完整，无法打开，请重新导出或扫描后再发送")]
     Corrupt(String),
     /// The file is password-protected (ECMA-376 encryption, encrypted PDF, encrypted zip entry, …).
     #[error("文件已加密，无法读取")]
@@ -99,6 +101,16 @@ pub enum ReadError {
     /// archive, a name that does not match the content).
     #[error("{0}")]
     Refused(String),
+}
+
+impl ReadError {
+    /// What went wrong in the reader's own terms, for the log and the division's views.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            ReadError::Corrupt(d) | ReadError::TooLarge(d) | ReadError::Refused(d) => Some(d),
+            ReadError::Encrypted => None,
+        }
+    }
 }
 
 impl From<ReadError> for String {

@@ -34,9 +34,8 @@ pub fn problem(code: &str) -> Option<String> {
     let last = code.chars().last()?;
     // The right check character is never suggested: it would turn a mistyped code into a
     // valid but wrong one. The sender checks all 18 characters against the licence.
-    (last != expected).then(|| {
-        "未通过校验（末位校验码与前17位不符），请对照营业执照逐位核对全部18位".to_string()
-    })
+    (last != expected)
+        .then(|| "未通过校验（末位校验码与前17位不符），请对照营业执照逐位核对全部18位".to_string())
 }
 
 #[cfg(test)]

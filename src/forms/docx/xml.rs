@@ -141,7 +141,9 @@ pub(super) fn text<'a>(t: &BytesText<'a>) -> Cow<'a, str> {
 pub(super) fn check_doctype(t: &BytesText) -> Result<(), ReadError> {
     let body: &[u8] = t;
     if body.windows(8).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY")) {
-        return Err(ReadError::TooLarge("XML 实体声明（实体扩展炸弹）".into()));
+        return Err(ReadError::TooLarge(
+            "文档中含有自定义实体，请在 Word 中另存为标准的 .docx 文件后再发送".into(),
+        ));
     }
     Ok(())
 }
@@ -183,7 +185,9 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 pub(super) fn refuse_entities(s: &str) -> Result<(), ReadError> {
     let head = s.find("<w:").and_then(|i| s.get(..i)).unwrap_or(s);
     if head.contains("<!DOCTYPE") && head.contains("<!ENTITY") {
-        return Err(ReadError::TooLarge("XML 实体声明（实体扩展炸弹）".into()));
+        return Err(ReadError::TooLarge(
+            "文档中含有自定义实体，请在 Word 中另存为标准的 .docx 文件后再发送".into(),
+        ));
     }
     Ok(())
 }

@@ -79,7 +79,7 @@ fn read_all(
     let entries = central::entries(data, limits.max_archive_entries).ok_or_else(corrupt)?;
     if entries.len() > limits.max_archive_entries {
         return Err(format!(
-            "压缩包内文件超过{}个，疑似压缩炸弹",
+            "压缩包内文件超过{}个，请减少文件或分几封邮件发送",
             limits.max_archive_entries
         ));
     }
@@ -139,7 +139,7 @@ fn read_all(
 
 fn too_big(limits: &super::Limits) -> Refusal {
     format!(
-        "压缩包解压后超过大小上限（单个文件{}MB，合计{}MB），疑似压缩炸弹",
+        "压缩包解压后超过大小上限（单个文件{}MB，合计{}MB），请分几封邮件发送或直接发送附件",
         limits.max_entry_bytes >> 20,
         limits.max_archive_bytes >> 20
     )
@@ -151,7 +151,7 @@ fn check_sizes(uncompressed: u64, compressed: u64, limits: &super::Limits) -> Re
     }
     if uncompressed > RATIO_FLOOR && uncompressed / compressed.max(1) > limits.max_ratio {
         return Err(format!(
-            "压缩包压缩比超过{}倍，疑似压缩炸弹",
+            "压缩包压缩比超过{}倍，无法安全解压，请直接发送文件或重新压缩",
             limits.max_ratio
         ));
     }
@@ -167,7 +167,7 @@ fn check_overlap(data: &[u8], entries: &[central::Entry]) -> Result<(), Refusal>
     }
     ranges.sort_unstable();
     if ranges.windows(2).any(|w| matches!(w, [a, b] if b.0 < a.1)) {
-        return Err("压缩包内多个文件共用同一数据，疑似压缩炸弹".to_string());
+        return Err("压缩包结构异常，无法安全解压，请重新压缩或直接发送文件".to_string());
     }
     Ok(())
 }

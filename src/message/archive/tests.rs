@@ -201,7 +201,9 @@ fn overlapping_entries_are_a_bomb() {
         specs.push(s);
     }
     let why = refused(&list(zip_bytes(&specs), &Limits::default()));
-    assert!(why.contains("炸弹"), "{why}");
+    // Refused in words a sender can act on, without the jargon.
+    assert!(why.contains("无法安全解压"), "{why}");
+    assert!(!why.contains("炸弹"), "{why}");
 }
 
 #[test]
@@ -380,4 +382,17 @@ proptest::proptest! {
         let (entries, _) = crate::message::zip_directory(&z, 16);
         proptest::prop_assert!(entries.is_none_or(|e| e.len() <= 17));
     }
+}
+
+#[test]
+fn a_corrupt_file_is_explained_without_the_readers_english() {
+    let e =
+        crate::message::ReadError::Corrupt("zip: invalid Zip archive: Could not find EOCD".into());
+    let text = e.to_string();
+    assert!(!text.contains("EOCD") && !text.contains("zip:"), "{text}");
+    assert!(text.contains("请重新导出或扫描后再发送"), "{text}");
+    assert_eq!(
+        e.detail(),
+        Some("zip: invalid Zip archive: Could not find EOCD")
+    );
 }
