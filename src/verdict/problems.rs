@@ -86,14 +86,45 @@ pub fn late(received: DateTime<FixedOffset>, policy: &Policy) -> Option<Problem>
     Some(
         Problem::new(
             Code::LateSubmission,
+            // One zone and one format in a letter: the campaign's, as the letter's own
+            // 收件时间 line, whatever zone the arrival was recorded in.
             format!(
                 "本邮件于{}收到，晚于截止时间{}。",
-                received.format("%Y-%m-%d %H:%M"),
-                policy.deadline.format("%Y-%m-%d %H:%M")
+                received
+                    .with_timezone(&policy.deadline.timezone())
+                    .format("%Y年%-m月%-d日 %H:%M"),
+                policy.deadline.format("%Y年%-m月%-d日 %H:%M")
             ),
         )
         .severity(severity),
     )
+}
+
+#[cfg(test)]
+mod late_tests {
+    use super::*;
+
+    #[test]
+    fn a_late_arrival_is_told_in_the_campaigns_zone_and_the_letters_format() {
+        let policy = Policy {
+            mailbox: String::new(),
+            deadline: DateTime::parse_from_rfc3339("2023-04-28T23:59:59+08:00").unwrap(),
+            late: LatePolicy::Warn,
+            similarity_threshold: 0.7,
+            receipt_prefix: String::new(),
+            units: Vec::new(),
+        };
+        // 23:30 UTC on the 28th is 07:30 on the 29th in Tianjin: late, and said so.
+        let at = DateTime::parse_from_rfc3339("2023-04-28T23:30:00Z").unwrap();
+        let p = late(at, &policy).unwrap();
+        assert_eq!(
+            p.message,
+            "本邮件于2023年4月29日 07:30收到，晚于截止时间2023年4月28日 23:59。"
+        );
+        // 23:30 in Tianjin is on time.
+        let on_time = DateTime::parse_from_rfc3339("2023-04-28T23:30:00+08:00").unwrap();
+        assert!(late(on_time, &policy).is_none());
+    }
 }
 
 /// Sorts the problems (errors first, then by code, otherwise as found) and gives the verdict:
