@@ -67,7 +67,7 @@ impl Facts<'_> {
             format!("{head}经初步审核，材料齐全，现予受理。")
         } else {
             format!(
-                "{head}经初步审核，材料存在以下问题，暂不能受理。请按下列要求补正后，将补正后的完整材料重新发送至本邮箱。"
+                "{head}经初步审核，材料存在以下问题，暂不能受理。请按下列要求补正，只需将缺少的或更正后的文件发送至本邮箱。"
             )
         }
     }
@@ -77,7 +77,7 @@ impl Facts<'_> {
         if self.receipt {
             v.push("请妥善保存本回执，受理编号可用于后续查询。".to_string());
             if !self.late {
-                v.push(format!("如需更正材料，请于{}前将更正后的全部材料重新发送至本邮箱，以最后一次报送的材料为准。", self.deadline));
+                v.push(format!("如需更正，请于{}前将更正后的文件发送至本邮箱，同一份材料以最后一次报送的为准。", self.deadline));
             }
         } else if self.late {
             v.push(format!(
@@ -91,7 +91,9 @@ impl Facts<'_> {
             ));
         }
         if !self.receipt {
-            v.push("补正时请将《立项申报表》（附件1）和《立项申报汇总表》（附件2）的word版及盖章扫描件一并发送，以最后一次报送的材料为准。".to_string());
+            // Later mail is merged into what the unit sent before: only what is missing or
+            // corrected needs to come again, as every problem line says.
+            v.push("补正的文件会与您单位此前报送的材料合并审核，已合格的材料无需重复发送；同一份材料以最后一次报送的为准。".to_string());
         }
         v.push(format!("本邮件由系统自动发送。{}", self.contact));
         v

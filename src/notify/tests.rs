@@ -237,7 +237,7 @@ fn notice_lists_every_problem_with_file_field_and_deadline() {
         assert!(html.contains(p.code.title()));
     }
     assert!(!html.contains("<改正>"), "unescaped text in HTML");
-    for needle in ["暂不能受理", "2023年4月28日 23:59", "word版及盖章扫描件"] {
+    for needle in ["暂不能受理", "2023年4月28日 23:59", "无需重复发送"] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }
     assert!(!text.contains("受理编号"), "{text}");
@@ -316,6 +316,32 @@ fn an_excel_summary_is_named_as_a_spreadsheet_not_a_word_file() {
         "{}",
         r.text
     );
+}
+
+#[test]
+fn a_notice_asks_only_for_what_is_missing_or_corrected() {
+    let notice = outcome(
+        Verdict::Rejected,
+        vec![Problem::new(
+            Code::MissingSummaryStamped,
+            "请补充报送汇总表盖章版。",
+        )],
+    );
+    let r = compose(
+        &notice,
+        &email(),
+        &campaign(),
+        &ctx("2023-04-20T10:15:00+08:00"),
+    )
+    .unwrap();
+    assert!(
+        r.text.contains("只需将缺少的或更正后的文件发送至本邮箱"),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains("已合格的材料无需重复发送"), "{}", r.text);
+    assert!(!r.text.contains("完整材料重新发送"), "{}", r.text);
+    assert!(!r.text.contains("一并发送"), "{}", r.text);
 }
 
 #[test]
