@@ -36,7 +36,7 @@ pub fn of_history(p: &Project, history: &[HistoryProject], threshold: f64) -> Op
         Problem::new(
             Code::DuplicateOfHistory,
             format!(
-                "“{}”的项目“{}”与该企业{}年度项目“{}”相似（名称相似度{:.0}%，简介相似度{:.0}%）。通知要求不得与历年项目雷同，请说明区别或更换项目。",
+                "“{}”的项目“{}”与该企业{}年度项目“{}”相似（名称相似度{:.0}%，简介相似度{:.0}%）。此项不影响受理，处室将在评审时核对；如与历年项目确有区别，可在回复中简要说明。",
                 a.enterprise_name,
                 a.project_name,
                 h.year,
@@ -127,8 +127,12 @@ mod tests {
     fn a_title_repeating_the_enterprises_past_project_is_flagged() {
         let p = project("a.docx", app(A, CODES[0], "高可靠性转向节设计与验证"), None);
         let history = [past(CODES[0], "", "高可靠性转向节的设计与验证")];
-        let found = of_history(&p, &history, 0.7);
-        assert_eq!(found.map(|f| f.code), Some(Code::DuplicateOfHistory));
+        let found = of_history(&p, &history, 0.7).unwrap();
+        assert_eq!(found.code, Code::DuplicateOfHistory);
+        // A warning that does not stop acceptance does not ask for another project.
+        assert_eq!(found.severity, crate::rules::Severity::Warning);
+        assert!(!found.message.contains("更换项目"), "{}", found.message);
+        assert!(found.message.contains("不影响受理"), "{}", found.message);
         // The same title from another enterprise is no repeat.
         let other = [past(
             CODES[1],
