@@ -301,9 +301,14 @@ pub fn compose(
 ) -> Result<Reply, NoReply> {
     let (to, kind) = addressee(outcome, email, letterhead, ctx)?;
 
-    let (salutation, shown_unit) = salutation(outcome, email, &to);
+    let (salutation, unit) = salutation(outcome, email);
     let campaign_name = one_line(&letterhead.campaign);
-    let subject = format!("【{}】{} — {}", kind.tag(), campaign_name, shown_unit);
+    let subject = match &unit {
+        Some(u) => format!("【{}】{} — {u}", kind.tag(), campaign_name),
+        None => format!("【{}】{}", kind.tag(), campaign_name),
+    };
+    // A unit is never named after the person writing: said plainly, with what names it.
+    let shown_unit = unit.unwrap_or_else(|| UNIT_UNKNOWN.to_string());
     let tz = letterhead.deadline.timezone();
     let projects = projects(outcome);
     let files = files(outcome);
@@ -354,9 +359,13 @@ pub fn compose(
     ))
 }
 
-/// How the reply opens, and whom its subject names: the unit, else the person writing (a
-/// unit not recognised is keyed by the sender's address), else the address itself.
-fn salutation(outcome: &Outcome, email: &Email, to: &str) -> (String, String) {
+/// What a reply says for the unit when none could be named.
+const UNIT_UNKNOWN: &str =
+    "未能识别推荐单位（请在《立项申报汇总表》（附件2）或邮件正文中写明推荐单位名称）";
+
+/// How the reply opens (the unit, else the person writing), and the unit it names, if one
+/// could be named (a unit not recognised is keyed by the sender's address: no unit).
+fn salutation(outcome: &Outcome, email: &Email) -> (String, Option<String>) {
     let sender_name = email
         .from_name
         .as_deref()
@@ -372,8 +381,7 @@ fn salutation(outcome: &Outcome, email: &Email, to: &str) -> (String, String) {
         (None, Some(n)) => format!("{n}：您好！"),
         (None, None) => "您好！".to_string(),
     };
-    let shown = unit.or(sender_name).unwrap_or_else(|| to.to_string());
-    (salutation, shown)
+    (salutation, unit)
 }
 
 /// The projects the reply lists (enterprise, credit code, project), each once: the

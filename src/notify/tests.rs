@@ -354,11 +354,11 @@ fn late_receipt_says_so_and_unknown_unit_addresses_the_person() {
     o.unit = Some("hpscjg@example.test".into());
     let r = compose(&o, &email(), &campaign(), &ctx("2023-04-29T00:00:00Z")).unwrap();
     let m = parse(&r.raw);
-    assert_eq!(
-        m.subject(),
-        Some("【受理回执】2023年天津市质量攻关项目 — 张明")
-    );
+    // The person is greeted, never made the unit.
+    assert_eq!(m.subject(), Some("【受理回执】2023年天津市质量攻关项目"));
     assert!(r.text.starts_with("张明：您好！"), "{}", r.text);
+    assert!(r.text.contains("推荐单位：未能识别推荐单位"), "{}", r.text);
+    assert!(!r.text.contains("推荐单位：张明"), "{}", r.text);
     // Received at 00:00 UTC is 08:00 in the deadline's zone.
     assert!(r.text.contains("2023年4月29日 08:00"), "{}", r.text);
     assert!(r.text.contains("逾期报送"), "{}", r.text);
