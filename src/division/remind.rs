@@ -54,6 +54,8 @@ pub struct Report {
     pub units: Vec<Planned>,
     /// Reminders delivered by this command (0 when the daemon delivers them).
     pub delivered: usize,
+    /// The call is closed: a preview only, nothing can be sent.
+    pub closed: bool,
 }
 
 /// Whether a unit gets a reminder.
@@ -69,7 +71,19 @@ fn needs_reminder(u: &UnitView) -> bool {
 
 /// Plans and (unless `dry_run`) queues the reminders.
 pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<Report> {
-    let day = today(cfg)?;
+    // After the deadline nothing is sent, but the division may still look at who would
+    // have been reminded of what.
+    let (day, closed) = match today(cfg) {
+        Ok(day) => (day, false),
+        Err(_) if dry_run => {
+            let tz = *cfg.campaign.deadline.offset();
+            (
+                Utc::now().with_timezone(&tz).format("%Y-%m-%d").to_string(),
+                true,
+            )
+        }
+        Err(e) => return Err(e),
+    };
     let mut planned = Vec::new();
     for u in units::load(store, cfg)
         .await?
@@ -89,6 +103,7 @@ pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<R
     }
     Ok(Report {
         day,
+        closed,
         units: planned,
         delivered: 0,
     })
@@ -250,6 +265,9 @@ pub fn render(r: &Report) -> String {
         return "所有应报单位的材料均已齐全，无需提醒。\n".into();
     }
     let mut out = format!("催报提醒（{}）：\n", r.day);
+    if r.closed {
+        out += "  申报已截止，以下仅为预览，不会发送。\n";
+    }
     for p in &r.units {
         let what = match p.outcome {
             Outcome::Queued => format!("已发往 {}", p.recipients.join("、")),

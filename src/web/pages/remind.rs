@@ -20,8 +20,9 @@ pub async fn preview(viewer: Viewer, State(desk): State<Desk>) -> PageResult {
     let body = match remind::run(&desk.store, cfg, true).await {
         Ok(report) => html! {
             p.muted { "今天（" (report.day) "）需要提醒的单位：" (report.units.len()) " 家。每个单位每天至多提醒一次。" }
+            @if report.closed { p.tag.warn #closed { "申报已截止，以下仅为预览，不会发送。" } }
             @for p in &report.units { (planned(&desk, p)) }
-            @if viewer.can_decide() && report.units.iter().any(|p| p.outcome == Outcome::DryRun) {
+            @if viewer.can_decide() && !report.closed && report.units.iter().any(|p| p.outcome == Outcome::DryRun) {
                 form.decide #send-reminders method="post" action="/remind" {
                     input type="hidden" name="csrf" value=(viewer.csrf);
                     button type="submit" { "发送以上提醒" }
