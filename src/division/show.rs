@@ -50,6 +50,15 @@ pub async fn load(store: &Store, cfg: &Config, what: &str) -> anyhow::Result<Sho
         None => units::find(&all, what),
     };
     let Some(unit) = unit.cloned() else {
+        let several = units::candidates(&all, what);
+        if !several.is_empty() {
+            let names: Vec<&str> = several.iter().map(|u| u.name.as_str()).collect();
+            anyhow::bail!(
+                "“{what}”可能是以下 {} 个单位之一：{}。请写出完整名称或回执编号",
+                names.len(),
+                names.join("、")
+            );
+        }
         anyhow::bail!("找不到“{what}”：请写回执编号、推荐单位名称或邮件编号（#编号）");
     };
     of_unit(store, cfg, unit).await

@@ -146,6 +146,15 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Vec<UnitView>> 
     Ok(out)
 }
 
+/// The units whose name contains `what` (for saying which ones a partial name could mean).
+pub fn candidates<'a>(units: &'a [UnitView], what: &str) -> Vec<&'a UnitView> {
+    let what = what.trim();
+    if what.is_empty() {
+        return Vec::new();
+    }
+    units.iter().filter(|u| u.name.contains(what)).collect()
+}
+
 /// Finds a unit by receipt number, key or name (exact, then contained).
 pub fn find<'a>(units: &'a [UnitView], what: &str) -> Option<&'a UnitView> {
     let key = unit_key(what);
@@ -159,4 +168,42 @@ pub fn find<'a>(units: &'a [UnitView], what: &str) -> Option<&'a UnitView> {
                 _ => None,
             }
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(name: &str) -> UnitView {
+        UnitView {
+            id: Some(1),
+            key: unit_key(name),
+            name: name.into(),
+            expected: true,
+            identified: true,
+            standing: Standing::Incomplete,
+            receipt: None,
+            emails: 1,
+            materials: Materials::default(),
+            last_message: None,
+            missing: Vec::new(),
+            addresses: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_partial_name_finds_one_unit_or_names_the_candidates() {
+        let all = [unit("河西区市场监督管理局"), unit("河东区市场监督管理局")];
+        assert_eq!(
+            find(&all, "河西").map(|u| u.name.as_str()),
+            Some("河西区市场监督管理局")
+        );
+        assert!(find(&all, "河").is_none());
+        let names: Vec<&str> = candidates(&all, "河")
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect();
+        assert_eq!(names, ["河西区市场监督管理局", "河东区市场监督管理局"]);
+        assert!(candidates(&all, " ").is_empty());
+    }
 }
