@@ -38,12 +38,39 @@ pub(crate) fn with_store<T, F>(
 where
     F: Future<Output = anyhow::Result<T>>,
 {
+    run_with(config, false, f)
+}
+
+/// As [`with_store`], for the commands that read the record: they refuse to create one.
+pub(crate) fn with_record<T, F>(
+    config: Option<&Path>,
+    f: impl FnOnce(Config, Store) -> F,
+) -> anyhow::Result<T>
+where
+    F: Future<Output = anyhow::Result<T>>,
+{
+    run_with(config, true, f)
+}
+
+/// Runs `f` over the store of `config`; with `existing`, only over a record already there.
+fn run_with<T, F>(
+    config: Option<&Path>,
+    existing: bool,
+    f: impl FnOnce(Config, Store) -> F,
+) -> anyhow::Result<T>
+where
+    F: Future<Output = anyhow::Result<T>>,
+{
     let cfg = Config::load(config)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let store = Store::open(&cfg.storage.data_dir).await?;
+        let store = if existing {
+            Store::open_existing(&cfg.storage.data_dir).await?
+        } else {
+            Store::open(&cfg.storage.data_dir).await?
+        };
         let out = f(cfg, store.clone()).await;
         store.close().await;
         out

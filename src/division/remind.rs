@@ -6,7 +6,7 @@
 //! next tick; otherwise this command delivers them itself.
 
 use super::units::{self, Standing, UnitView};
-use super::{deliver_now, emit, with_store};
+use super::{deliver_now, emit, with_record};
 use crate::config::Config;
 use crate::notify::ReplyContext;
 use crate::notify::reminder::{self, Reminder};
@@ -248,7 +248,7 @@ fn today(cfg: &Config) -> anyhow::Result<String> {
 
 /// `shenbao remind [--dry-run] [--json]`.
 pub fn command(config: Option<&Path>, dry_run: bool, json: bool) -> anyhow::Result<ExitCode> {
-    with_store(config, |cfg, store| async move {
+    with_record(config, |cfg, store| async move {
         let mut report = run(&store, &cfg, dry_run).await?;
         let queued = report.units.iter().any(|p| p.outcome == Outcome::Queued);
         // With the daemon stopped nobody else would deliver them.

@@ -11,7 +11,7 @@
 
 use super::decide::replay::Replay;
 use super::progress::Progress;
-use super::{deliver_now, emit, with_store};
+use super::{deliver_now, emit, with_record};
 use crate::config::Config;
 use crate::message::Email;
 use crate::notify::{self, ReplyContext};
@@ -333,7 +333,7 @@ pub fn parse_message(arg: Option<&str>) -> anyhow::Result<Option<i64>> {
 
 /// `shenbao reprocess MESSAGE|--all [--reply] [--dry-run] [--json]`.
 pub fn command(config: Option<&Path>, opts: Options, json: bool) -> anyhow::Result<ExitCode> {
-    with_store(config, |cfg, store| async move {
+    with_record(config, |cfg, store| async move {
         let Some(_lock) = DataLock::try_acquire(store.data_dir())? else {
             anyhow::bail!(
                 "守护进程正在运行（{} 已被占用）：请先停止服务（systemctl stop shenbao），重新处理后再启动",

@@ -120,6 +120,21 @@ impl Store {
         })
     }
 
+    /// Opens the store in `data_dir` only when a record is there: the division's commands
+    /// read an existing record, and an empty one made by a wrong path or working directory
+    /// would show an empty campaign as if nobody had submitted.
+    pub async fn open_existing(data_dir: &Path) -> anyhow::Result<Store> {
+        let db = data_dir.join("shenbao.db");
+        if !db.is_file() {
+            let shown = std::path::absolute(&db).unwrap_or(db);
+            anyhow::bail!(
+                "在 {} 没有找到申报记录：请检查 --config 指定的配置文件及其中的 [storage] data_dir（相对路径从当前目录算起），或先运行 shenbao run",
+                shown.display()
+            );
+        }
+        Store::open(data_dir).await
+    }
+
     /// The data directory.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir

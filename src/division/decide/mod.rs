@@ -13,7 +13,7 @@ pub mod replay;
 pub use apply::apply_pending;
 
 use super::units::{self, UnitView};
-use super::{deliver_now, emit, with_store};
+use super::{deliver_now, emit, with_record};
 use crate::config::Config;
 use crate::store::{DataLock, DecisionKind, DecisionRow, DecisionState, NewDecision, Store};
 use std::path::Path;
@@ -76,7 +76,7 @@ pub fn command(
     reason: &str,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    with_store(config, |cfg, store| async move {
+    with_record(config, |cfg, store| async move {
         let id = propose(&store, &cfg, request, reason, &actor()).await?;
         let row = match DataLock::try_acquire(store.data_dir())? {
             Some(_lock) => {
@@ -114,7 +114,7 @@ async fn wait_for_daemon(store: &Store, id: i64) -> anyhow::Result<Option<Decisi
 
 /// `shenbao decide list [UNIT]`: the decisions, of one unit or the latest 50.
 pub fn list(config: Option<&Path>, unit: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
-    with_store(config, |cfg, store| async move {
+    with_record(config, |cfg, store| async move {
         let rows = match unit {
             Some(u) => {
                 let all = units::load(&store, &cfg).await?;
@@ -134,7 +134,7 @@ pub fn list(config: Option<&Path>, unit: Option<&str>, json: bool) -> anyhow::Re
 
 /// `shenbao decide remind UNIT --preview`: the reminder as it would go out, nothing recorded.
 pub fn preview_reminder(config: Option<&Path>, unit: &str, json: bool) -> anyhow::Result<ExitCode> {
-    with_store(config, |cfg, store| async move {
+    with_record(config, |cfg, store| async move {
         let all = units::load(&store, &cfg).await?;
         let key = find(&all, unit)?.key.clone();
         let p = super::remind::preview(&store, &cfg, &key).await?;
