@@ -453,9 +453,11 @@ fn reminders_queued_beside_a_running_daemon_are_delivered_by_it() {
     let (s, work, conf) = start("remind", &[(OFFICE, PW), (NK.1, PW)]);
     let conf_arg = conf.display().to_string();
     let daemon = process::Running::start(&work.0, &["--config", &conf_arg, "run"], &[]);
-    // Running once the mailbox answered: `status` then shows a last contact.
+    // Running once the mailbox answered: `status` then shows a last contact. Until the daemon
+    // has created its record, `status` refuses (it never creates one), so that is "not yet".
     process::wait_for(Duration::from_secs(60), || {
-        let v = json(&conf, &["status", "--json"]);
+        let (code, out, _) = shenbao(&conf, &["status", "--json"]);
+        let v: Value = serde_json::from_str(&out).ok().filter(|_| code == 0)?;
         v["last_contact"].as_str().map(|_| ())
     })
     .unwrap_or_else(|| panic!("daemon never reached the mailbox:\n{}", daemon.stderr()));
