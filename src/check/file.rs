@@ -248,9 +248,17 @@ fn outbox(cfg: &Config, text: &str, report: &mut Report) {
     }
 }
 
+/// The data directory, absolute (an admin compares it with where the daemon writes), whether
+/// it is writable, and whether it already holds a record.
 fn writable(dir: &Path, line: Option<usize>, report: &mut Report) {
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let probe = dir.join(".shenbao-config-check");
-    let result = std::fs::create_dir_all(dir)
+    let record = if dir.join("shenbao.db").exists() {
+        "已有申报记录"
+    } else {
+        "尚无申报记录，首次运行 shenbao run 时创建"
+    };
+    let result = std::fs::create_dir_all(&dir)
         .and_then(|()| std::fs::write(&probe, b"check"))
         .and_then(|()| std::fs::remove_file(&probe));
     match result {
@@ -259,7 +267,7 @@ fn writable(dir: &Path, line: Option<usize>, report: &mut Report) {
             FILE,
             "数据目录",
             Mark::Pass,
-            format!("{} 可写", dir.display()),
+            format!("{} 可写，{record}", dir.display()),
         ),
         Err(e) => report.at(
             line,

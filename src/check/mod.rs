@@ -136,7 +136,13 @@ pub async fn check(path: Option<&Path>, no_connect: bool) -> Report {
         },
     };
     let cfg = match Config::parse(&text) {
-        Ok(c) => c,
+        Ok(mut c) => {
+            // The same paths the daemon will use: a file's relative paths start at its folder.
+            if let Some(p) = path {
+                c.anchor(&config::base_of(p));
+            }
+            c
+        }
         Err(e) => {
             let line = file::error_line(&format!("{e}"));
             report.at(line, "配置文件", "格式与取值", Mark::Fail, format!("{e}"));

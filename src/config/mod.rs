@@ -2,12 +2,14 @@
 //! program runs with no file at all; `config/shenbao.example.toml` documents every key.
 
 mod ops;
+mod paths;
 mod policy;
 mod secret;
 mod server;
 mod web;
 
 pub use ops::Ops;
+pub use paths::base_of;
 pub use secret::Secret;
 pub use server::{ImapServer, PasswordSource, SmtpServer, TlsMode};
 pub use web::{ListenProblem, Transport, Web};
@@ -73,7 +75,7 @@ pub struct Mailbox {
     /// Which kind of source.
     #[serde(default)]
     pub kind: MailboxKind,
-    /// The Maildir folder (relative paths are relative to the working directory).
+    /// The Maildir folder (relative to the configuration file's folder).
     #[serde(default = "default_maildir")]
     pub path: PathBuf,
     /// Seconds between two looks at the mailbox when nothing pushes new mail.
@@ -321,14 +323,18 @@ impl Config {
         Ok(cfg)
     }
 
-    /// Loads the file, or the embedded default when no file is given.
+    /// Loads the file, or the embedded default when no file is given. A file's relative paths
+    /// start at its folder; the default's at the working directory.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
         match path {
             None => Config::parse(DEFAULT_TOML),
             Some(p) => {
                 let text = std::fs::read_to_string(p)
                     .with_context(|| format!("cannot read config {}", p.display()))?;
-                Config::parse(&text).with_context(|| format!("config {}", p.display()))
+                let mut cfg =
+                    Config::parse(&text).with_context(|| format!("config {}", p.display()))?;
+                cfg.anchor(&base_of(p));
+                Ok(cfg)
             }
         }
     }

@@ -56,15 +56,16 @@ impl PasswordSource {
 
 /// A relative password file is first looked up among systemd's credentials.
 fn credential_path(file: &std::path::Path) -> PathBuf {
-    if file.is_relative()
-        && let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY")
-    {
-        let p = PathBuf::from(dir).join(file);
-        if p.exists() {
-            return p;
-        }
+    credential(file).unwrap_or_else(|| file.to_path_buf())
+}
+
+/// systemd's credential named `file` (`$CREDENTIALS_DIRECTORY/file`), when it exists.
+pub(super) fn credential(file: &std::path::Path) -> Option<PathBuf> {
+    if !file.is_relative() {
+        return None;
     }
-    file.to_path_buf()
+    let p = PathBuf::from(std::env::var_os("CREDENTIALS_DIRECTORY")?).join(file);
+    p.exists().then_some(p)
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ pub enum TlsMode {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PasswordSource {
     /// File holding the password (trailing newline ignored). Relative paths are looked up in
-    /// `$CREDENTIALS_DIRECTORY` first, then the working directory.
+    /// `$CREDENTIALS_DIRECTORY` first, then the configuration file's folder.
     pub password_file: Option<PathBuf>,
     /// Name of the environment variable holding the password.
     pub password_env: Option<String>,

@@ -128,7 +128,7 @@ impl Store {
         if !db.is_file() {
             let shown = std::path::absolute(&db).unwrap_or(db);
             anyhow::bail!(
-                "在 {} 没有找到申报记录：请检查 --config 指定的配置文件及其中的 [storage] data_dir（相对路径从当前目录算起），或先运行 shenbao run",
+                "在 {} 没有找到申报记录：请检查 --config 指定的配置文件及其中的 [storage] data_dir（相对路径从配置文件所在目录算起），或先运行 shenbao run",
                 shown.display()
             );
         }
