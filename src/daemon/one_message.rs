@@ -46,6 +46,12 @@ impl Daemon {
             arrival: w.arrival(),
             source: &source,
         };
+        if let Some(why) = crate::message::not_mail(&raw) {
+            tracing::warn!(mail = %w.name(), code = why.code(), "not an email, put aside");
+            return self
+                .put_aside(w, &incoming, None, why.label(), None, started)
+                .await;
+        }
         let limits = self.cfg.limits;
         let Ok(judged) = pipeline::process_guarded(&mut self.judge, &raw, w.arrival(), &limits)
         else {

@@ -112,6 +112,11 @@ pub async fn run(
             anyhow::anyhow!("无法读取原始邮件 #{}（{}）：{e}", a.id, path.display())
         })?;
         report.messages += 1;
+        if let Some(why) = crate::message::not_mail(&raw) {
+            rebuild.failed(a.id, why.label()).await?;
+            push_change(&mut report, opts, a, None);
+            continue;
+        }
         let Ok(judged) = pipeline::process_guarded(&mut judge, &raw, a.arrival, &cfg.limits) else {
             rebuild.failed(a.id, "处理邮件时发生内部错误").await?;
             push_change(&mut report, opts, a, None);

@@ -94,7 +94,12 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Vec<UnitView>> 
                 (None, _) => Standing::Incomplete,
             },
             key: u.key,
-            name: u.name,
+            // Mail with headers but no sender and no unit named: never a blank line.
+            name: if u.name.trim().is_empty() {
+                "（无发件人，未识别推荐单位）".into()
+            } else {
+                u.name
+            },
             expected: false,
             receipt: u.receipt,
             emails: u.emails,

@@ -11,6 +11,7 @@ mod collect;
 mod depth;
 mod metadata;
 mod mime;
+mod not_mail;
 mod params;
 mod sniff;
 mod tnef;
@@ -18,6 +19,7 @@ mod tnef;
 pub use auto::{Automatic, is_question, own_text};
 pub use metadata::is_metadata;
 pub use mime::parse_email;
+pub use not_mail::{NotMail, not_mail};
 pub use sniff::{FileKind, sniff};
 pub use tnef::{TnefFile, parse as parse_tnef};
 
