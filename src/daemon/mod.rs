@@ -113,6 +113,7 @@ impl Daemon {
             Err(e) => tracing::warn!("cannot sweep temporary files: {e}"),
         }
         let mut source = Source::open(&cfg.mailbox)?;
+        crate::division::attribution::settle(&store, &cfg).await?;
         let judge = resume::judge(&store, &cfg).await?;
         let outbox = Delivery::new(cfg.route()?, store.data_dir())?;
         let ops = Service::start(&cfg.ops)?;

@@ -7,11 +7,13 @@
 //! - [`status`], [`list`], [`show`]: the views.
 //! - [`export`]: the city-wide workbook and each unit's files ([`export::record`] reads them
 //!   from the record).
-//! - [`reprocess`]: the pipeline again over the archived raw messages.
+//! - [`reprocess`]: the pipeline again over the archived raw messages; [`attribution`]: which
+//!   unit list the record follows (judged again at start-up when the list changed).
 //! - [`remind`]: polite reminders to units not yet complete.
 //! - [`decide`]: the clerk's decisions (accept by hand, seals, senders, answers, replies),
 //!   applied by whoever holds the judge; [`resume`]: the judge as the record left it.
 
+pub mod attribution;
 pub mod decide;
 pub mod export;
 pub mod history;

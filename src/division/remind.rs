@@ -249,6 +249,7 @@ fn today(cfg: &Config) -> anyhow::Result<String> {
 /// `shenbao remind [--dry-run] [--json]`.
 pub fn command(config: Option<&Path>, dry_run: bool, json: bool) -> anyhow::Result<ExitCode> {
     with_record(config, |cfg, store| async move {
+        super::attribution::refuse_stale(&store, &cfg, "shenbao remind").await?;
         let mut report = run(&store, &cfg, dry_run).await?;
         let queued = report.units.iter().any(|p| p.outcome == Outcome::Queued);
         // With the daemon stopped nobody else would deliver them.

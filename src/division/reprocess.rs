@@ -146,6 +146,9 @@ pub async fn run(
         }
     }
     rebuild.judge_state(judge.state()).await?;
+    // Every message was judged again under the configured unit list.
+    let units = super::attribution::fingerprint(cfg);
+    rebuild.fact(super::attribution::FACT, &units).await?;
     if opts.dry_run {
         rebuild.rollback().await?;
     } else {

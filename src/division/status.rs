@@ -141,6 +141,7 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
 /// `shenbao status [--json]`.
 pub fn command(config: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
     with_record(config, |cfg, store| async move {
+        super::attribution::refuse_stale(&store, &cfg, "shenbao status").await?;
         let s = load(&store, &cfg).await?;
         emit(&s, json, |v| render(v, &cfg))
     })

@@ -174,6 +174,22 @@ impl Rebuild {
         Ok(())
     }
 
+    /// Sets a fact for other processes (see [`Store::set_daemon_fact`]) with the rebuild, so
+    /// it holds exactly when the rewritten record does.
+    pub async fn fact(&mut self, key: &str, value: &str) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(super::now())
+        .execute(&mut *self.tx)
+        .await
+        .with_context(|| format!("cannot write {key} (daemon_state)"))?;
+        Ok(())
+    }
+
     /// Keeps everything written.
     pub async fn commit(self) -> anyhow::Result<()> {
         self.tx.commit().await.context("cannot commit the rebuild")

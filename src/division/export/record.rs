@@ -136,6 +136,7 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<(String, Vec<Ex
 /// `shenbao export --out DIR [--json]`.
 pub fn command(config: Option<&Path>, out: &Path, json: bool) -> anyhow::Result<ExitCode> {
     with_record(config, |cfg, store| async move {
+        crate::division::attribution::refuse_stale(&store, &cfg, "shenbao export").await?;
         let (title, units) = load(&store, &cfg).await?;
         let progress = Progress::new();
         progress.start(units.len() as u64, "导出");
