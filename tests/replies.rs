@@ -283,3 +283,48 @@ fn status_lists_the_reply_that_asks_and_list_shows_every_reason() {
         "{subjects:?}"
     );
 }
+
+/// After a partial resend the receipt lists the unit's whole accepted set: every project and
+/// both versions of each form, with the day each came, not only what the last email carried.
+#[test]
+fn a_receipt_after_a_partial_resend_lists_the_whole_accepted_set() {
+    let (mut j, cfg) = judge();
+    let forms = [Form::new(0, UNIT), Form::new(1, UNIT)];
+    let all = complete_submission(UNIT, &forms);
+    let (missing, first): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|(n, _)| n.contains(&forms[1].enterprise) && n.contains("盖章"));
+    let raw = email(SENDER, "申报材料", "请查收。", &refs(&first));
+    let (o, _) = answer(&mut j, &cfg, &raw);
+    assert_eq!(o.verdict, Verdict::Rejected, "{:?}", o.problems);
+
+    let raw = email(SENDER, "补交盖章版", "请查收。", &refs(&missing));
+    let (email, o) = pipeline::process(&mut j, &raw, at(), &cfg.limits);
+    assert_eq!(o.verdict, Verdict::Accepted, "{:?}", o.problems);
+    let ctx = ReplyContext::of(&cfg.letterhead(), 2, at());
+    let text = compose(&o, &email, &cfg.letterhead(), &ctx).unwrap().text;
+    assert!(text.contains("受理的申报项目（共2项）"), "{text}");
+    for f in &forms {
+        assert!(text.contains(&f.project), "{text}");
+    }
+    assert!(text.contains("受理的材料（共6个文件）"), "{text}");
+    assert!(
+        text.contains("立项申报汇总表，电子版（Excel）：附件2：汇总表.xlsx"),
+        "{text}"
+    );
+    assert!(text.contains("立项申报汇总表，盖章版"), "{text}");
+    for f in &forms {
+        let e = &f.enterprise;
+        assert!(
+            text.contains(&format!("立项申报表（{e}），word版")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("立项申报表（{e}），盖章版")),
+            "{text}"
+        );
+    }
+    assert!(text.contains("4月25日收到"), "{text}");
+    // This email's own files are still listed as such.
+    assert!(text.contains("本次收到的附件（共1个）"), "{text}");
+}

@@ -23,8 +23,12 @@ pub struct Facts<'a> {
     pub deadline: String,
     /// The email arrived after the deadline.
     pub late: bool,
-    /// Projects received in this email: enterprise, credit code, project.
+    /// The projects listed: a receipt's whole accepted set, else those in this email
+    /// (enterprise, credit code, project).
     pub projects: Vec<[String; 3]>,
+    /// A receipt's accepted files: what each is, and its name with where and when it came.
+    /// Empty for a notice.
+    pub held: Vec<[String; 2]>,
     /// Files received in this email: name, where it was found, what it was read as.
     pub files: Vec<[String; 3]>,
     /// Problems that block acceptance.
@@ -139,12 +143,25 @@ impl Facts<'_> {
         if !self.projects.is_empty() {
             let _ = writeln!(
                 t,
-                "{}、本次收到的申报项目（共{}项）",
+                "{}、{}（共{}项）",
                 section(&mut n),
+                self.projects_title(),
                 self.projects.len()
             );
             for (i, [e, c, p]) in self.projects.iter().enumerate() {
                 let _ = writeln!(t, "  {}. {e}：{p}（统一社会信用代码：{c}）", i + 1);
+            }
+            t.push('\n');
+        }
+        if !self.held.is_empty() {
+            let _ = writeln!(
+                t,
+                "{}、受理的材料（共{}个文件）",
+                section(&mut n),
+                self.held.len()
+            );
+            for (i, [what, name]) in self.held.iter().enumerate() {
+                let _ = writeln!(t, "  {}. {what}：{name}", i + 1);
             }
             t.push('\n');
         }
@@ -247,9 +264,16 @@ impl Facts<'_> {
         }
         if !self.projects.is_empty() {
             out.push((
-                format!("本次收到的申报项目（共{}项）", self.projects.len()),
+                format!("{}（共{}项）", self.projects_title(), self.projects.len()),
                 &["企业名称", "统一社会信用代码", "项目名称"],
                 self.projects.iter().map(|r| r.to_vec()).collect(),
+            ));
+        }
+        if !self.held.is_empty() {
+            out.push((
+                format!("受理的材料（共{}个文件）", self.held.len()),
+                &["材料", "文件"],
+                self.held.iter().map(|r| r.to_vec()).collect(),
             ));
         }
         out.push((
@@ -268,6 +292,15 @@ impl Facts<'_> {
             ));
         }
         out
+    }
+
+    /// A receipt lists the accepted projects, whichever email brought them.
+    fn projects_title(&self) -> &'static str {
+        if self.receipt {
+            "受理的申报项目"
+        } else {
+            "本次收到的申报项目"
+        }
     }
 
     /// Warnings and notes, as rows of the information section.

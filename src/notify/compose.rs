@@ -201,7 +201,7 @@ fn file_label(f: &FileReport, all: &[FileReport]) -> String {
 }
 
 /// Whether a file's name says it is a spreadsheet (.xlsx, .xls, .et, .csv).
-fn is_spreadsheet(name: &str) -> bool {
+pub(crate) fn is_spreadsheet(name: &str) -> bool {
     let lower = name.trim().to_lowercase();
     [".xlsx", ".xls", ".xlsm", ".et", ".csv"]
         .iter()
@@ -310,8 +310,16 @@ pub fn compose(
     // A unit is never named after the person writing: said plainly, with what names it.
     let shown_unit = unit.unwrap_or_else(|| UNIT_UNKNOWN.to_string());
     let tz = letterhead.deadline.timezone();
-    let projects = projects(outcome);
+    let held = match (&outcome.held, kind) {
+        (Some(m), ReplyKind::Receipt) => Some(super::held::held(m, tz)),
+        _ => None,
+    };
     let files = files(outcome);
+    // A receipt lists the whole accepted set; a notice what this email brought.
+    let (projects, held_files) = match held {
+        Some(h) => (h.projects, h.files),
+        None => (projects(outcome), Vec::new()),
+    };
     let (errors, warnings) = outcome
         .problems
         .iter()
@@ -327,6 +335,7 @@ pub fn compose(
         deadline: cn_time(letterhead.deadline),
         late: ctx.received > letterhead.deadline,
         projects,
+        held: held_files,
         files,
         errors,
         warnings,

@@ -14,6 +14,7 @@ pub mod answer;
 pub mod authres;
 mod body;
 pub mod compose;
+mod held;
 mod ledger;
 mod letterhead;
 pub mod mime;

@@ -115,6 +115,7 @@ fn outcome(verdict: Verdict, problems: Vec<Problem>) -> Outcome {
         }],
         applications: vec![Application::default()],
         notes: Vec::new(),
+        held: None,
     }
 }
 

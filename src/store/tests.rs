@@ -32,6 +32,7 @@ fn outcome() -> Outcome {
         summary_rows: Vec::new(),
         applications: Vec::new(),
         notes: Vec::new(),
+        held: None,
     }
 }
 

@@ -218,6 +218,7 @@ impl Judge {
             let (r, n) = receipt::issue(has, &key, &self.issued, change.receipts, prefix);
             unit.receipt = Some(r);
             change.receipts = n;
+            outcome.held = Some(unit.materials.clone());
         }
         outcome.receipt = unit.receipt.clone();
         outcome.problems = problems;

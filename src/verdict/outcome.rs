@@ -1,6 +1,7 @@
 //! What is decided about one email: the verdict, the unit, the problems and the files as read.
 
 use super::ignored::Ignored;
+use super::materials::Materials;
 use crate::forms::application::Application;
 use crate::forms::summary::SummaryRow;
 use crate::forms::{FormKind, ScanInfo, SealCheck, Version};
@@ -104,6 +105,12 @@ pub struct Outcome {
     /// What the program could not verify and says so (e.g. stamped scans only counted), for
     /// the sender and the division; not problems.
     pub notes: Vec<String>,
+    /// For a receipt: the unit's whole accepted set (every project, both versions of each
+    /// form), whichever email brought each file; a receipt after a partial resend must not
+    /// read as if the last email were all that was accepted. Only for composing: the record
+    /// keeps the materials themselves.
+    #[serde(skip)]
+    pub held: Option<Materials>,
 }
 
 impl Outcome {
@@ -119,6 +126,7 @@ impl Outcome {
             summary_rows: Vec::new(),
             applications: Vec::new(),
             notes: Vec::new(),
+            held: None,
         }
     }
 
@@ -136,6 +144,7 @@ impl Outcome {
             summary_rows: Vec::new(),
             applications: Vec::new(),
             notes: Vec::new(),
+            held: None,
         }
     }
 

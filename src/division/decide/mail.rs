@@ -49,6 +49,7 @@ pub fn outcome(key: &str, unit: &Unit, verdict: Verdict, note: Option<String>) -
             .unwrap_or_default(),
         applications: m.projects.iter().map(|p| p.app.clone()).collect(),
         notes: note.into_iter().collect(),
+        held: (verdict == Verdict::Accepted).then(|| m.clone()),
     }
 }
 
