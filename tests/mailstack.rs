@@ -216,6 +216,7 @@ fn composed_notice_survives_postfix_and_dovecot() {
         summary_rows: Vec::new(),
         applications: Vec::new(),
         notes: Vec::new(),
+        held: None,
     };
     let email = Email {
         message_id: Some("sub-1@example.test".into()),
