@@ -387,7 +387,7 @@ fn same_named_forms_export_as_their_own_projects() {
     {
         use calamine::{Reader, Xlsx, open_workbook};
         let mut book: Xlsx<_> = open_workbook(place.0.join("export/全市汇总表.xlsx")).unwrap();
-        let sheet = book.worksheet_range("汇总表").unwrap();
+        let sheet = book.worksheet_range("全部项目").unwrap();
         let arrival = sheet.get_value((2, 13)).map(|d| d.to_string());
         assert_eq!(arrival.as_deref(), Some("2023-04-20 09:00"));
     }

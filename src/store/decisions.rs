@@ -279,8 +279,23 @@ impl Store {
     /// Messages with a `stamp_not_detected` warning on a file whose seal no clerk has
     /// confirmed yet: what still waits for a person's eye.
     pub async fn unconfirmed_stamps(&self) -> anyhow::Result<Vec<i64>> {
-        let rows: Vec<(i64,)> = sqlx::query_as(
-            "SELECT DISTINCT p.message_id FROM problems p WHERE p.code = 'stamp_not_detected' \
+        let mut ids: Vec<i64> = self
+            .unconfirmed_stamp_files()
+            .await?
+            .into_iter()
+            .map(|(m, _)| m)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// The files behind [`Store::unconfirmed_stamps`], as (message row, file name as sent): the
+    /// export marks each project whose stamped scan is one of them.
+    pub async fn unconfirmed_stamp_files(&self) -> anyhow::Result<Vec<(i64, Option<String>)>> {
+        sqlx::query_as(
+            "SELECT DISTINCT p.message_id, p.file FROM problems p \
+             WHERE p.code = 'stamp_not_detected' \
              AND NOT EXISTS (SELECT 1 FROM attachments a JOIN decisions d \
              ON d.target = a.message_id || '/' || a.seq AND d.kind = ? AND d.state = ? \
              WHERE a.message_id = p.message_id AND a.name = p.file)",
@@ -289,8 +304,7 @@ impl Store {
         .bind(code_of(DecisionState::Applied))
         .fetch_all(&self.pool)
         .await
-        .context("cannot read the unconfirmed stamps (problems, decisions)")?;
-        Ok(rows.into_iter().map(|(m,)| m).collect())
+        .context("cannot read the unconfirmed stamps (problems, decisions)")
     }
 
     /// Files whose seal a clerk confirmed, as (message row, position in the message).

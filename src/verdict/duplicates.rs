@@ -2,6 +2,7 @@
 //! already submitted this year. Both are warnings: the division decides.
 
 use super::materials::Project;
+use crate::forms::application::Application;
 use crate::forms::value::name_key;
 use crate::history::HistoryProject;
 use crate::rules::similarity::dice;
@@ -12,12 +13,15 @@ fn same_enterprise(code_a: &str, name_a: &str, code_b: &str, name_b: &str) -> bo
         || (!name_a.is_empty() && name_key(name_a) == name_key(name_b))
 }
 
-/// `duplicate_of_history` for a project whose title nearly repeats a past project of the same
-/// enterprise. Descriptions share boilerplate across unrelated projects, so their similarity is
-/// reported alongside, never used alone.
-pub fn of_history(p: &Project, history: &[HistoryProject], threshold: f64) -> Option<Problem> {
-    let a = &p.app;
-    let best = history
+/// The past project of `a`'s enterprise whose title is most like `a`'s, at `threshold` or
+/// above, with that similarity. Shared with the export's 提示 column, so the division's
+/// workbook and the units' replies flag the same projects.
+pub fn history_match<'h>(
+    a: &Application,
+    history: &'h [HistoryProject],
+    threshold: f64,
+) -> Option<(f64, &'h HistoryProject)> {
+    history
         .iter()
         .filter(|h| {
             same_enterprise(
@@ -29,8 +33,15 @@ pub fn of_history(p: &Project, history: &[HistoryProject], threshold: f64) -> Op
         })
         .map(|h| (dice(&a.project_name, &h.project_name), h))
         .filter(|(s, _)| *s >= threshold)
-        .max_by(|x, y| x.0.total_cmp(&y.0))?;
-    let (title_sim, h) = best;
+        .max_by(|x, y| x.0.total_cmp(&y.0))
+}
+
+/// `duplicate_of_history` for a project whose title nearly repeats a past project of the same
+/// enterprise. Descriptions share boilerplate across unrelated projects, so their similarity is
+/// reported alongside, never used alone.
+pub fn of_history(p: &Project, history: &[HistoryProject], threshold: f64) -> Option<Problem> {
+    let a = &p.app;
+    let (title_sim, h) = history_match(a, history, threshold)?;
     let desc_sim = dice(&format!("{}{}", a.background, a.overview), &h.description);
     Some(
         Problem::new(
@@ -65,15 +76,15 @@ pub struct Submitted {
     pub project_name: String,
 }
 
-/// `duplicate_in_campaign` for a project another unit has already submitted.
-pub fn in_campaign(
-    p: &Project,
+/// The first project of `others` that is `a`'s project submitted by a unit other than `unit`
+/// (the same enterprise, a title at `threshold` or above). Shared with the export's 提示 column.
+pub fn campaign_match<'o>(
+    a: &Application,
     unit: &str,
-    others: &[Submitted],
+    others: &'o [Submitted],
     threshold: f64,
-) -> Option<Problem> {
-    let a = &p.app;
-    let other = others.iter().find(|o| {
+) -> Option<&'o Submitted> {
+    others.iter().find(|o| {
         o.unit != unit
             && same_enterprise(
                 &a.credit_code,
@@ -82,7 +93,18 @@ pub fn in_campaign(
                 &o.enterprise_name,
             )
             && dice(&a.project_name, &o.project_name) >= threshold
-    })?;
+    })
+}
+
+/// `duplicate_in_campaign` for a project another unit has already submitted.
+pub fn in_campaign(
+    p: &Project,
+    unit: &str,
+    others: &[Submitted],
+    threshold: f64,
+) -> Option<Problem> {
+    let a = &p.app;
+    let other = campaign_match(a, unit, others, threshold)?;
     Some(
         Problem::new(
             Code::DuplicateInCampaign,

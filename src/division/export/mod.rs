@@ -1,15 +1,19 @@
-//! The city-wide export: `全市汇总表.xlsx` in the layout of Attachment 2 and, per unit, a
-//! folder with its current files under consistent names. [`record`] reads the record into
-//! typed input (`shenbao export`); the rest is pure over it and writes files.
+//! The city-wide export: `全市汇总表.xlsx` in the layout of Attachment 2 (a sheet of the
+//! accepted projects the division reports upward, and one of every current project) and, per
+//! unit, a folder with its current files under consistent names. [`record`] reads the record
+//! into typed input, in the order the workbook lists it, with each project's 提示
+//! ([`warnings`]); the rest is pure over it and writes files.
 //!
 //! Re-running replaces the export at once: everything is built in a sibling temporary folder,
 //! then the old export is renamed away, the new one renamed in, and the old one removed. A
 //! folder that is not an earlier export (no marker file) is never replaced.
 
 pub mod files;
+mod layout;
 pub mod record;
 #[cfg(test)]
 mod tests;
+pub mod warnings;
 mod xlsx;
 
 use crate::forms::application::Application;
@@ -33,6 +37,9 @@ pub struct ExportUnit {
     pub receipt: Option<String>,
     /// Where it stands in the division's words (状态): 已受理, 材料不全, ….
     pub status: String,
+    /// Whether it was accepted (by mail or by a clerk's decision): its projects then go on the
+    /// sheet the division reports upward, not only on the full one.
+    pub accepted: bool,
     /// Its current projects, in the order of its summary.
     pub projects: Vec<ExportProject>,
     /// The current Word/Excel summary.
@@ -54,6 +61,9 @@ pub struct ExportProject {
     pub stamped: Option<ExportFile>,
     /// Arrival of its newest file (收件时间).
     pub received: Option<DateTime<FixedOffset>>,
+    /// What the division checks before reporting it upward (提示: 逾期, 疑似重复, 公章未识别),
+    /// in that order; filled by [`warnings::mark`].
+    pub warnings: Vec<String>,
 }
 
 /// A file to copy into the export.
@@ -63,6 +73,9 @@ pub struct ExportFile {
     pub path: PathBuf,
     /// The name it was sent under: only its extension is used, never the name itself.
     pub name: String,
+    /// A stamped scan on which no red seal was seen and no clerk confirmed one: the row says
+    /// so, the division looks at it before reporting the project.
+    pub unverified_seal: bool,
 }
 
 /// What an export wrote.
@@ -70,8 +83,10 @@ pub struct ExportFile {
 pub struct ExportReport {
     /// Units with a folder.
     pub units: usize,
-    /// Rows of the workbook.
+    /// Rows of the full sheet (全部项目).
     pub projects: usize,
+    /// Rows of the sheet reported upward (已受理项目).
+    pub accepted: usize,
     /// Files copied.
     pub files: usize,
     /// The workbook.
@@ -131,7 +146,7 @@ fn build(
 ) -> anyhow::Result<ExportReport> {
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建 {}", dir.display()))?;
     std::fs::write(dir.join(MARKER), "shenbao export\n")?;
-    let projects = xlsx::write(&dir.join(WORKBOOK), title, units)?;
+    let rows = xlsx::write(&dir.join(WORKBOOK), title, units)?;
     let mut copied = 0;
     let mut folders = files::Names::default();
     let mut with_folder = 0;
@@ -145,7 +160,8 @@ fn build(
     }
     Ok(ExportReport {
         units: with_folder,
-        projects,
+        projects: rows.all,
+        accepted: rows.accepted,
         files: copied,
         workbook: dir.join(WORKBOOK),
     })

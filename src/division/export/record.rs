@@ -1,29 +1,49 @@
 //! `shenbao export --out DIR`: the record's current state → [`ExportUnit`]s → the city-wide
-//! workbook and each unit's files ([`super::export`] does the writing).
+//! workbook and each unit's files ([`super::export`] does the writing). The units come in the
+//! workbook's order: the configured units as `[[campaign.units]]` lists them, then the others
+//! by their first email, then by receipt number.
 
+use super::warnings::{self, Facts};
 use super::{ExportFile, ExportProject, ExportUnit};
 use crate::config::Config;
 use crate::division::progress::Progress;
-use crate::division::units::{self, UnitView};
+use crate::division::units::{self, Standing, UnitView};
 use crate::division::{print_json, with_record};
 use crate::forms::summary::SummaryRow;
 use crate::forms::value::name_key;
 use crate::store::read::CurrentFile;
 use crate::store::{SUMMARY_STAMPED, SUMMARY_WORD, Store, project_slot};
 use crate::verdict::materials::{FileRef, Project};
-use chrono::FixedOffset;
+use chrono::{DateTime, FixedOffset};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::ExitCode;
 
+/// What the record holds beside each unit's files: the stamped scans whose seal no one has
+/// seen yet, as (email row, file name).
+type Unverified = HashSet<(i64, String)>;
+
+/// The unit's files that count now, and which of them await a seal check.
+struct Current<'a> {
+    /// Where the archived copies are.
+    store: &'a Store,
+    /// The unit's current files by slot.
+    files: Vec<CurrentFile>,
+    /// Stamped scans with `stamp_not_detected` that no clerk confirmed.
+    unverified: &'a Unverified,
+}
+
 /// The archived file in `slot`, when it is the one the materials name (else none: a wrong
 /// file in the export is worse than a missing one).
-fn file(store: &Store, current: &[CurrentFile], slot: &str, f: &FileRef) -> Option<ExportFile> {
+fn file(current: &Current, slot: &str, f: &FileRef) -> Option<ExportFile> {
     current
+        .files
         .iter()
         .find(|c| c.slot == slot && c.name == f.name && c.container == f.container)
         .map(|c| ExportFile {
-            path: store.data_dir().join(&c.path),
+            path: current.store.data_dir().join(&c.path),
             name: f.name.clone(),
+            unverified_seal: current.unverified.contains(&(c.message, c.name.clone())),
         })
 }
 
@@ -42,12 +62,7 @@ fn row_matches(row: &SummaryRow, p: &Project, strict: bool) -> bool {
 /// Arrival times are given in `zone` (the campaign's): an IMAP server or a Maildir on a UTC
 /// machine stamps arrivals in its own offset, and a column 收件时间 read in Beijing time must
 /// not put a late form before the deadline.
-fn projects(
-    store: &Store,
-    u: &UnitView,
-    current: &[CurrentFile],
-    zone: &FixedOffset,
-) -> Vec<ExportProject> {
+fn projects(u: &UnitView, current: &Current, zone: &FixedOffset) -> Vec<ExportProject> {
     let m = &u.materials;
     let rows: Vec<SummaryRow> = m
         .summary
@@ -65,12 +80,13 @@ fn projects(
         ExportProject {
             row,
             app: Some(p.app.clone()),
-            word: file(store, current, &project_slot(p, "word"), &p.word),
+            word: file(current, &project_slot(p, "word"), &p.word),
             stamped: p
                 .stamped
                 .as_ref()
-                .and_then(|s| file(store, current, &project_slot(p, "stamped"), s)),
+                .and_then(|s| file(current, &project_slot(p, "stamped"), s)),
             received,
+            warnings: Vec::new(),
         }
     };
     for row in rows {
@@ -94,6 +110,7 @@ fn projects(
                     .summary
                     .as_ref()
                     .map(|(f, _)| f.received.with_timezone(zone)),
+                warnings: Vec::new(),
             }),
         }
     }
@@ -105,31 +122,88 @@ fn projects(
     out
 }
 
-/// Every unit as exported, and the workbook's title: what `shenbao export` and the web
-/// desk's download write.
+/// Whether the unit's projects go on the sheet reported upward: it holds a receipt, given
+/// by mail or by a clerk (a later email with problems leaves the receipt standing).
+fn accepted(s: Standing) -> bool {
+    match s {
+        Standing::Accepted | Standing::AcceptedByHand | Standing::AcceptedWithProblems => true,
+        Standing::NotSubmitted | Standing::Incomplete => false,
+    }
+}
+
+/// A receipt number's place in the numbering: the number after the prefix, so that
+/// `ZLGG2023-1000` comes after `ZLGG2023-999`; units without one last.
+fn receipt_order(receipt: Option<&str>) -> (bool, String, u64) {
+    let Some(r) = receipt else {
+        return (true, String::new(), 0);
+    };
+    let digits = r.len() - r.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (prefix, n) = r.split_at(r.len() - digits);
+    (false, prefix.to_string(), n.parse().unwrap_or(u64::MAX))
+}
+
+/// Puts the units in the workbook's order: the configured ones as `units::load` gives them
+/// (the configuration's order), then the others by their first email, then by receipt number.
+fn order(views: &mut [UnitView], first: &HashMap<i64, DateTime<FixedOffset>>) {
+    views.sort_by_cached_key(|u| {
+        if u.expected {
+            return (false, None, (false, String::new(), 0));
+        }
+        let arrived = u.id.and_then(|id| first.get(&id)).copied();
+        // A unit without a recorded email (none in practice) after those with one.
+        (
+            true,
+            Some((arrived.is_none(), arrived)),
+            receipt_order(u.receipt.as_deref()),
+        )
+    });
+}
+
+/// Every unit as exported, in the workbook's order with each project's 提示, and the
+/// workbook's title: what `shenbao export` and the web desk's download write.
 pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<(String, Vec<ExportUnit>)> {
+    let unverified: Unverified = store
+        .unconfirmed_stamp_files()
+        .await?
+        .into_iter()
+        .filter_map(|(m, f)| Some((m, f?)))
+        .collect();
+    let mut views = units::load(store, cfg).await?;
+    order(&mut views, &store.first_arrivals().await?);
     let mut units = Vec::new();
-    for u in units::load(store, cfg).await? {
-        let current = match u.id {
-            Some(id) => store.current_files(id).await?,
-            None => Vec::new(),
+    for u in views {
+        let current = Current {
+            store,
+            files: match u.id {
+                Some(id) => store.current_files(id).await?,
+                None => Vec::new(),
+            },
+            unverified: &unverified,
         };
         let m = &u.materials;
         units.push(ExportUnit {
             name: u.name.clone(),
             receipt: u.receipt.clone(),
             status: u.standing.zh().to_string(),
-            projects: projects(store, &u, &current, cfg.campaign.deadline.offset()),
+            accepted: accepted(u.standing),
+            projects: projects(&u, &current, cfg.campaign.deadline.offset()),
             summary_word: m
                 .summary
                 .as_ref()
-                .and_then(|(f, _)| file(store, &current, SUMMARY_WORD, f)),
+                .and_then(|(f, _)| file(&current, SUMMARY_WORD, f)),
             summary_stamped: m
                 .summary_stamped
                 .as_ref()
-                .and_then(|f| file(store, &current, SUMMARY_STAMPED, f)),
+                .and_then(|f| file(&current, SUMMARY_STAMPED, f)),
         });
     }
+    let history = store.history().await?;
+    let facts = Facts {
+        deadline: cfg.campaign.deadline,
+        history: &history,
+        threshold: cfg.campaign.similarity_threshold,
+    };
+    warnings::mark(&mut units, &facts);
     Ok((format!("{}立项申报汇总表", cfg.campaign.name), units))
 }
 
@@ -146,13 +220,39 @@ pub fn command(config: Option<&Path>, out: &Path, json: bool) -> anyhow::Result<
             print_json(&report)?;
         } else {
             println!(
-                "已导出 {} 个单位、{} 个项目、{} 个文件：{}",
+                "已导出 {} 个单位、{} 个项目（其中已受理 {} 个）、{} 个文件：{}",
                 report.units,
                 report.projects,
+                report.accepted,
                 report.files,
                 report.workbook.display()
             );
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::receipt_order;
+
+    #[test]
+    fn receipt_numbers_order_by_their_number_and_units_without_one_last() {
+        let mut r = vec![
+            None,
+            Some("ZLGG2023-1000"),
+            Some("ZLGG2023-999"),
+            Some("ZLGG2023-002"),
+        ];
+        r.sort_by_key(|r| receipt_order(*r));
+        assert_eq!(
+            r,
+            [
+                Some("ZLGG2023-002"),
+                Some("ZLGG2023-999"),
+                Some("ZLGG2023-1000"),
+                None
+            ]
+        );
+    }
 }

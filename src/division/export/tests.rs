@@ -3,7 +3,10 @@ use super::*;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use std::fs;
 
-fn temp(tag: &str) -> PathBuf {
+mod marks;
+mod workbook;
+
+pub(super) fn temp(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!(
         "shenbao-export-{tag}-{}-{}",
         std::process::id(),
@@ -13,16 +16,17 @@ fn temp(tag: &str) -> PathBuf {
     d
 }
 
-fn file(dir: &Path, name: &str, bytes: &[u8]) -> ExportFile {
+pub(super) fn file(dir: &Path, name: &str, bytes: &[u8]) -> ExportFile {
     let path = dir.join(format!("blob-{}", bytes.len()));
     fs::write(&path, bytes).unwrap();
     ExportFile {
         path,
         name: name.into(),
+        unverified_seal: false,
     }
 }
 
-fn units(src: &Path) -> Vec<ExportUnit> {
+pub(super) fn units(src: &Path) -> Vec<ExportUnit> {
     let row = SummaryRow {
         seq: "1".into(),
         enterprise_name: "天津桥盛汽车部件股份有限公司".into(),
@@ -47,6 +51,7 @@ fn units(src: &Path) -> Vec<ExportUnit> {
             name: "和平区市场监管局".into(),
             receipt: Some("ZLGG2023-001".into()),
             status: "已受理".into(),
+            accepted: true,
             projects: vec![
                 ExportProject {
                     row: Some(row),
@@ -54,6 +59,7 @@ fn units(src: &Path) -> Vec<ExportUnit> {
                     word: Some(file(src, "申报表.DOCX", b"word-1")),
                     stamped: Some(file(src, "申报表（盖章）.pdf", b"pdf-11")),
                     received: Some(at),
+                    warnings: Vec::new(),
                 },
                 ExportProject {
                     row: None,
@@ -61,6 +67,7 @@ fn units(src: &Path) -> Vec<ExportUnit> {
                     word: Some(file(src, "x.exe", b"word-222")),
                     stamped: None,
                     received: None,
+                    warnings: Vec::new(),
                 },
             ],
             summary_word: Some(file(src, "汇总表.xlsx", b"sum-3333")),
@@ -80,7 +87,7 @@ fn units(src: &Path) -> Vec<ExportUnit> {
     ]
 }
 
-fn cell(range: &calamine::Range<Data>, r: u32, c: u32) -> String {
+pub(super) fn cell(range: &calamine::Range<Data>, r: u32, c: u32) -> String {
     range
         .get_value((r, c))
         .map(|d| d.to_string())
@@ -102,14 +109,18 @@ fn workbook_has_the_title_header_and_one_row_per_project() {
     assert_eq!((report.units, report.projects, report.files), (2, 2, 6));
     assert_eq!(seen.get(), 3);
     let mut book: Xlsx<_> = open_workbook(out.join(WORKBOOK)).unwrap();
-    let range = book.worksheet_range("汇总表").unwrap();
-    assert_eq!(cell(&range, 0, 0), "2023年天津市质量攻关项目立项申报汇总表");
-    let merged = book.worksheet_merge_cells("汇总表").unwrap().unwrap();
+    let range = book.worksheet_range("全部项目").unwrap();
+    assert_eq!(
+        cell(&range, 0, 0),
+        "2023年天津市质量攻关项目立项申报汇总表（全部项目）"
+    );
+    let merged = book.worksheet_merge_cells("全部项目").unwrap().unwrap();
     assert_eq!(merged.len(), 1);
-    assert_eq!((merged[0].start, merged[0].end), ((0, 0), (0, 15)));
+    assert_eq!((merged[0].start, merged[0].end), ((0, 0), (0, 16)));
     assert_eq!(cell(&range, 1, 0), "序号");
     assert_eq!(cell(&range, 1, 12), "推荐单位");
     assert_eq!(cell(&range, 1, 15), "回执编号");
+    assert_eq!(cell(&range, 1, 16), "提示");
     assert_eq!(range.height(), 4);
     // The summary row, its credit code as text.
     assert_eq!(cell(&range, 2, 1), "天津桥盛汽车部件股份有限公司");
@@ -212,7 +223,7 @@ fn long_names_and_fields_still_export() {
     }
     export(&out, "t", &all, &|_, _| {}).unwrap();
     let mut book: Xlsx<_> = open_workbook(out.join(WORKBOOK)).unwrap();
-    let sheet = book.worksheet_range("汇总表").unwrap();
+    let sheet = book.worksheet_range("全部项目").unwrap();
     let remarks = sheet
         .get_value((2, 11))
         .map(|d| d.to_string())

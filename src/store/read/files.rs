@@ -37,6 +37,8 @@ pub struct CurrentFile {
     pub container: Option<String>,
     /// Archived copy, relative to the data directory.
     pub path: String,
+    /// The email that brought it: a seal the check could not see is recorded with that email.
+    pub message: i64,
 }
 
 /// One slot's file over time.
@@ -94,8 +96,9 @@ impl Store {
     /// The files that count now for unit `unit`, with their archived copies. Looked up by
     /// slot: two projects' forms are often sent under the same template name.
     pub async fn current_files(&self, unit: i64) -> anyhow::Result<Vec<CurrentFile>> {
-        let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
-            "SELECT um.slot, um.file_name, um.container, a.path FROM unit_materials um \
+        let rows: Vec<(String, String, Option<String>, String, i64)> = sqlx::query_as(
+            "SELECT um.slot, um.file_name, um.container, a.path, um.message_id \
+             FROM unit_materials um \
              JOIN attachments a ON a.id = um.attachment_id \
              WHERE um.unit_id = ? AND um.current = 1",
         )
@@ -107,11 +110,12 @@ impl Store {
         })?;
         Ok(rows
             .into_iter()
-            .map(|(slot, name, container, path)| CurrentFile {
+            .map(|(slot, name, container, path, message)| CurrentFile {
                 slot,
                 name,
                 container,
                 path,
+                message,
             })
             .collect())
     }

@@ -8,6 +8,7 @@ use crate::rules::Severity;
 use crate::verdict::Verdict;
 use crate::verdict::materials::Materials;
 use anyhow::Context;
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -105,6 +106,28 @@ impl Store {
                 last_message,
                 accepted_by_hand: by_hand,
             });
+        }
+        Ok(out)
+    }
+
+    /// When each unit's first email arrived, by unit row: the export lists the units the
+    /// configuration does not name in this order. Compared as instants, not as text: arrivals
+    /// are recorded in the offset the mailbox gave them.
+    pub async fn first_arrivals(&self) -> anyhow::Result<HashMap<i64, DateTime<FixedOffset>>> {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT unit_id, arrival FROM messages WHERE unit_id IS NOT NULL")
+                .fetch_all(&self.pool)
+                .await
+                .context("cannot read the units' arrivals (messages)")?;
+        let mut out: HashMap<i64, DateTime<FixedOffset>> = HashMap::new();
+        for (unit, arrival) in rows {
+            let Ok(at) = DateTime::parse_from_rfc3339(&arrival) else {
+                tracing::warn!(unit, arrival, "stored arrival unreadable");
+                continue;
+            };
+            out.entry(unit)
+                .and_modify(|first| *first = (*first).min(at))
+                .or_insert(at);
         }
         Ok(out)
     }
