@@ -68,6 +68,15 @@ impl<'s> MigrationSource<'s> for Embedded {
     }
 }
 
+/// The newest migration this program carries: a record behind it is older than the program.
+pub fn latest() -> i64 {
+    MIGRATIONS
+        .iter()
+        .map(|(version, ..)| *version)
+        .max()
+        .unwrap_or(0)
+}
+
 /// The migrator over the embedded migrations.
 pub async fn migrator() -> anyhow::Result<Migrator> {
     Ok(Migrator::new(Embedded(i64::MAX)).await?)

@@ -17,10 +17,12 @@ mod migrate;
 mod outbox;
 mod queue;
 pub mod read;
+mod read_only;
 mod rebuild;
 mod record;
 mod reminders;
 mod sessions;
+mod snapshot;
 mod states;
 #[cfg(test)]
 mod tests;
@@ -38,6 +40,7 @@ pub use queue::{Composed, Composer, QueuedReply};
 pub use rebuild::{Archived, Rebuild};
 pub use record::{Incoming, Recorded, SourceRef};
 pub use sessions::SessionRow;
+pub use snapshot::Snapshot;
 pub use states::{DecisionKind, DecisionState, MailKind, MessageState, OutboxState, SourceKind};
 
 use crate::history::HistoryProject;
