@@ -59,6 +59,9 @@ pub struct Store {
     pool: SqlitePool,
     /// Root of the database, the archive and the outbox folder.
     data_dir: PathBuf,
+    /// Opened to write (not [`Store::open_read_only`]): only a writer can take the record out
+    /// of WAL mode when it closes.
+    writable: bool,
 }
 
 /// A message recorded as judged, for replaying the judge at start-up.
@@ -120,6 +123,7 @@ impl Store {
         Ok(Store {
             pool,
             data_dir: data_dir.to_path_buf(),
+            writable: true,
         })
     }
 
@@ -149,9 +153,14 @@ impl Store {
         &self.pool
     }
 
-    /// Closes the connections (checkpointing the WAL).
+    /// Closes the connections (checkpointing the WAL); a writer that was the record's last
+    /// user leaves it in rollback-journal mode, which readers without write access can open
+    /// (see [`read_only::leave_wal`]).
     pub async fn close(&self) {
         self.pool.close().await;
+        if self.writable {
+            read_only::leave_wal(&self.data_dir).await;
+        }
     }
 
     /// Whether a message with these bytes has been recorded already.

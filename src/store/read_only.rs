@@ -2,10 +2,18 @@
 //! beside the daemon, possibly as a member of the service's group who may read the data
 //! directory but not write to it. Such a process cannot take the schema lock (a file it would
 //! create), run migrations or switch the file to WAL, so it does none of these.
+//!
+//! A reader of a WAL database needs its `-wal` and `-shm` files, and creates them when they
+//! are absent; one without write access cannot. While the daemon runs they exist (created with
+//! the database file's mode and owner, group-readable under the service's `UMask=0027`). So
+//! that the division's views also work while the service is stopped, the last writer to close
+//! the record switches it back to a rollback journal ([`leave_wal`]), which a reader opens
+//! with a shared lock on the database file alone; the next writer switches it to WAL again.
 
 use super::{Store, migrate};
 use anyhow::Context;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use sqlx::ConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use std::path::Path;
 use std::time::Duration;
 
@@ -37,6 +45,7 @@ impl Store {
         let store = Store {
             pool,
             data_dir: data_dir.to_path_buf(),
+            writable: false,
         };
         if let Err(e) = store.schema_current().await {
             store.close().await;
@@ -70,6 +79,25 @@ impl Store {
     }
 }
 
+/// Switches the record of `data_dir` to a rollback journal when no other connection has it
+/// open; when one does (the daemon still runs, a reader is reading) SQLite refuses and the
+/// record stays in WAL mode with its files, which readers can use. The short wait covers this
+/// process's own pool, whose connections sqlx closes on their worker threads just after
+/// `close` returns.
+pub(super) async fn leave_wal(data_dir: &Path) {
+    let options = SqliteConnectOptions::new()
+        .filename(data_dir.join("shenbao.db"))
+        .create_if_missing(false)
+        .busy_timeout(Duration::from_millis(500))
+        .journal_mode(SqliteJournalMode::Delete);
+    match options.connect().await {
+        Ok(conn) => {
+            let _ = sqlx::Connection::close(conn).await;
+        }
+        Err(e) => tracing::debug!("the record stays in WAL mode: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +127,33 @@ mod tests {
         let r = Store::open_read_only(&d).await.unwrap();
         r.close().await;
         assert!(!d.join("shenbao.schema.lock").exists());
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[tokio::test]
+    async fn the_last_writer_leaves_wal_one_beside_another_does_not() {
+        let d = dir("leave");
+        let daemon = Store::open(&d).await.unwrap();
+        let command = Store::open(&d).await.unwrap();
+        command.close().await;
+        assert!(d.join("shenbao.db-wal").exists());
+        daemon.close().await;
+        assert!(!d.join("shenbao.db-wal").exists());
+        let r = Store::open_read_only(&d).await.unwrap();
+        let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+            .fetch_one(&r.pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "delete");
+        r.close().await;
+        // The next writer is in WAL mode again.
+        let w = Store::open(&d).await.unwrap();
+        let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+            .fetch_one(&w.pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        w.close().await;
         let _ = std::fs::remove_dir_all(&d);
     }
 

@@ -5,7 +5,7 @@ use super::{ExportFile, ExportProject, ExportUnit};
 use crate::config::Config;
 use crate::division::progress::Progress;
 use crate::division::units::{self, UnitView};
-use crate::division::{print_json, with_record};
+use crate::division::{print_json, with_reading};
 use crate::forms::summary::SummaryRow;
 use crate::forms::value::name_key;
 use crate::store::read::CurrentFile;
@@ -135,7 +135,7 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<(String, Vec<Ex
 
 /// `shenbao export --out DIR [--json]`.
 pub fn command(config: Option<&Path>, out: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    with_record(config, |cfg, store| async move {
+    with_reading(config, |cfg, store| async move {
         let (title, units) = load(&store, &cfg).await?;
         let progress = Progress::new();
         progress.start(units.len() as u64, "导出");
