@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const UNIT: &str = include_str!("../config/shenbao.service");
+const TEMPLATE: &str = include_str!("../config/shenbao@.service");
 const SYSUSERS: &str = include_str!("../config/shenbao.sysusers");
 const MANIFEST: &str = include_str!("../Cargo.toml");
 
@@ -23,12 +24,21 @@ fn analyzer() -> Option<PathBuf> {
 /// The unit in a temp dir with ExecStart pointing at the built binary: verify checks that
 /// the executable exists, and /usr/bin/shenbao is not installed on a build machine.
 fn unit_copy() -> (PathBuf, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("shenbao-service-{}", std::process::id()));
+    copy_as(UNIT, "shenbao.service", "shenbao.service")
+}
+
+/// `text` written as `file` in a temp dir of its own (ExecStart at the built binary); returns
+/// the dir and the path of `unit` there (an instance of a template is found beside it).
+fn copy_as(text: &str, file: &str, unit: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!(
+        "shenbao-service-{}-{}",
+        std::process::id(),
+        file.replace('@', "_")
+    ));
     std::fs::create_dir_all(&dir).unwrap();
-    let unit = UNIT.replace("/usr/bin/shenbao", env!("CARGO_BIN_EXE_shenbao"));
-    let file = dir.join("shenbao.service");
-    std::fs::write(&file, unit).unwrap();
-    (dir, file)
+    let text = text.replace("/usr/bin/shenbao", env!("CARGO_BIN_EXE_shenbao"));
+    std::fs::write(dir.join(file), text).unwrap();
+    (dir.clone(), dir.join(unit))
 }
 
 fn run(analyzer: &Path, args: &[&str], unit: &Path) -> (bool, String) {
@@ -129,4 +139,50 @@ fn a_fixed_user_from_the_package_owns_a_group_readable_data_directory() {
     );
     assert!(group.lines().any(|l| l.starts_with("shenbao:")), "{group}");
     let _ = std::fs::remove_dir_all(root);
+}
+
+#[test]
+fn the_template_runs_one_call_per_instance_as_hardened_as_the_unit() {
+    for line in [
+        "ExecStart=/usr/bin/shenbao --config /etc/shenbao/%i.toml run",
+        "StateDirectory=shenbao/%i",
+        "WorkingDirectory=/var/lib/shenbao/%i",
+        "LoadCredential=imap-password:/etc/shenbao/%i/imap-password",
+        "LoadCredential=smtp-password:/etc/shenbao/%i/smtp-password",
+        "User=shenbao",
+        "UMask=0027",
+    ] {
+        assert!(TEMPLATE.contains(&format!("\n{line}\n")), "no {line}");
+    }
+    // Beyond what names the instance, the template is the unit: no hardening left behind.
+    let service = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter(|l| !l.contains("%i") && !l.starts_with("Description="))
+            .map(str::to_string)
+            .collect()
+    };
+    let unit: Vec<String> = service(UNIT)
+        .into_iter()
+        .filter(|l| !l.contains("/etc/shenbao/"))
+        .filter(|l| !l.starts_with("StateDirectory=") && !l.starts_with("WorkingDirectory="))
+        .collect();
+    assert_eq!(service(TEMPLATE), unit);
+    assert!(MANIFEST.contains(r#"["config/shenbao@.service", "lib/systemd/system/", "644"]"#));
+    let Some(sa) = analyzer() else {
+        eprintln!("\n!!! SKIPPED: systemd-analyze not on PATH (apt-get install systemd)\n");
+        return;
+    };
+    let (dir, unit) = copy_as(TEMPLATE, "shenbao@.service", "shenbao@2024.service");
+    let (ok, text) = run(&sa, &["verify"], &unit);
+    assert!(ok, "systemd-analyze verify failed:\n{text}");
+    let ours: Vec<&str> = text.lines().filter(|l| l.contains("shenbao")).collect();
+    assert!(ours.is_empty(), "verify complains:\n{text}");
+    let (ok, text) = run(&sa, &["security", "--offline=yes", "--threshold=11"], &unit);
+    assert!(ok, "exposure above 1.1:\n{text}");
+    assert!(
+        text.contains("Overall exposure level for shenbao@2024.service: 1.1"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }
