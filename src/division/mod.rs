@@ -8,11 +8,13 @@
 //! - [`export`]: the city-wide workbook and each unit's files ([`export::record`] reads them
 //!   from the record).
 //! - [`reprocess`]: the pipeline again over the archived raw messages.
-//! - [`remind`]: polite reminders to units not yet complete.
+//! - [`remind`]: polite reminders to units not yet complete; [`digest`]: the division's own
+//!   daily digest, queued by the daemon.
 //! - [`decide`]: the clerk's decisions (accept by hand, seals, senders, answers, replies),
 //!   applied by whoever holds the judge; [`resume`]: the judge as the record left it.
 
 pub mod decide;
+pub mod digest;
 pub mod export;
 pub mod history;
 pub mod list;

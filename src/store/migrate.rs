@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "decisions",
         include_str!("../../migrations/0007_decisions.sql"),
     ),
+    (
+        8,
+        "digests",
+        include_str!("../../migrations/0008_digests.sql"),
+    ),
 ];
 
 /// The embedded migrations before version `.0`, as a source for sqlx's [`Migrator`].

@@ -7,6 +7,7 @@ pub mod archive;
 mod bounce;
 mod codes;
 mod decisions;
+mod digests;
 pub mod fault;
 pub mod intake;
 mod judge_state;
@@ -31,6 +32,7 @@ pub use accounts::{Account, Role};
 /// A serde unit variant's stored code, for logs and gauges.
 pub(crate) use codes::code;
 pub use decisions::{Applied, DecisionMail, DecisionRow, NewDecision, OutboxAction};
+pub use digests::LastDigest;
 pub use intake::Attempt;
 pub use judge_state::StoredJudge;
 pub use lock::DataLock;
