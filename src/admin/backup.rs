@@ -95,7 +95,7 @@ pub fn command(config: Option<&Path>, out: &Path, json: bool) -> anyhow::Result<
 /// Backs `data_dir` up into a new folder under `out` named after `now`.
 pub fn run(data_dir: &Path, out: &Path, now: DateTime<FixedOffset>) -> anyhow::Result<Manifest> {
     let name = format!("shenbao-backup-{}", now.format("%Y%m%d-%H%M%S"));
-    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    fs::create_dir_all(out).with_context(|| format!("无法创建备份目录 {}", out.display()))?;
     let folder = out.join(&name);
     let partial = out.join(format!(".{name}.partial"));
     // The final name is reserved first: an existing backup stops here, untouched.
@@ -106,11 +106,11 @@ pub fn run(data_dir: &Path, out: &Path, now: DateTime<FixedOffset>) -> anyhow::R
                 folder.display()
             )
         } else {
-            format!("cannot create {}", folder.display())
+            format!("无法创建 {}", folder.display())
         }
     })?;
     let filled = private_dir(&partial)
-        .with_context(|| format!("cannot create {}", partial.display()))
+        .with_context(|| format!("无法创建 {}", partial.display()))
         .and_then(|()| fill(data_dir, &partial, &folder, now));
     let manifest = match filled {
         Ok(m) => m,
@@ -122,14 +122,9 @@ pub fn run(data_dir: &Path, out: &Path, now: DateTime<FixedOffset>) -> anyhow::R
         }
     };
     // Over the empty reservation: rename(2) replaces an empty directory in one step.
-    fs::rename(&partial, &folder).with_context(|| {
-        format!(
-            "cannot rename {} to {}",
-            partial.display(),
-            folder.display()
-        )
-    })?;
-    sync_dir(out).with_context(|| format!("cannot sync {}", out.display()))?;
+    fs::rename(&partial, &folder)
+        .with_context(|| format!("无法将 {} 改名为 {}", partial.display(), folder.display()))?;
+    sync_dir(out).with_context(|| format!("无法写入磁盘：{}", out.display()))?;
     Ok(manifest)
 }
 
@@ -169,7 +164,7 @@ fn fill(
     file.sync_all()?;
     // Deepest first, so each folder's entries are durable before the folder that names it.
     for dir in made.iter().rev() {
-        sync_dir(dir).with_context(|| format!("cannot sync {}", dir.display()))?;
+        sync_dir(dir).with_context(|| format!("无法写入磁盘：{}", dir.display()))?;
     }
     Ok(manifest)
 }
@@ -206,7 +201,7 @@ fn copy_archive(
             continue;
         };
         let copied = copy_checked(&data_dir.join(&path), &into.join(&path), sha256, made)
-            .with_context(|| format!("cannot copy {rel}"))?;
+            .with_context(|| format!("无法复制 {rel}"))?;
         match copied {
             Copied::Missing => manifest.missing.push(rel.clone()),
             Copied::Done { bytes, intact } => {

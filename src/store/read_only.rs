@@ -41,7 +41,7 @@ impl Store {
             .max_connections(4)
             .connect_with(options)
             .await
-            .with_context(|| format!("cannot open the record {} for reading", db.display()))?;
+            .with_context(|| format!("无法读取申报记录 {}", db.display()))?;
         let store = Store {
             pool,
             data_dir: data_dir.to_path_buf(),
@@ -63,10 +63,7 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await
                 .with_context(|| {
-                    format!(
-                        "cannot read the schema version of {}",
-                        self.data_dir.display()
-                    )
+                    format!("无法读取 {} 中申报记录的格式版本", self.data_dir.display())
                 })?;
         let applied = applied.unwrap_or(0);
         if applied < latest {

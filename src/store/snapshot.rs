@@ -30,12 +30,12 @@ impl Store {
     pub async fn snapshot(&self, dest: &Path) -> anyhow::Result<Snapshot> {
         let target = dest
             .to_str()
-            .with_context(|| format!("{} is not a UTF-8 path", dest.display()))?;
+            .with_context(|| format!("备份路径 {} 含有无法识别的字符", dest.display()))?;
         sqlx::query("VACUUM INTO ?")
             .bind(target)
             .execute(&self.pool)
             .await
-            .with_context(|| format!("cannot copy the database into {}", dest.display()))?;
+            .with_context(|| format!("无法将数据库复制到 {}", dest.display()))?;
         read(dest).await
     }
 }
@@ -50,10 +50,10 @@ async fn read(db: &Path) -> anyhow::Result<Snapshot> {
         .max_connections(1)
         .connect_with(options)
         .await
-        .with_context(|| format!("cannot open the copy {}", db.display()))?;
+        .with_context(|| format!("无法打开数据库副本 {}", db.display()))?;
     let out = counts_and_files(&pool).await;
     pool.close().await;
-    out.with_context(|| format!("cannot read the copy {}", db.display()))
+    out.with_context(|| format!("无法读取数据库副本 {}", db.display()))
 }
 
 async fn counts_and_files(pool: &sqlx::SqlitePool) -> anyhow::Result<Snapshot> {
