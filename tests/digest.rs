@@ -161,3 +161,32 @@ fn nothing_before_its_hour() {
     // The replies went out; only the digest waits for its hour.
     assert!(place.0.join("data/outbox").read_dir().unwrap().count() > 0);
 }
+
+#[test]
+fn after_days_down_one_digest_covers_them() {
+    let place = Place::new("digest-down");
+    let conf = config(&place, "00:00");
+    // The last digest went out long ago (to nobody: only its day is on record).
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let s = shenbao::store::Store::open(&place.0.join("data"))
+            .await
+            .unwrap();
+        let none = |_: &str, _: i64| None;
+        s.queue_digest("2000-01-01", 0, &[], &none).await.unwrap();
+        s.close().await;
+    });
+    submit(&place);
+    run_once(&conf);
+    run_once(&conf);
+    let found = digests(&place);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let text = &found[0].1;
+    assert!(
+        text.contains("以来）：2 封") && !text.contains("开始受理以来"),
+        "{text}"
+    );
+}
