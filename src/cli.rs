@@ -158,6 +158,16 @@ pub enum Command {
         #[arg(long, value_name = "FILE.png")]
         out: Option<PathBuf>,
     },
+    /// 备份：在服务运行时把申报记录（数据库、原始邮件、附件文件）完整复制到 DIR 下的新目录
+    /// shenbao-backup-<时间>（不覆盖已有备份，附 manifest.json）。只需读取数据目录的权限。
+    Backup {
+        /// 存放备份的目录。
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// 以 JSON 输出清单。
+        #[arg(long)]
+        json: bool,
+    },
     /// 网页工作台的账号：添加、列出、改密码、停用、发放 API 令牌（可在守护进程运行时使用）。
     User {
         /// 要做什么。

@@ -22,10 +22,11 @@
 //! settings), [`mailbox`] (where mail comes from), [`samples`] (generated sample submissions),
 //! [`report`] (how outcomes print), [`ops`] (systemd notification, `/healthz`, `/metrics`,
 //! logging), [`division`] (the division's commands: status, list, show, export, reprocess,
-//! remind, history import), [`check`] (`shenbao config check`), [`acceptance`] (the corpus
+//! remind, history import), [`check`] (`shenbao config check`), [`admin`] (`shenbao backup`), [`acceptance`] (the corpus
 //! run), [`web`] (the division's web desk), [`daemon`] (`shenbao run`), and on top
 //! [`commands`] and [`cli`] (the command line).
 pub mod acceptance;
+pub mod admin;
 pub mod check;
 pub mod cli;
 pub mod commands;

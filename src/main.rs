@@ -174,6 +174,7 @@ fn main() -> ExitCode {
         }
         Command::Decide { action } => decide_command(config, action),
         Command::User { action } => user(config, action),
+        Command::Backup { out, json } => shenbao::admin::backup::command(config, &out, json),
     };
     match result {
         Ok(code) => code,

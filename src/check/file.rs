@@ -92,6 +92,7 @@ pub fn check(cfg: &Config, text: &str, report: &mut Report) {
         );
     }
     super::web::check(&cfg.web, text, report);
+    super::division::check(cfg, text, report);
 }
 
 /// `[campaign]`: the deadline, our own address, the expected units' addresses.

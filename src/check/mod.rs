@@ -4,6 +4,7 @@
 //! trust, login, ID and the inbox for IMAP; DNS, TCP, TLS and login for SMTP. Each step is
 //! reported on its own line, so the admin sees plainly which one failed.
 
+mod division;
 mod file;
 mod probe;
 mod web;

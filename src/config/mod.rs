@@ -1,6 +1,7 @@
 //! The configuration file (TOML). `config/local.toml` is embedded as the default, so the
 //! program runs with no file at all; `config/shenbao.example.toml` documents every key.
 
+mod division;
 mod ops;
 mod paths;
 mod policy;
@@ -8,6 +9,7 @@ mod secret;
 mod server;
 mod web;
 
+pub use division::Division;
 pub use ops::Ops;
 pub use paths::base_of;
 pub use secret::Secret;
@@ -55,6 +57,9 @@ pub struct Config {
     /// The division's web desk (`[web]`).
     #[serde(default)]
     pub web: Web,
+    /// What the division itself is sent: the daily digest (`[division]`).
+    #[serde(default)]
+    pub division: Division,
 }
 
 /// Which kind of mailbox is read.

@@ -92,6 +92,10 @@ impl Daemon {
                 },
             }
         }
+        if self.ops.telemetry.store_fault().is_none() {
+            // After the round's mail, so the digest counts it and goes out with its replies.
+            super::digest(&self.store, &self.cfg).await;
+        }
         self.deliver().await?;
         Ok(stats)
     }

@@ -223,6 +223,7 @@ impl Daemon {
             let (cfg, judge) = (&self.cfg, &mut self.judge);
             let mut on_tick = async || {
                 decide(store, cfg, judge).await;
+                digest(store, cfg).await;
                 ops.on_tick(store, outbox, &status).await
             };
             let stop = crate::mailbox::Interrupt {
@@ -254,6 +255,16 @@ impl Daemon {
 async fn decide(store: &Store, cfg: &Config, judge: &mut Judge) {
     if let Err(e) = crate::division::decide::apply_pending(store, cfg, judge).await {
         tracing::error!("cannot apply the division's decisions: {e:#}");
+    }
+}
+
+/// Queues the division's daily digest when it is due; a failure is logged and the digest is
+/// tried again at the next round or tick (its day is recorded only with the queued mail).
+async fn digest(store: &Store, cfg: &Config) {
+    match crate::division::digest::send_if_due(store, cfg, chrono::Utc::now()).await {
+        Ok(rows) if rows.is_empty() => {}
+        Ok(rows) => tracing::info!(replies = rows.len(), "queued the division's daily digest"),
+        Err(e) => tracing::warn!("cannot queue the division's daily digest: {e:#}"),
     }
 }
 

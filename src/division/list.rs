@@ -1,6 +1,6 @@
 //! `shenbao list`: the messages received, newest last, with what became of each.
 
-use super::{local_time, print_json, reply_zh, with_record};
+use super::{local_time, print_json, reply_zh, with_reading};
 use crate::config::Config;
 use crate::store::read::Disposition;
 use crate::store::{MailKind, OutboxState, Store};
@@ -141,7 +141,7 @@ fn parse_since(s: &str, cfg: &Config) -> anyhow::Result<DateTime<chrono::FixedOf
 
 /// `shenbao list [--unit U] [--verdict V] [--since T] [--json]`.
 pub fn command(config: Option<&Path>, filter: &Filter, json: bool) -> anyhow::Result<ExitCode> {
-    with_record(config, |cfg, store| async move {
+    with_reading(config, |cfg, store| async move {
         let entries = load(&store, &cfg, filter).await?;
         if json {
             print_json(&entries)?;

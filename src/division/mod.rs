@@ -9,12 +9,14 @@
 //!   from the record).
 //! - [`reprocess`]: the pipeline again over the archived raw messages; [`attribution`]: which
 //!   unit list the record follows (judged again at start-up when the list changed).
-//! - [`remind`]: polite reminders to units not yet complete.
+//! - [`remind`]: polite reminders to units not yet complete; [`digest`]: the division's own
+//!   daily digest, queued by the daemon.
 //! - [`decide`]: the clerk's decisions (accept by hand, seals, senders, answers, replies),
 //!   applied by whoever holds the judge; [`resume`]: the judge as the record left it.
 
 pub mod attribution;
 pub mod decide;
+pub mod digest;
 pub mod export;
 pub mod history;
 pub mod list;
@@ -52,6 +54,28 @@ where
     F: Future<Output = anyhow::Result<T>>,
 {
     run_with(config, true, f)
+}
+
+/// As [`with_record`], for the commands that only read it: the record is opened read-only, so
+/// a member of the service's group, who may read the data directory but not write to it, can
+/// run them beside the daemon.
+pub(crate) fn with_reading<T, F>(
+    config: Option<&Path>,
+    f: impl FnOnce(Config, Store) -> F,
+) -> anyhow::Result<T>
+where
+    F: Future<Output = anyhow::Result<T>>,
+{
+    let cfg = Config::load(config)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let store = Store::open_read_only(&cfg.storage.data_dir).await?;
+        let out = f(cfg, store.clone()).await;
+        store.close().await;
+        out
+    })
 }
 
 /// Runs `f` over the store of `config`; with `existing`, only over a record already there.

@@ -4,7 +4,7 @@
 
 use super::list::{self, Entry, Filter};
 use super::units::{self, UnitView};
-use super::{emit, local_time, reply_zh, with_record};
+use super::{emit, local_time, reply_zh, with_reading};
 use crate::config::Config;
 use crate::forms::{FormKind, Version};
 use crate::store::Store;
@@ -96,7 +96,7 @@ pub async fn of_unit(store: &Store, cfg: &Config, unit: UnitView) -> anyhow::Res
 
 /// `shenbao show WHAT [--json]`.
 pub fn command(config: Option<&Path>, what: &str, json: bool) -> anyhow::Result<ExitCode> {
-    with_record(config, |cfg, store| async move {
+    with_reading(config, |cfg, store| async move {
         let shown = load(&store, &cfg, what).await?;
         emit(&shown, json, |v| render(v, &cfg))
     })

@@ -1,7 +1,7 @@
 //! `shenbao status`: where the call stands today, in one screen.
 
 use super::units::{self, Standing, UnitView};
-use super::{emit, local_time, with_record};
+use super::{emit, local_time, with_reading};
 use crate::config::Config;
 use crate::store::read::Disposition;
 use crate::store::{MessageState, Store};
@@ -140,7 +140,7 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
 
 /// `shenbao status [--json]`.
 pub fn command(config: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
-    with_record(config, |cfg, store| async move {
+    with_reading(config, |cfg, store| async move {
         super::attribution::refuse_stale(&store, &cfg, "shenbao status").await?;
         let s = load(&store, &cfg).await?;
         emit(&s, json, |v| render(v, &cfg))

@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "decisions",
         include_str!("../../migrations/0007_decisions.sql"),
     ),
+    (
+        8,
+        "digests",
+        include_str!("../../migrations/0008_digests.sql"),
+    ),
 ];
 
 /// The embedded migrations before version `.0`, as a source for sqlx's [`Migrator`].
@@ -66,6 +71,15 @@ impl<'s> MigrationSource<'s> for Embedded {
                 .collect())
         })
     }
+}
+
+/// The newest migration this program carries: a record behind it is older than the program.
+pub fn latest() -> i64 {
+    MIGRATIONS
+        .iter()
+        .map(|(version, ..)| *version)
+        .max()
+        .unwrap_or(0)
 }
 
 /// The migrator over the embedded migrations.

@@ -7,6 +7,7 @@ pub mod archive;
 mod bounce;
 mod codes;
 mod decisions;
+mod digests;
 pub mod fault;
 pub mod intake;
 mod judge_state;
@@ -17,10 +18,12 @@ mod migrate;
 mod outbox;
 mod queue;
 pub mod read;
+mod read_only;
 mod rebuild;
 mod record;
 mod reminders;
 mod sessions;
+mod snapshot;
 mod states;
 #[cfg(test)]
 mod tests;
@@ -29,6 +32,7 @@ pub use accounts::{Account, Role};
 /// A serde unit variant's stored code, for logs and gauges.
 pub(crate) use codes::code;
 pub use decisions::{Applied, DecisionMail, DecisionRow, NewDecision, OutboxAction};
+pub use digests::LastDigest;
 pub use intake::Attempt;
 pub use judge_state::StoredJudge;
 pub use lock::DataLock;
@@ -38,6 +42,7 @@ pub use queue::{Composed, Composer, QueuedReply};
 pub use rebuild::{Archived, Rebuild};
 pub use record::{Incoming, Recorded, SourceRef};
 pub use sessions::SessionRow;
+pub use snapshot::Snapshot;
 pub use states::{DecisionKind, DecisionState, MailKind, MessageState, OutboxState, SourceKind};
 
 use crate::history::HistoryProject;
@@ -56,6 +61,9 @@ pub struct Store {
     pool: SqlitePool,
     /// Root of the database, the archive and the outbox folder.
     data_dir: PathBuf,
+    /// Opened to write (not [`Store::open_read_only`]): only a writer can take the record out
+    /// of WAL mode when it closes.
+    writable: bool,
 }
 
 /// A message recorded as judged, for replaying the judge at start-up.
@@ -117,6 +125,7 @@ impl Store {
         Ok(Store {
             pool,
             data_dir: data_dir.to_path_buf(),
+            writable: true,
         })
     }
 
@@ -146,9 +155,14 @@ impl Store {
         &self.pool
     }
 
-    /// Closes the connections (checkpointing the WAL).
+    /// Closes the connections (checkpointing the WAL); a writer that was the record's last
+    /// user leaves it in rollback-journal mode, which readers without write access can open
+    /// (see [`read_only::leave_wal`]).
     pub async fn close(&self) {
         self.pool.close().await;
+        if self.writable {
+            read_only::leave_wal(&self.data_dir).await;
+        }
     }
 
     /// Whether a message with these bytes has been recorded already.

@@ -59,6 +59,8 @@ pub enum MailKind {
     Reminder,
     /// 人工答复: a clerk's answer to a question (`decide answer`).
     Answer,
+    /// 每日汇总: the division's own daily digest (`[division] digest_to`), to no unit.
+    Digest,
 }
 
 /// From its code, as `notify::ReplyKind::as_str` gives it.
@@ -79,6 +81,7 @@ impl MailKind {
             MailKind::Reminder => "催报提醒",
             MailKind::Oversized => "邮件过大通知",
             MailKind::Answer => "人工答复",
+            MailKind::Digest => "每日汇总",
         }
     }
 }

@@ -114,7 +114,7 @@ async fn wait_for_daemon(store: &Store, id: i64) -> anyhow::Result<Option<Decisi
 
 /// `shenbao decide list [UNIT]`: the decisions, of one unit or the latest 50.
 pub fn list(config: Option<&Path>, unit: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
-    with_record(config, |cfg, store| async move {
+    super::with_reading(config, |cfg, store| async move {
         let rows = match unit {
             Some(u) => {
                 let all = units::load(&store, &cfg).await?;
@@ -134,7 +134,7 @@ pub fn list(config: Option<&Path>, unit: Option<&str>, json: bool) -> anyhow::Re
 
 /// `shenbao decide remind UNIT --preview`: the reminder as it would go out, nothing recorded.
 pub fn preview_reminder(config: Option<&Path>, unit: &str, json: bool) -> anyhow::Result<ExitCode> {
-    with_record(config, |cfg, store| async move {
+    super::with_reading(config, |cfg, store| async move {
         let all = units::load(&store, &cfg).await?;
         let key = find(&all, unit)?.key.clone();
         let p = super::remind::preview(&store, &cfg, &key).await?;

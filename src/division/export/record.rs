@@ -8,7 +8,7 @@ use super::{ExportFile, ExportProject, ExportUnit};
 use crate::config::Config;
 use crate::division::progress::Progress;
 use crate::division::units::{self, Standing, UnitView};
-use crate::division::{print_json, with_record};
+use crate::division::{print_json, with_reading};
 use crate::forms::summary::SummaryRow;
 use crate::forms::value::name_key;
 use crate::store::read::CurrentFile;
@@ -209,7 +209,7 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<(String, Vec<Ex
 
 /// `shenbao export --out DIR [--json]`.
 pub fn command(config: Option<&Path>, out: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    with_record(config, |cfg, store| async move {
+    with_reading(config, |cfg, store| async move {
         crate::division::attribution::refuse_stale(&store, &cfg, "shenbao export").await?;
         let (title, units) = load(&store, &cfg).await?;
         let progress = Progress::new();
