@@ -21,6 +21,7 @@ pub mod problems;
 pub mod progress;
 pub mod remind;
 pub mod reprocess;
+mod reprocess_report;
 pub mod resume;
 pub mod show;
 mod show_materials;
