@@ -190,6 +190,8 @@ fn the_division_commands_speak_clearly() {
     status(&conf);
     list_and_show(&conf);
     reprocess_one(&conf);
+    reminders(&conf);
+    // Last: it configures one more unit (a unit list the record was not judged with).
     configured_names(&place);
 }
 
@@ -374,15 +376,18 @@ fn configured_names(place: &Place) {
     assert_eq!(listed[0]["unit"], long, "{listed:#}");
     let shown = text(&conf, &["show", "红桥"]);
     assert!(shown.starts_with(&format!("{long}：已受理")), "{shown}");
-    let plan = json(&conf, &["remind", "--dry-run", "--json"]);
+}
+
+/// `remind`: the units that lack pieces, must correct, or both, and who sent nothing.
+fn reminders(conf: &Path) {
+    let plan = json(conf, &["remind", "--dry-run", "--json"]);
     let names: Vec<&str> = plan["units"]
         .as_array()
         .unwrap()
         .iter()
         .map(|u| u["unit"].as_str().unwrap())
         .collect();
-    assert!(!names.contains(&HQ) && !names.contains(&long), "{plan:#}");
-    assert!(names.contains(&NK) && names.contains(&XQ), "{plan:#}");
+    assert_eq!(names, [HD, NK, HB, XQ], "{plan:#}");
 }
 
 /// The desk's overview counts the configured units as `status` does: 材料不全, 需补正 and both
