@@ -4,17 +4,21 @@ use crate::ops::logging::LogFormat;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
-/// shenbao (申报): the submission mailbox of the quality-improvement project call.
+/// shenbao（申报）：质量攻关项目申报邮箱的自动受理程序。
+///
+/// 读取申报邮箱，识别并检查各推荐单位报送的申报材料，自动答复，记录在案；质量发展处用 status、list、show、export、remind 等命令查看和处理。用“shenbao 命令 --help”查看各命令的说明。
+// The doc comments of this file are the `--help` texts: Chinese, for the division and the
+// admin (the headings and the help flag are localised in `main/zh.rs`).
 #[derive(Debug, Parser)]
-#[command(name = "shenbao", version, about)]
+#[command(name = "shenbao", version)]
 pub struct Cli {
-    /// Configuration file (TOML); the embedded default when absent.
+    /// 配置文件（TOML）；不指定时使用内置的默认配置。
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Log lines on stderr as `text` or one JSON object per line (`json`).
+    /// 日志格式（写到标准错误）：text（默认）为每条一行文字，json 为每条一个 JSON 对象。
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
-    /// What to do.
+    /// 要执行的命令。
     #[command(subcommand)]
     pub command: Command,
 }
@@ -22,139 +26,137 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Judge emails given as files, in order, as one sequence (units accumulate).
+    /// 检查邮件文件：按给出的顺序当作同一批来信逐封审核（同一单位的材料累计），不写入申报记录。
     Check {
-        /// Past years' projects (.xlsx) for the duplicate check.
+        /// 历年项目表（.xlsx），用于检查与历年项目雷同。
         #[arg(long, value_name = "FILE.xlsx")]
         history: Option<PathBuf>,
-        /// Arrival time of every email (RFC 3339); default: each file's modification time.
+        /// 每封邮件的收件时间（RFC 3339，如 2023-04-28T20:00:00+08:00）；默认取文件的修改时间。
         #[arg(long, value_name = "TIME")]
         received: Option<String>,
-        /// One JSON object per email, one per line.
+        /// 每封邮件输出一行 JSON。
         #[arg(long)]
         json: bool,
-        /// The .eml files.
+        /// 邮件文件（.eml）。
         #[arg(required = true, value_name = "FILE.eml")]
         files: Vec<PathBuf>,
     },
-    /// Run the daemon: read the mailbox, record and judge every message, answer the senders,
-    /// until SIGINT/SIGTERM.
+    /// 运行受理程序（守护进程）：读取邮箱，逐封记录、审核并答复，直到收到 SIGINT/SIGTERM。
     Run {
-        /// Process what is waiting, deliver the outbox and exit.
+        /// 处理完邮箱中现有的邮件、投递完待发的回复后退出。
         #[arg(long)]
         once: bool,
-        /// When the Maildir has no messages yet, first deliver the generated sample
-        /// submissions into it (a first look at the whole job).
+        /// 邮箱目录（Maildir）为空时，先放入生成的示例申报邮件（用于初次了解完整流程）。
         #[arg(long)]
         samples: bool,
     },
-    /// Write the generated sample submission emails (.eml) into a folder.
+    /// 把生成的示例申报邮件（.eml）写入一个文件夹。
     Samples {
-        /// The folder.
+        /// 目标文件夹。
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Past years' projects, for the duplicate check.
+    /// 历年项目（用于检查与历年项目雷同）。
     History {
-        /// What to do with them.
+        /// 要做什么。
         #[command(subcommand)]
         action: HistoryAction,
     },
-    /// Run the pipeline over an acceptance corpus (manifest.json) and compare with it.
+    /// 验收：按 manifest.json 逐例审核验收样例文件夹中的邮件，并与预期结果比较。
     Acceptance {
-        /// The corpus folder.
+        /// 验收样例文件夹。
         #[arg(value_name = "DIR")]
         dir: PathBuf,
-        /// Print every difference, not only per-case summaries.
+        /// 列出每一处差异，而不只是每例的小结。
         #[arg(long)]
         verbose: bool,
     },
-    /// The configuration file: check it.
+    /// 配置文件：检查其内容和服务器连接。
     Config {
-        /// What to do with it.
+        /// 要做什么。
         #[command(subcommand)]
         action: ConfigAction,
     },
-    /// The division's overview: messages by verdict, units not yet submitted or incomplete,
-    /// what needs a person, the outbox, the last contact with the mailbox.
+    /// 申报情况总览：各单位的受理情况、需人工处理的事项。
+    ///
+    /// 各结论的邮件数；应报单位中已受理、已人工受理、材料不全、需补正、未提交的单位（逐一列出名称，问题以中文名称和代码列出），应报名单之外的来信单位和未识别推荐单位的发件人另行统计；需人工处理的事项、发件箱、最近一次连上邮箱的时间。
     Status {
-        /// JSON instead of text.
+        /// 以 JSON 输出。
         #[arg(long)]
         json: bool,
     },
-    /// The messages received, with verdict, receipt, problems and replies.
+    /// 已收到的邮件：每封的结论、回执编号、问题和回复。
     List(ListArgs),
-    /// Everything about one unit's submission: emails, files, forms, problems, replies,
-    /// version history.
+    /// 一个单位的全部情况：来信、附件、表格内容、尚待解决的问题、回复和版本记录。
     Show {
-        /// Receipt number, unit name, or #message id.
+        /// 回执编号、推荐单位名称（或其中一部分），或邮件编号（#编号）。
         #[arg(value_name = "RECEIPT|UNIT|#ID")]
         what: String,
-        /// JSON instead of text.
+        /// 以 JSON 输出。
         #[arg(long)]
         json: bool,
     },
-    /// Write 全市汇总表.xlsx and each unit's current files under DIR (replacing an earlier
-    /// export atomically).
+    /// 导出：在 DIR 中写入全市汇总表.xlsx 和各单位的现行材料（整体替换上一次的导出）。
     Export {
-        /// The export folder.
+        /// 导出文件夹。
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// JSON summary instead of text.
+        /// 以 JSON 输出导出小结。
         #[arg(long)]
         json: bool,
     },
-    /// Judge the archived messages again after a rule or configuration change (the daemon
-    /// must be stopped). No reply is sent unless --reply.
+    /// 重新处理：规则或配置修改后重新审核存档的邮件（须先停止守护进程）。
+    ///
+    /// 为保证前后一致，总是按原顺序重新审核全部存档邮件并一次改写记录，已发出的回执编号不变；指定邮件时只报告该邮件，加 --all 时报告结论有变化的全部邮件。不加 --reply 不发送任何回复。
     Reprocess {
-        /// The message whose new verdict is reported (and answered with --reply).
+        /// 要报告（加 --reply 时重新答复）的邮件编号，如 12 或 #12。
         #[arg(
             value_name = "MESSAGE",
             required_unless_present = "all",
             conflicts_with = "all"
         )]
         message: Option<String>,
-        /// Report every message whose verdict changed.
+        /// 报告结论有变化的全部邮件。
         #[arg(long)]
         all: bool,
-        /// Send a new reply where the verdict changed (with --all: to each such unit's
-        /// latest email).
+        /// 对结论有变化的邮件重新答复（与 --all 同用时，答复每个有变化单位的最后一封邮件）。
         #[arg(long)]
         reply: bool,
-        /// Judge and report, but change nothing.
+        /// 试运行：只审核和报告，不改动记录。
         #[arg(long)]
         dry_run: bool,
-        /// JSON instead of text.
+        /// 以 JSON 输出。
         #[arg(long)]
         json: bool,
     },
-    /// Remind expected units that have not submitted, and units whose materials are
-    /// incomplete (at most once per unit per day).
+    /// 催报提醒：提醒尚未报送的应报单位和材料不全或需补正的单位（每个单位每天至多一封）。
     Remind {
-        /// Show who would be reminded of what, send nothing.
+        /// 试运行：只列出将提醒哪些单位、提醒什么，不发送。
         #[arg(long)]
         dry_run: bool,
-        /// JSON instead of text.
+        /// 以 JSON 输出。
         #[arg(long)]
         json: bool,
     },
-    /// 工作人员的决定：人工受理、公章已核、归入单位、要求补正、答复问题、处理回复（均须填写理由，
-    /// 记录在案；服务运行时由服务执行，否则由本命令直接执行）。
+    /// 工作人员的决定：人工受理、公章已核、归入单位、要求补正、答复问题、处理回复。
+    ///
+    /// 每项决定均须填写理由，记录在案；守护进程运行时由它执行（本命令最多等待 10 秒看结果），否则由本命令直接执行。
     Decide {
         /// 要做的决定。
         #[command(subcommand)]
         action: DecideAction,
     },
-    /// Show what the seal check sees on a stamped scan (PDF, JPEG, PNG): per page the
-    /// orientation and the seal found, and a PNG of one page with the seal boxed.
+    /// 公章识别：显示盖章扫描件每页识别到的公章，便于人工核对。
+    ///
+    /// 扫描件可为 PDF、TIFF、JPEG、PNG；列出每页的方向、尺寸和公章识别结果，加 --out 时输出框出公章位置的某页图片。
     Seal {
-        /// The scan.
+        /// 盖章扫描件。
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// Page to draw (1-based).
+        /// 要输出图片的页码（从 1 开始，默认第 1 页）。
         #[arg(long, default_value_t = 1)]
         page: usize,
-        /// Where to write the PNG; without it only the per-page results are printed.
+        /// 图片（PNG）的保存位置；不指定时只列出每页的识别结果。
         #[arg(long, value_name = "FILE.png")]
         out: Option<PathBuf>,
     },
@@ -219,13 +221,14 @@ pub enum UserAction {
 /// `shenbao config …`.
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
-    /// Validate the file (keys, values, secrets, folders; errors point at the line), then
-    /// try the IMAP login and the SMTP connection step by step. Exit 1 when a check fails.
+    /// 检查配置文件，再逐步尝试连接 IMAP 和 SMTP 服务器。
+    ///
+    /// 先检查文件（键、取值、密码、文件夹；问题指出所在行），再依次尝试 DNS、TCP、TLS、IMAP 登录和 SMTP 连接。有未通过的项目时退出码为 1。
     Check {
-        /// Only the file: no connection to the servers.
+        /// 只检查文件，不连接服务器。
         #[arg(long)]
         no_connect: bool,
-        /// JSON instead of text.
+        /// 以 JSON 输出。
         #[arg(long)]
         json: bool,
     },
@@ -234,17 +237,16 @@ pub enum ConfigAction {
 /// `shenbao list`'s filters.
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
-    /// Only this unit (name, part of it, or receipt number).
+    /// 只列出该单位的邮件（名称、名称的一部分或回执编号）。
     #[arg(long, value_name = "UNIT")]
     pub unit: Option<String>,
-    /// Only this verdict: accepted, rejected, ignored, failed (or 已受理, 需补正, …).
+    /// 只列出该结论的邮件：accepted（已受理）、rejected（需补正）、ignored（未自动答复）、failed（无法处理），也可写中文。
     #[arg(long, value_name = "VERDICT")]
     pub verdict: Option<String>,
-    /// Only messages that arrived at or after this time (2023-06-01, "2023-06-01 09:00" in the
-    /// campaign's time zone, or RFC 3339).
+    /// 只列出此时间及以后收到的邮件：2023-06-01、"2023-06-01 09:00"（申报所在时区）或 RFC 3339。
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
-    /// JSON instead of text.
+    /// 以 JSON 输出。
     #[arg(long)]
     pub json: bool,
 }
@@ -252,9 +254,9 @@ pub struct ListArgs {
 /// `shenbao history …`.
 #[derive(Debug, Subcommand)]
 pub enum HistoryAction {
-    /// Add the projects of a spreadsheet (年度, 企业名称, 统一社会信用代码, 项目名称, 项目简介).
+    /// 导入电子表格中的历年项目（年度、企业名称、统一社会信用代码、项目名称、项目简介），已导入的不重复导入。
     Import {
-        /// The spreadsheet.
+        /// 历年项目表（.xlsx 或 .xls）。
         #[arg(value_name = "FILE.xlsx")]
         file: PathBuf,
     },

@@ -1,6 +1,5 @@
 //! Commands that read files and print: the I/O edge around the pipeline.
 
-use crate::config::Config;
 use crate::verdict::Judge;
 use crate::{history, pipeline, report};
 use anyhow::Context;
@@ -17,22 +16,23 @@ pub fn check(
     json: bool,
     files: &[PathBuf],
 ) -> anyhow::Result<ExitCode> {
-    let cfg = Config::load(config)?;
+    let cfg = crate::division::load_config(config)?;
     let past = match history_file {
         Some(p) => history::load(p, &cfg.limits)?,
         None => Vec::new(),
     };
     let fixed = received
         .map(|t| {
-            DateTime::parse_from_rfc3339(t)
-                .with_context(|| format!("--received “{t}” is not an RFC 3339 time"))
+            DateTime::parse_from_rfc3339(t).with_context(|| {
+                format!("--received “{t}”不是 RFC 3339 时间（如 2023-04-28T20:00:00+08:00）")
+            })
         })
         .transpose()?;
     let mut judge = Judge::new((&cfg.campaign).into(), past);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for file in files {
-        let raw = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let raw = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
         let when = match fixed {
             Some(t) => t,
             None => modified(file)?,
@@ -59,20 +59,20 @@ fn modified(file: &Path) -> anyhow::Result<DateTime<FixedOffset>> {
 pub fn seal(file: &Path, page: usize, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     use crate::forms::seal;
     use crate::message::{FileKind, sniff};
-    let data = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let data = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
     let kind = sniff(&data);
     if !matches!(
         kind,
         FileKind::Pdf | FileKind::Jpeg | FileKind::Png | FileKind::Tiff
     ) {
         anyhow::bail!(
-            "{} is not a PDF, TIFF, JPEG or PNG scan ({kind:?})",
+            "{} 不是 PDF、TIFF、JPEG 或 PNG 扫描件（识别为 {kind:?}）",
             file.display()
         );
     }
     let limits = seal::ScanLimits::default();
     let analysis = seal::analyse(&data, kind, &limits)
-        .with_context(|| format!("cannot analyse {}", file.display()))?;
+        .with_context(|| format!("无法分析 {}", file.display()))?;
     let stdout = std::io::stdout();
     let mut w = stdout.lock();
     for (i, p) in analysis.pages.iter().enumerate() {
@@ -95,10 +95,10 @@ pub fn seal(file: &Path, page: usize, out: Option<&Path>) -> anyhow::Result<Exit
         )?;
     }
     if let Some(out) = out {
-        let index = page.checked_sub(1).context("--page counts from 1")?;
+        let index = page.checked_sub(1).context("--page 从 1 开始计数")?;
         let png = seal::render_evidence(&data, kind, index, &limits)
-            .with_context(|| format!("cannot draw page {page}"))?;
-        std::fs::write(out, png).with_context(|| format!("cannot write {}", out.display()))?;
+            .with_context(|| format!("无法绘制第 {page} 页"))?;
+        std::fs::write(out, png).with_context(|| format!("无法写入 {}", out.display()))?;
         writeln!(w, "已写入 {}", out.display())?;
     }
     Ok(ExitCode::SUCCESS)

@@ -78,7 +78,7 @@ pub fn from_document(doc: &Document) -> Vec<HistoryProject> {
 
 /// Loads a history spreadsheet (.xlsx or .xls).
 pub fn load(path: &Path, limits: &Limits) -> anyhow::Result<Vec<HistoryProject>> {
-    let data = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let data = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;
     let kind = sniff(&data);
     let doc = crate::forms::sheet::read(&data, kind, limits)
         .with_context(|| path.display().to_string())?;

@@ -1,6 +1,10 @@
 //! The `shenbao` binary: parses the command line and prints any error in one place.
 
-use clap::Parser;
+// Binary-only: clap's own words in Chinese. Under `src/main/` so that the library's layers
+// (ARCHITECTURE.md) stay as they are.
+#[path = "main/zh.rs"]
+mod zh;
+
 use shenbao::cli::{
     Cli, Command, ConfigAction, DecideAction, HistoryAction, ReplyAction, UserAction,
 };
@@ -103,7 +107,7 @@ fn user(config: Option<&std::path::Path>, action: UserAction) -> anyhow::Result<
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = zh::parse();
     quiet_on_closed_pipe(&cli.command);
     // The daemon reports each message at info; one-shot commands only what goes wrong.
     let level = match cli.command {
@@ -179,7 +183,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("shenbao: {e:#}");
+            eprintln!("shenbao: {}", zh::error_text(&e));
             ExitCode::from(2)
         }
     }

@@ -129,7 +129,7 @@ fn run_once_records_judges_archives_and_answers() {
         assert_eq!(out.len(), 1);
         assert_eq!(
             (out[0].recipient.as_str(), out[0].kind, out[0].state),
-            (SENDER, MailKind::Receipt, OutboxState::Sent)
+            (SENDER, MailKind::Receipt, OutboxState::Written)
         );
         let file = cfg
             .storage

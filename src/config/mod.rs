@@ -119,8 +119,8 @@ impl Default for Storage {
     }
 }
 
-/// How replies are delivered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+/// How replies are delivered (also in the division's `--json` reports: `file` or `smtp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OutboxKind {
     /// Written as files into `data_dir/outbox/`: the embedded default, no server needed.

@@ -1,5 +1,7 @@
 //! `shenbao list`: the messages received, newest last, with what became of each.
 
+use super::problems::{self, CodeGroup, Raised};
+use super::units;
 use super::{local_time, print_json, reply_zh, with_reading};
 use crate::config::Config;
 use crate::store::read::Disposition;
@@ -34,7 +36,8 @@ pub struct Entry {
     pub sender: Option<String>,
     /// Subject.
     pub subject: String,
-    /// The unit it was counted for.
+    /// The unit it was counted for, by the one name the division knows it by
+    /// ([`units::name_of`]).
     pub unit: Option<String>,
     /// That unit's key, to select a unit's messages exactly.
     pub unit_key: Option<String>,
@@ -42,8 +45,10 @@ pub struct Entry {
     pub verdict: Disposition,
     /// Receipt number the verdict carried.
     pub receipt: Option<String>,
-    /// Problem codes of the verdict (errors and warnings).
+    /// Problem codes of the verdict (errors and warnings), each once, in the order raised.
     pub codes: Vec<String>,
+    /// The same codes with their Chinese titles and how many problems carried each.
+    pub problems: Vec<CodeGroup>,
     /// Why an ignored message got no automatic answer.
     pub ignored_reason: Option<Ignored>,
     /// Replies to it: (kind, state).
@@ -69,7 +74,7 @@ pub async fn load(store: &Store, cfg: &Config, f: &Filter) -> anyhow::Result<Vec
             continue;
         }
         let (unit, key) = match m.unit {
-            Some((name, key)) => (Some(name), Some(key)),
+            Some((name, key)) => (Some(units::name_of(cfg, &key, &name)), Some(key)),
             None => (None, None),
         };
         if let Some((name, key_wanted)) = &wanted_unit {
@@ -85,6 +90,7 @@ pub async fn load(store: &Store, cfg: &Config, f: &Filter) -> anyhow::Result<Vec
         {
             continue;
         }
+        let problems = problems::group(m.codes.iter().map(|c| Raised::code(c)));
         out.push(Entry {
             id: m.id,
             arrival: m.arrival,
@@ -94,7 +100,8 @@ pub async fn load(store: &Store, cfg: &Config, f: &Filter) -> anyhow::Result<Vec
             unit_key: key,
             verdict: disposition,
             receipt: m.receipt,
-            codes: m.codes,
+            codes: problems.iter().map(|g| g.code.clone()).collect(),
+            problems,
             ignored_reason: m.ignored,
             replies: m.replies,
         });
@@ -164,10 +171,10 @@ pub fn command(config: Option<&Path>, filter: &Filter, json: bool) -> anyhow::Re
                     .as_deref()
                     .map(|r| format!("  回执：{r}"))
                     .unwrap_or_default(),
-                if e.codes.is_empty() {
+                if e.problems.is_empty() {
                     String::new()
                 } else {
-                    format!("  问题：{}", e.codes.join("、"))
+                    format!("  问题：{}", problems::joined(&e.problems))
                 },
                 if replies.is_empty() {
                     String::new()

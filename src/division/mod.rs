@@ -4,7 +4,8 @@
 //!
 //! - [`units`]: each unit's current state, read from the record (and the expected units of
 //!   the campaign that have sent nothing).
-//! - [`status`], [`list`], [`show`]: the views.
+//! - [`status`], [`list`], [`show`]: the views; [`problems`]: problem codes as they read
+//!   them (each code once, under its Chinese title).
 //! - [`export`]: the city-wide workbook and each unit's files ([`export::record`] reads them
 //!   from the record).
 //! - [`reprocess`]: the pipeline again over the archived raw messages; [`attribution`]: which
@@ -20,17 +21,22 @@ pub mod digest;
 pub mod export;
 pub mod history;
 pub mod list;
+pub mod problems;
 pub mod progress;
 pub mod remind;
 pub mod reprocess;
+mod reprocess_report;
 pub mod resume;
 pub mod show;
 mod show_materials;
+pub mod standing;
 pub mod status;
+mod status_text;
 pub mod units;
 
 use crate::config::Config;
 use crate::store::{MailKind, OutboxState, Store};
+use anyhow::Context;
 use std::future::Future;
 use std::path::Path;
 
@@ -66,7 +72,7 @@ pub(crate) fn with_reading<T, F>(
 where
     F: Future<Output = anyhow::Result<T>>,
 {
-    let cfg = Config::load(config)?;
+    let cfg = load_config(config)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -78,6 +84,12 @@ where
     })
 }
 
+/// The configuration of a division's command; the reason it cannot be used, in Chinese
+/// before the detail (a wrong path, a TOML error with its line).
+pub(crate) fn load_config(config: Option<&Path>) -> anyhow::Result<Config> {
+    Config::load(config).context("配置文件无法使用")
+}
+
 /// Runs `f` over the store of `config`; with `existing`, only over a record already there.
 fn run_with<T, F>(
     config: Option<&Path>,
@@ -87,7 +99,7 @@ fn run_with<T, F>(
 where
     F: Future<Output = anyhow::Result<T>>,
 {
-    let cfg = Config::load(config)?;
+    let cfg = load_config(config)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -95,7 +107,12 @@ where
         let store = if existing {
             Store::open_existing(&cfg.storage.data_dir).await?
         } else {
-            Store::open(&cfg.storage.data_dir).await?
+            Store::open(&cfg.storage.data_dir).await.with_context(|| {
+                format!(
+                    "无法打开申报记录（数据目录 {}）",
+                    cfg.storage.data_dir.display()
+                )
+            })?
         };
         let out = f(cfg, store.clone()).await;
         store.close().await;
@@ -110,6 +127,15 @@ pub(crate) async fn deliver_now(cfg: &Config, store: &Store) -> anyhow::Result<u
     delivery
         .deliver(store, &crate::telemetry::Telemetry::default())
         .await
+}
+
+/// What this command delivered, in the division's words: only mail handed to the SMTP
+/// server is 已发送; the file outbox only holds it (已写入发件目录).
+pub(crate) fn delivered_zh(outbox: crate::config::OutboxKind, n: usize) -> String {
+    match outbox {
+        crate::config::OutboxKind::Smtp => format!("已发送 {n} 封"),
+        crate::config::OutboxKind::File => format!("已写入发件目录 {n} 封"),
+    }
 }
 
 /// Prints a value as pretty JSON on stdout.

@@ -7,7 +7,7 @@
 
 use super::units::{self, Standing, UnitView};
 use super::{deliver_now, emit, with_record};
-use crate::config::Config;
+use crate::config::{Config, OutboxKind};
 use crate::notify::ReplyContext;
 use crate::notify::reminder::{self, Reminder};
 use crate::store::{Composed, DataLock, Store};
@@ -54,6 +54,9 @@ pub struct Report {
     pub units: Vec<Planned>,
     /// Reminders delivered by this command (0 when the daemon delivers them).
     pub delivered: usize,
+    /// Where delivered reminders went: `file` (the outbox folder: nobody mailed yet) or
+    /// `smtp` (sent).
+    pub outbox: OutboxKind,
     /// The call is closed: a preview only, nothing can be sent.
     pub closed: bool,
 }
@@ -64,7 +67,9 @@ fn needs_reminder(u: &UnitView) -> bool {
         Standing::NotSubmitted => u.expected,
         // An unidentified sender was told what was wrong in its reply; daily mail to an
         // address that may be anybody's is not a reminder.
-        Standing::Incomplete => u.identified,
+        Standing::Incomplete
+        | Standing::NeedsCorrection
+        | Standing::IncompleteAndNeedsCorrection => u.identified,
         Standing::Accepted | Standing::AcceptedWithProblems | Standing::AcceptedByHand => false,
     }
 }
@@ -90,7 +95,7 @@ pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<R
         .iter()
         .filter(|u| needs_reminder(u))
     {
-        let missing: Vec<String> = u.missing.iter().map(|m| m.message.clone()).collect();
+        let missing = told(u);
         let recipients = u.addresses.clone();
         let outcome = remind_unit(store, cfg, u, &day, &missing, dry_run).await?;
         planned.push(Planned {
@@ -106,6 +111,7 @@ pub async fn run(store: &Store, cfg: &Config, dry_run: bool) -> anyhow::Result<R
         closed,
         units: planned,
         delivered: 0,
+        outbox: cfg.outbox.kind,
     })
 }
 
@@ -147,6 +153,18 @@ async fn remind_unit(
     } else {
         Outcome::Queued
     })
+}
+
+/// What unit `u` is reminded of: each open problem's text once (the same text raised for two
+/// files of one form says nothing new the second time).
+fn told(u: &UnitView) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in &u.missing {
+        if !out.contains(&m.message) {
+            out.push(m.message.clone());
+        }
+    }
+    out
 }
 
 fn reminder_of<'a>(u: &'a UnitView, missing: &'a [String]) -> Reminder<'a> {
@@ -193,7 +211,7 @@ pub async fn preview(store: &Store, cfg: &Config, key: &str) -> anyhow::Result<P
         }
         Err(e) => Some(e.to_string()),
     };
-    let missing: Vec<String> = u.missing.iter().map(|m| m.message.clone()).collect();
+    let missing = told(u);
     let ctx = ReplyContext::of(&cfg.letterhead(), 0, Utc::now().fixed_offset());
     let (subject, text) = reminder::words(&reminder_of(u, &missing), &cfg.letterhead(), &ctx);
     Ok(Preview {
@@ -221,7 +239,7 @@ pub async fn send_one(
         return Ok(Err(format!("没有找到单位“{key}”")));
     };
     let day = today(cfg)?;
-    let missing: Vec<String> = u.missing.iter().map(|m| m.message.clone()).collect();
+    let missing = told(u);
     match remind_unit(store, cfg, u, &day, &missing, false).await? {
         Outcome::Queued => Ok(Ok(u.addresses.clone())),
         Outcome::AlreadyToday => Ok(Err("今天已提醒过，每个单位每天至多一封".into())),
@@ -271,7 +289,7 @@ pub fn render(r: &Report) -> String {
     }
     for p in &r.units {
         let what = match p.outcome {
-            Outcome::Queued => format!("已发往 {}", p.recipients.join("、")),
+            Outcome::Queued => format!("已排入发件队列，收件人 {}", p.recipients.join("、")),
             Outcome::DryRun => format!("将发送至 {}（试运行，未发送）", p.recipients.join("、")),
             Outcome::AlreadyToday => "今天已提醒过，不再重复".into(),
             Outcome::NoAddress => {
@@ -284,7 +302,7 @@ pub fn render(r: &Report) -> String {
         }
     }
     if r.delivered > 0 {
-        out += &format!("本次直接投递 {} 封。\n", r.delivered);
+        out += &format!("本次{}。\n", super::delivered_zh(r.outbox, r.delivered));
     }
     out
 }

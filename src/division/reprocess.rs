@@ -11,15 +11,15 @@
 
 use super::decide::replay::Replay;
 use super::progress::Progress;
+use super::reprocess_report as report;
 use super::{deliver_now, emit, with_record};
 use crate::config::Config;
 use crate::message::Email;
 use crate::notify::{self, ReplyContext};
 use crate::pipeline;
-use crate::store::read::Disposition;
 use crate::store::{Archived, Composed, DataLock, QueuedReply, Rebuild, Store};
 use crate::verdict::{Judge, Outcome};
-use serde::Serialize;
+use anyhow::Context;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
@@ -35,37 +35,7 @@ pub struct Options {
     pub dry_run: bool,
 }
 
-/// A message whose judgement changed.
-#[derive(Debug, Clone, Serialize)]
-pub struct Change {
-    /// The message's row.
-    pub message: i64,
-    /// Unit after reprocessing (key).
-    pub unit: Option<String>,
-    /// Verdict before → after (`failed` when it could not be processed).
-    pub verdict: (Disposition, Disposition),
-    /// Receipt before → after.
-    pub receipt: (Option<String>, Option<String>),
-    /// Problem codes that appeared.
-    pub added: Vec<String>,
-    /// Problem codes that went away.
-    pub removed: Vec<String>,
-}
-
-/// What a reprocess did.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Report {
-    /// Messages judged again.
-    pub messages: usize,
-    /// Replies delivered right away (the daemon is stopped while reprocessing).
-    pub delivered: usize,
-    /// Changes among the messages reported.
-    pub changes: Vec<Change>,
-    /// Reply rows queued (with `--reply`).
-    pub replies: Vec<i64>,
-    /// Nothing was written.
-    pub dry_run: bool,
-}
+pub use super::reprocess_report::{Change, Report, render};
 
 /// A message to answer once the rewrite is done: the email's headers and its new outcome.
 struct ToAnswer {
@@ -97,6 +67,7 @@ pub async fn run(
     let mut rebuild = store.rebuild().await?;
     let mut report = Report {
         dry_run: opts.dry_run,
+        outbox: cfg.outbox.kind,
         ..Report::default()
     };
     let mut to_answer = Answers::default();
@@ -111,21 +82,21 @@ pub async fn run(
         let raw = std::fs::read(&path).map_err(|e| {
             anyhow::anyhow!("无法读取原始邮件 #{}（{}）：{e}", a.id, path.display())
         })?;
-        report.messages += 1;
+        report.rejudged += 1;
         if let Some(why) = crate::message::not_mail(&raw) {
             rebuild.failed(a.id, why.label()).await?;
-            push_change(&mut report, opts, a, None);
+            report::note(&mut report, cfg, opts.message, a, None);
             continue;
         }
         let Ok(judged) = pipeline::process_guarded(&mut judge, &raw, a.arrival, &cfg.limits) else {
             rebuild.failed(a.id, "处理邮件时发生内部错误").await?;
-            push_change(&mut report, opts, a, None);
+            report::note(&mut report, cfg, opts.message, a, None);
             continue;
         };
         let (mut email, outcome) = (judged.email, judged.outcome);
         let unit = judge.changed(&judged.before).unit.map(|(_, u)| u);
         rebuild.judged(a.id, &email, &outcome, unit).await?;
-        let changed = push_change(&mut report, opts, a, Some(&outcome));
+        let changed = report::note(&mut report, cfg, opts.message, a, Some(&outcome));
         email.attachments.clear();
         let answer = ToAnswer {
             id: a.id,
@@ -138,6 +109,10 @@ pub async fn run(
     }
     replay_decisions(&mut rebuild, &mut judge, &mut decisions, None).await?;
     progress.finish();
+    report.messages = match opts.message {
+        Some(_) => 1,
+        None => report.rejudged,
+    };
     if opts.reply {
         for t in &to_answer.targets() {
             if let Some(id) = answer(&mut rebuild, store, cfg, t).await? {
@@ -174,10 +149,14 @@ async fn replay_decisions(
 /// Refuses to start unless the message asked for exists and every raw message is readable:
 /// the rewrite replaces all judgements at once.
 fn all_readable(store: &Store, archived: &[Archived], opts: Options) -> anyhow::Result<()> {
-    if let Some(m) = opts.message
-        && !archived.iter().any(|a| a.id == m)
-    {
-        anyhow::bail!("没有编号为 #{m} 的邮件（用 shenbao list 查看）");
+    if let Some(m) = opts.message {
+        match archived.iter().find(|a| a.id == m) {
+            None => anyhow::bail!("没有编号为 #{m} 的邮件（用 shenbao list 查看）"),
+            Some(a) if a.raw_path.is_none() => anyhow::bail!(
+                "邮件 #{m} 没有存档的原始邮件（例如超过大小上限而未下载），无法重新处理"
+            ),
+            Some(_) => {}
+        }
     }
     let missing: Vec<String> = archived
         .iter()
@@ -234,53 +213,6 @@ impl Answers {
     }
 }
 
-/// Records the change of `a` if there is one and it is among those reported; returns whether
-/// the judgement changed at all.
-fn push_change(
-    report: &mut Report,
-    opts: Options,
-    a: &crate::store::Archived,
-    now: Option<&Outcome>,
-) -> bool {
-    let old_verdict = a.verdict.map_or(Disposition::Failed, Disposition::of);
-    let (verdict, receipt, mut codes, unit) = match now {
-        Some(o) => (
-            Disposition::of(o.verdict),
-            o.receipt.clone(),
-            o.problems
-                .iter()
-                .map(|p| p.code.as_str().to_string())
-                .collect(),
-            o.unit_key.clone(),
-        ),
-        None => (Disposition::Failed, None, Vec::new(), a.unit_key.clone()),
-    };
-    codes.sort();
-    if verdict == old_verdict && receipt == a.receipt && codes == a.codes {
-        return false;
-    }
-    if opts.message.is_none_or(|m| m == a.id) {
-        report.changes.push(Change {
-            message: a.id,
-            unit,
-            verdict: (old_verdict, verdict),
-            receipt: (a.receipt.clone(), receipt),
-            added: codes
-                .iter()
-                .filter(|c| !a.codes.contains(c))
-                .cloned()
-                .collect(),
-            removed: a
-                .codes
-                .iter()
-                .filter(|c| !codes.contains(c))
-                .cloned()
-                .collect(),
-        });
-    }
-    true
-}
-
 /// Queues the reply the daemon would send for `t` now; None when it gets none.
 async fn answer(
     rebuild: &mut crate::store::Rebuild,
@@ -318,7 +250,9 @@ async fn answer(
     let json = serde_json::to_string(&t.outcome)?;
     let id = rebuild.queue_reply(t.id, &reply, &composer, &json).await?;
     if let Some(authserv) = cfg.replies.trusted_authserv_id.as_deref() {
-        let raw = std::fs::read(store.data_dir().join(&t.raw_path))?;
+        let path = store.data_dir().join(&t.raw_path);
+        let raw = std::fs::read(&path)
+            .with_context(|| format!("无法读取原始邮件 #{}（{}）", t.id, path.display()))?;
         if let Err(why) = notify::authres::check(&raw, authserv) {
             rebuild.hold(id, &why).await?;
         }
@@ -350,47 +284,10 @@ pub fn command(config: Option<&Path>, opts: Options, json: bool) -> anyhow::Resu
         };
         let mut report = run(&store, &cfg, opts, &Progress::new()).await?;
         if !report.replies.is_empty() && !report.dry_run {
-            report.delivered = deliver_now(&cfg, &store).await?;
+            report.delivered = deliver_now(&cfg, &store)
+                .await
+                .context("记录已改写，但新回复未能投递（守护进程启动后会重试）")?;
         }
         emit(&report, json, render)
     })
-}
-
-/// The report as the division reads it.
-pub fn render(r: &Report) -> String {
-    let mut out = format!("重新处理了 {} 封邮件", r.messages);
-    if r.dry_run {
-        out += "（试运行，记录未改动）";
-    }
-    out += &format!("，结论有变化的 {} 封：\n", r.changes.len());
-    for c in &r.changes {
-        out += &format!(
-            "  #{} {}：{} → {}",
-            c.message,
-            c.unit.as_deref().unwrap_or("—"),
-            c.verdict.0.label(),
-            c.verdict.1.label()
-        );
-        if c.receipt.0 != c.receipt.1 {
-            let show = |r: &Option<String>| r.clone().unwrap_or_else(|| "无".into());
-            out += &format!("，回执 {} → {}", show(&c.receipt.0), show(&c.receipt.1));
-        }
-        if !c.added.is_empty() {
-            out += &format!("，新增问题 {}", c.added.join("、"));
-        }
-        if !c.removed.is_empty() {
-            out += &format!("，消除问题 {}", c.removed.join("、"));
-        }
-        out += "\n";
-    }
-    if r.replies.is_empty() {
-        out += "未发送新的回复（需要时加 --reply）。\n";
-    } else {
-        out += &format!(
-            "已生成 {} 封新回复，已发出 {} 封（其余由守护进程重试）。\n",
-            r.replies.len(),
-            r.delivered
-        );
-    }
-    out
 }

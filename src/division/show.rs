@@ -136,8 +136,17 @@ pub fn render(s: &Shown, cfg: &Config) -> String {
     }
     out += &super::show_materials::render(&s.materials, *cfg.campaign.deadline.offset());
     out += &format!("\n尚待解决的问题（{} 项）：\n", u.missing.len());
-    for m in &u.missing {
-        out += &format!("  [{}] {}\n", m.code, m.message);
+    for (what, groups) in [("材料不全", &u.lacking), ("需补正", &u.to_correct)] {
+        if groups.is_empty() {
+            continue;
+        }
+        out += &format!("  {what}：\n");
+        for g in groups {
+            out += &format!("    {}\n", g.line());
+            for d in &g.details {
+                out += &format!("      · {d}\n");
+            }
+        }
     }
     out += &format!("\n回复（{} 封）：\n", s.replies.len());
     for r in &s.replies {

@@ -1,7 +1,7 @@
 //! `shenbao status`: where the call stands today, in one screen.
 
 use super::units::{self, Standing, UnitView};
-use super::{emit, local_time, with_reading};
+use super::{emit, with_reading};
 use crate::config::Config;
 use crate::store::read::Disposition;
 use crate::store::{MessageState, Store};
@@ -37,6 +37,8 @@ pub struct Status {
     pub messages: Vec<(Disposition, i64)>,
     /// Every unit with its standing.
     pub units: Vec<UnitView>,
+    /// The units counted by standing: the configured ones apart from the others.
+    pub counts: Counts,
     /// Messages failed, replies held, failed or bounced.
     pub problems: Vec<Attention>,
     /// Human messages that got no automatic reply (questions): staff answer them.
@@ -50,6 +52,69 @@ pub struct Status {
     pub outbox_oldest: Option<String>,
     /// When the daemon last reached the mailbox.
     pub last_contact: Option<String>,
+}
+
+/// How many units of one group stand where.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Units in the group.
+    pub total: usize,
+    /// Accepted: a receipt was issued (by the rules or by hand), later problems or not.
+    pub accepted: usize,
+    /// Of those, accepted by a clerk despite open problems (已人工受理).
+    pub accepted_by_hand: usize,
+    /// 材料不全 only.
+    pub incomplete: usize,
+    /// 需补正 only.
+    pub needs_correction: usize,
+    /// 材料不全 and 需补正 at once.
+    pub incomplete_and_needs_correction: usize,
+    /// Expected and nothing received (always 0 outside the configured units).
+    pub not_submitted: usize,
+}
+
+impl Tally {
+    /// The units of `units` counted by standing.
+    pub fn of<'a>(units: impl IntoIterator<Item = &'a UnitView>) -> Tally {
+        let mut t = Tally::default();
+        for u in units {
+            t.total += 1;
+            match u.standing {
+                Standing::Accepted | Standing::AcceptedWithProblems => t.accepted += 1,
+                Standing::AcceptedByHand => {
+                    t.accepted += 1;
+                    t.accepted_by_hand += 1;
+                }
+                Standing::Incomplete => t.incomplete += 1,
+                Standing::NeedsCorrection => t.needs_correction += 1,
+                Standing::IncompleteAndNeedsCorrection => t.incomplete_and_needs_correction += 1,
+                Standing::NotSubmitted => t.not_submitted += 1,
+            }
+        }
+        t
+    }
+}
+
+/// The units counted apart: the configured ones, the named others, the unnamed senders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// The units of `[[campaign.units]]`: who was expected to submit.
+    pub expected: Tally,
+    /// Units that wrote but are not configured: the division may have to add them.
+    pub unexpected: Tally,
+    /// Senders whose mail named no unit: no recommending unit the division could count.
+    pub unidentified_senders: usize,
+}
+
+impl Counts {
+    /// `units` counted apart.
+    pub fn of(units: &[UnitView]) -> Counts {
+        Counts {
+            expected: Tally::of(units.iter().filter(|u| u.expected)),
+            unexpected: Tally::of(units.iter().filter(|u| !u.expected && u.identified)),
+            unidentified_senders: units.iter().filter(|u| !u.identified).count(),
+        }
+    }
 }
 
 /// Reads the status from the record.
@@ -124,11 +189,13 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
     let left = deadline.signed_duration_since(Utc::now());
     // Whole days, rounded up while time remains: "1 day left" until the last day is over.
     let days_left = (left.num_seconds() as f64 / 86_400.0).ceil() as i64;
+    let units = units::load(store, cfg).await?;
     Ok(Status {
         deadline: deadline.to_rfc3339(),
         days_left,
         messages,
-        units: units::load(store, cfg).await?,
+        counts: Counts::of(&units),
+        units,
         problems,
         questions,
         retrying,
@@ -143,122 +210,6 @@ pub fn command(config: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
     with_reading(config, |cfg, store| async move {
         super::attribution::refuse_stale(&store, &cfg, "shenbao status").await?;
         let s = load(&store, &cfg).await?;
-        emit(&s, json, |v| render(v, &cfg))
+        emit(&s, json, |v| super::status_text::render(v, &cfg))
     })
-}
-
-/// The status as the division reads it.
-pub fn render(s: &Status, cfg: &Config) -> String {
-    let mut out = format!("{} 申报情况\n", cfg.campaign.name);
-    let deadline = local_time(&s.deadline, cfg);
-    if s.days_left > 0 {
-        out += &format!("截止时间：{deadline}（剩余 {} 天）\n", s.days_left);
-    } else {
-        out += &format!("截止时间：{deadline}（已截止）\n");
-    }
-    out += "\n邮件：";
-    if s.messages.is_empty() {
-        out += "尚未收到邮件";
-    }
-    let counts: Vec<String> = s
-        .messages
-        .iter()
-        .map(|(v, n)| format!("{} {n} 封", v.label()))
-        .collect();
-    out += &counts.join("，");
-    out += "\n";
-    out += &units(s);
-    section(&mut out, "需人工处理", &s.problems, cfg);
-    section(&mut out, "正在重试的邮件", &s.retrying, cfg);
-    section(
-        &mut out,
-        "未自动答复的咨询邮件（请工作人员答复）",
-        &s.questions,
-        cfg,
-    );
-    out += &format!("\n发件箱：待发送 {} 封", s.outbox_queued);
-    if let Some(t) = &s.outbox_oldest {
-        out += &format!("，最早 {}", local_time(t, cfg));
-    }
-    out += "\n";
-    match &s.last_contact {
-        Some(t) => out += &format!("最近一次连上邮箱：{}\n", local_time(t, cfg)),
-        None => out += "最近一次连上邮箱：无记录（守护进程尚未运行）\n",
-    }
-    out
-}
-
-/// The units' part of the status: how many are accepted, incomplete and absent, and which.
-fn units(s: &Status) -> String {
-    let mut out = String::new();
-    let of = |st: Standing| s.units.iter().filter(move |u| u.standing == st);
-    let expected = s.units.iter().filter(|u| u.expected).count();
-    let accepted = of(Standing::Accepted).count() + of(Standing::AcceptedWithProblems).count();
-    let incomplete = of(Standing::Incomplete).count();
-    if expected == 0 {
-        out += &format!(
-            "\n推荐单位（配置中未列出应报单位）：已受理 {accepted} 家，材料不全 {incomplete} 家\n"
-        );
-    } else {
-        out += &format!(
-            "\n推荐单位：应报 {expected} 家，已受理 {accepted} 家，材料不全 {incomplete} 家，未提交 {} 家\n",
-            of(Standing::NotSubmitted).count()
-        );
-    }
-    let incomplete: Vec<&UnitView> = s
-        .units
-        .iter()
-        .filter(|u| {
-            matches!(
-                u.standing,
-                Standing::Incomplete | Standing::AcceptedWithProblems
-            )
-        })
-        .collect();
-    if !incomplete.is_empty() {
-        out += "  材料不全或需补正：\n";
-        for u in incomplete {
-            let codes: Vec<&str> = u.missing.iter().map(|m| m.code.as_str()).collect();
-            let unknown = if u.identified {
-                ""
-            } else {
-                "，未识别推荐单位"
-            };
-            out += &format!(
-                "    {}（{}{unknown}，{} 个问题：{}）\n",
-                u.name,
-                u.standing.zh(),
-                u.missing.len(),
-                codes.join("、")
-            );
-        }
-    }
-    let absent: Vec<&str> = of(Standing::NotSubmitted)
-        .map(|u| u.name.as_str())
-        .collect();
-    if !absent.is_empty() {
-        out += &format!("  未提交：{}\n", absent.join("、"));
-    }
-    out
-}
-
-fn section(out: &mut String, title: &str, items: &[Attention], cfg: &Config) {
-    if items.is_empty() {
-        return;
-    }
-    *out += &format!("\n{title}：{} 项\n", items.len());
-    for a in items {
-        let id = a.message.map(|m| format!("#{m} ")).unwrap_or_default();
-        let subject = if a.subject.is_empty() {
-            String::new()
-        } else {
-            format!(" “{}”", a.subject)
-        };
-        *out += &format!(
-            "  {id}{} {}{subject}：{}\n",
-            local_time(&a.at, cfg),
-            a.who,
-            a.why
-        );
-    }
 }

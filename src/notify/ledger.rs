@@ -2,8 +2,8 @@
 //! written yet, and which queued replies this process may hand over now. Shared by the file
 //! and the SMTP channel.
 
-use crate::store::{Queued, Store};
-use std::collections::HashSet;
+use crate::store::{OutboxState, Queued, Store};
+use std::collections::HashMap;
 
 /// What the delivery knows beyond the record: the replies handed over whose `sent` could not
 /// be written yet. They are never handed over again by this process; their record is
@@ -11,17 +11,17 @@ use std::collections::HashSet;
 #[derive(Debug, Default)]
 pub struct Ledger {
     /// Outbox rows handed over (server accepted, file written) but still `sending` in the
-    /// record.
-    unrecorded: HashSet<i64>,
+    /// record, with the state to record: `sent` or `written`.
+    unrecorded: HashMap<i64, OutboxState>,
 }
 
 impl Ledger {
     /// Writes the `sent` of replies handed over earlier; an error while the store still
     /// cannot write.
     pub(super) async fn settle(&mut self, store: &Store) -> anyhow::Result<()> {
-        let ids: Vec<i64> = self.unrecorded.iter().copied().collect();
-        for id in ids {
-            store.mark_sent(id).await?;
+        let done: Vec<(i64, OutboxState)> = self.unrecorded.iter().map(|(k, v)| (*k, *v)).collect();
+        for (id, how) in done {
+            store.mark_delivered(id, how).await?;
             self.unrecorded.remove(&id);
             tracing::info!(reply = id, "delivery recorded after the store recovered");
         }
@@ -36,7 +36,7 @@ impl Ledger {
         let grace = chrono::Duration::seconds(COPY_GRACE_SECONDS);
         queued
             .into_iter()
-            .filter(|q| !self.unrecorded.contains(&q.id))
+            .filter(|q| !self.unrecorded.contains_key(&q.id))
             .filter(|q| match (copies, q.interrupted, q.sending_at) {
                 (true, true, Some(at)) => at + grace <= now,
                 _ => true,
@@ -60,10 +60,16 @@ impl Ledger {
         store.mark_sending(q.id).await
     }
 
-    /// The reply was handed over: recorded `sent`, or kept here until it can be.
-    pub(super) async fn handed_over(&mut self, store: &Store, id: i64) -> anyhow::Result<()> {
-        if let Err(e) = store.mark_sent(id).await {
-            self.unrecorded.insert(id);
+    /// The reply was handed over: recorded as `how` (`sent` to a server, `written` into the
+    /// file outbox), or kept here until it can be.
+    pub(super) async fn handed_over(
+        &mut self,
+        store: &Store,
+        id: i64,
+        how: OutboxState,
+    ) -> anyhow::Result<()> {
+        if let Err(e) = store.mark_delivered(id, how).await {
+            self.unrecorded.insert(id, how);
             return Err(e.context(format!("reply {id} was delivered but cannot be recorded")));
         }
         Ok(())

@@ -1,11 +1,12 @@
 //! The file outbox of the embedded default: each queued reply is written as
 //! `data_dir/outbox/<id>.eml` (the composed message, as SMTP would send it) beside
-//! `<id>.json` (what it says: recipient, kind, receipt, verdict, problems) and marked sent.
+//! `<id>.json` (what it says: recipient, kind, receipt, verdict, problems) and marked
+//! `written` (nobody is mailed: the division reads 已写入发件目录, not 已发送).
 
 use super::ledger::Ledger;
 use super::smtp::{SmtpOutbox, SmtpSettings};
 use crate::store::fault::is_unwritable;
-use crate::store::{MailKind, Queued, Store, archive};
+use crate::store::{MailKind, OutboxState, Queued, Store, archive};
 use crate::telemetry::Telemetry;
 use serde::Serialize;
 use serde_json::Value;
@@ -90,7 +91,9 @@ async fn deliver_files(
             Ok(_) => {
                 telemetry.reply_sent();
                 sent += 1;
-                ledger.handed_over(store, q.id).await?;
+                ledger
+                    .handed_over(store, q.id, OutboxState::Written)
+                    .await?;
             }
             Err(e) => {
                 tracing::warn!(reply = q.id, "cannot write reply: {e:#}");

@@ -6,7 +6,7 @@
 //! failed with the server's words.
 
 use super::ledger::Ledger;
-use crate::store::{Queued, Store};
+use crate::store::{OutboxState, Queued, Store};
 use crate::telemetry::Telemetry;
 use anyhow::Context;
 use lettre::address::{Address, Envelope};
@@ -270,7 +270,7 @@ impl SmtpOutbox {
                     self.server_failures = 0;
                     self.paused_until = None;
                     sent += 1;
-                    ledger.handed_over(store, q.id).await?;
+                    ledger.handed_over(store, q.id, OutboxState::Sent).await?;
                 }
                 Err(SendError::Server(why)) => {
                     self.server_failures = self.server_failures.saturating_add(1);

@@ -88,6 +88,41 @@ impl Code {
         serde_json::from_value(serde_json::Value::String(code.to_string())).ok()
     }
 
+    /// Whether the code says a piece of the materials has not come (a form, or one of its two
+    /// versions) rather than that something received is wrong: the division tells 材料不全
+    /// (wait for the rest) from 需补正 (the unit must correct what it sent).
+    pub fn is_missing_piece(self) -> bool {
+        match self {
+            Code::NoAttachments
+            | Code::MissingSummary
+            | Code::MissingSummaryWord
+            | Code::MissingSummaryStamped
+            | Code::MissingApplicationWord
+            | Code::MissingApplicationStamped => true,
+            Code::SummaryFormMismatch
+            | Code::InvalidCreditCode
+            | Code::MissingField
+            | Code::InvalidChoice
+            | Code::InvalidMobile
+            | Code::InvalidEmail
+            | Code::UnreadableAttachment
+            | Code::UnsupportedFormat
+            | Code::TooManyAttachments
+            | Code::LateSubmission
+            | Code::DuplicateOfHistory
+            | Code::DuplicateInCampaign
+            | Code::StampNotDetected
+            | Code::Resubmission => false,
+        }
+    }
+
+    /// The code as the division reads it: its Chinese title, then the code itself
+    /// (`缺少汇总表盖章版（missing_summary_stamped）`), so a person reads the title and a
+    /// script or a colleague can still search for the code.
+    pub fn labelled(self) -> String {
+        format!("{}（{}）", self.title(), self.as_str())
+    }
+
     /// A short Chinese title for the code, used in tables of replies and views.
     pub fn title(self) -> &'static str {
         match self {
@@ -158,5 +193,22 @@ impl Problem {
     pub fn severity(mut self, s: Severity) -> Self {
         self.severity = s;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_pieces_are_told_from_content_errors() {
+        assert!(Code::MissingApplicationStamped.is_missing_piece());
+        assert!(Code::NoAttachments.is_missing_piece());
+        assert!(!Code::InvalidCreditCode.is_missing_piece());
+        assert!(!Code::SummaryFormMismatch.is_missing_piece());
+        assert_eq!(
+            Code::MissingSummaryStamped.labelled(),
+            "缺少汇总表盖章版（missing_summary_stamped）"
+        );
     }
 }

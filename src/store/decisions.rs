@@ -463,6 +463,7 @@ async fn change_outbox(
         OutboxAction::Resend => (
             &[
                 OutboxState::Sent,
+                OutboxState::Written,
                 OutboxState::Failed,
                 OutboxState::Undelivered,
             ],

@@ -124,18 +124,23 @@ impl Store {
         Ok(())
     }
 
-    /// Marks a reply delivered.
+    /// Marks a reply handed to the SMTP server.
     pub async fn mark_sent(&self, id: i64) -> anyhow::Result<()> {
+        self.mark_delivered(id, OutboxState::Sent).await
+    }
+
+    /// Marks a reply delivered as `how`: `sent` (SMTP) or `written` (the file outbox).
+    pub async fn mark_delivered(&self, id: i64, how: OutboxState) -> anyhow::Result<()> {
         sqlx::query(
             "UPDATE outbox SET state = ?, attempts = attempts + 1, sent_at = ?, \
              last_error = NULL WHERE id = ?",
         )
-        .bind(code_of(OutboxState::Sent))
+        .bind(code_of(how))
         .bind(now())
         .bind(id)
         .execute(&self.pool)
         .await
-        .with_context(|| format!("cannot mark reply {id} as sent (outbox)"))?;
+        .with_context(|| format!("cannot mark reply {id} as {} (outbox)", code_of(how)))?;
         Ok(())
     }
 

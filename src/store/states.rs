@@ -86,9 +86,10 @@ impl MailKind {
     }
 }
 
-/// Where an outbox row's delivery stands (`outbox.state`): `queued` → `sending` → `sent`,
-/// or back to `queued` after a temporary failure, or `failed`; `undelivered` once a delivery
-/// report came back; `held` when the sender check failed and the division decides.
+/// Where an outbox row's delivery stands (`outbox.state`): `queued` → `sending` → `sent`
+/// (handed to the SMTP server) or `written` (into the file outbox), or back to `queued` after
+/// a temporary failure, or `failed`; `undelivered` once a delivery report came back; `held`
+/// when the sender check failed and the division decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxState {
@@ -96,8 +97,11 @@ pub enum OutboxState {
     Queued,
     /// An attempt began and its end is not recorded yet.
     Sending,
-    /// Handed to the server.
+    /// Handed to the SMTP server.
     Sent,
+    /// Written into the file outbox (`[outbox] kind = "file"`): nobody has been mailed yet,
+    /// so the division must not read it as 已发送.
+    Written,
     /// Refused for good, or out of attempts.
     Failed,
     /// A delivery report said it did not arrive.
@@ -115,6 +119,7 @@ impl OutboxState {
             OutboxState::Queued => "待发送",
             OutboxState::Sending => "发送中（结果未记录）",
             OutboxState::Sent => "已发送",
+            OutboxState::Written => "已写入发件目录",
             OutboxState::Failed => "发送失败",
             OutboxState::Undelivered => "被退信",
             OutboxState::Held => "已扣留（发件人核验未通过）",
@@ -131,6 +136,7 @@ impl OutboxState {
             OutboxState::Queued
             | OutboxState::Sending
             | OutboxState::Sent
+            | OutboxState::Written
             | OutboxState::Dropped => None,
         }
     }

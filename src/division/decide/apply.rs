@@ -207,7 +207,10 @@ async fn outbox(store: &Store, d: &DecisionRow, action: OutboxAction) -> anyhow:
     let fits = match action {
         OutboxAction::Resend => matches!(
             state,
-            OutboxState::Sent | OutboxState::Failed | OutboxState::Undelivered
+            OutboxState::Sent
+                | OutboxState::Written
+                | OutboxState::Failed
+                | OutboxState::Undelivered
         ),
         OutboxAction::Release | OutboxAction::Drop => state == OutboxState::Held,
     };

@@ -127,7 +127,10 @@ fn projects(u: &UnitView, current: &Current, zone: &FixedOffset) -> Vec<ExportPr
 fn accepted(s: Standing) -> bool {
     match s {
         Standing::Accepted | Standing::AcceptedByHand | Standing::AcceptedWithProblems => true,
-        Standing::NotSubmitted | Standing::Incomplete => false,
+        Standing::NotSubmitted
+        | Standing::Incomplete
+        | Standing::NeedsCorrection
+        | Standing::IncompleteAndNeedsCorrection => false,
     }
 }
 

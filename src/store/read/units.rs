@@ -19,6 +19,8 @@ pub struct OpenProblem {
     pub code: String,
     /// The file concerned, if any.
     pub file: Option<String>,
+    /// The form field concerned, if any: the division's views name it beside the file.
+    pub field: Option<String>,
     /// The message the unit was sent.
     pub message: String,
 }
@@ -157,8 +159,10 @@ impl Store {
 
     /// The errors recorded with each unit's latest message, by message.
     async fn latest_errors(&self) -> anyhow::Result<HashMap<i64, Vec<OpenProblem>>> {
-        let rows: Vec<(i64, String, Option<String>, String)> = sqlx::query_as(
-            "SELECT p.message_id, p.code, p.file, p.message FROM problems p \
+        /// Message, code, file, field, text.
+        type ProblemRow = (i64, String, Option<String>, Option<String>, String);
+        let rows: Vec<ProblemRow> = sqlx::query_as(
+            "SELECT p.message_id, p.code, p.file, p.field, p.message FROM problems p \
              JOIN units u ON u.last_message = p.message_id WHERE p.severity = ? ORDER BY p.id",
         )
         .bind(code_of(Severity::Error))
@@ -166,10 +170,11 @@ impl Store {
         .await
         .context("cannot read the units' open problems (problems)")?;
         let mut out: HashMap<i64, Vec<OpenProblem>> = HashMap::new();
-        for (m, code, file, message) in rows {
+        for (m, code, file, field, message) in rows {
             out.entry(m).or_default().push(OpenProblem {
                 code,
                 file,
+                field,
                 message,
             });
         }

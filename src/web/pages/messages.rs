@@ -194,7 +194,7 @@ fn reply_actions(r: &ReplyRow, viewer: &Viewer, back: &str) -> Markup {
                 (forms::form(viewer, &about(DecisionKind::Release), Note::None, "放行（发送该回复）"))
                 (forms::form(viewer, &about(DecisionKind::Drop), Note::None, "撤销（不发送）"))
             }
-            OutboxState::Sent | OutboxState::Failed | OutboxState::Undelivered => {
+            OutboxState::Sent | OutboxState::Written | OutboxState::Failed | OutboxState::Undelivered => {
                 (forms::form(viewer, &about(DecisionKind::Resend), Note::None, "重新发送"))
             }
             OutboxState::Queued | OutboxState::Sending | OutboxState::Dropped => {}

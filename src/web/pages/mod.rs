@@ -88,7 +88,9 @@ fn standing_tag(s: Standing) -> Markup {
     let class = match s {
         Standing::Accepted | Standing::AcceptedByHand => "tag ok",
         Standing::AcceptedWithProblems => "tag warn",
-        Standing::Incomplete => "tag bad",
+        Standing::Incomplete
+        | Standing::NeedsCorrection
+        | Standing::IncompleteAndNeedsCorrection => "tag bad",
         Standing::NotSubmitted => "tag",
     };
     html! { span class=(class) data-standing=(standing_code(s)) { (s.zh()) } }
@@ -99,6 +101,8 @@ fn standing_code(s: Standing) -> &'static str {
     match s {
         Standing::NotSubmitted => "not_submitted",
         Standing::Incomplete => "incomplete",
+        Standing::NeedsCorrection => "needs_correction",
+        Standing::IncompleteAndNeedsCorrection => "incomplete_and_needs_correction",
         Standing::Accepted => "accepted",
         Standing::AcceptedByHand => "accepted_by_hand",
         Standing::AcceptedWithProblems => "accepted_with_problems",

@@ -59,7 +59,12 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>) -> PageResult {
         p.muted { "截止时间：" (local(&s.deadline, cfg)) " · " (days) }
         div.cards {
             div.card { div.n #accepted-count { (count(Accepted) + count(AcceptedWithProblems) + count(AcceptedByHand)) } div.l { "已受理" } }
-            div.card { div.n { (count(Incomplete)) } div.l { "需补正" } }
+            // The standings as `status` counts them: each unit in one card.
+            div.card #incomplete-count { div.n { (count(Incomplete)) } div.l { (Incomplete.zh()) } }
+            div.card #correction-count { div.n { (count(NeedsCorrection)) } div.l { (NeedsCorrection.zh()) } }
+            @if count(IncompleteAndNeedsCorrection) > 0 {
+                div.card { div.n { (count(IncompleteAndNeedsCorrection)) } div.l { (IncompleteAndNeedsCorrection.zh()) } }
+            }
             div.card { div.n { (count(NotSubmitted)) } div.l { "未提交" } }
             div.card { div.n { (expected.len()) } div.l { (if configured { "应报单位" } else { "来信单位" }) } }
         }

@@ -32,7 +32,10 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<Strin
     let confirmed = desk.store.confirmed_seals().await?;
     let pages = scan_pages(&desk, &s).await?;
     let reminder = match s.unit.standing {
-        Standing::NotSubmitted | Standing::Incomplete => {
+        Standing::NotSubmitted
+        | Standing::Incomplete
+        | Standing::NeedsCorrection
+        | Standing::IncompleteAndNeedsCorrection => {
             Some(remind::preview(&desk.store, cfg, &s.unit.key).await?)
         }
         _ => None,
