@@ -218,6 +218,31 @@ fn the_door_lets_in_accounts_only_and_keeps_them_to_their_session() {
     }
     assert!(!set.contains("Secure"), "plain HTTP on loopback: {set}");
     let li = a.session().unwrap();
+    // Login CSRF: the right password posted from another site opens no session.
+    let form = "username=li&password=clerk-pass-1";
+    let own = format!("http://{addr}");
+    for headers in [
+        &[("Sec-Fetch-Site", "cross-site")][..],
+        &[("Origin", "http://evil.example")],
+        &[("Origin", "null")],
+    ] {
+        let a = http(addr, "POST", "/login", headers, Some(form));
+        assert_eq!(a.status, 403, "{headers:?}: {}", a.body);
+        assert!(
+            a.session().is_none() && a.body.contains("来自其他网站"),
+            "{}",
+            a.body
+        );
+    }
+    for headers in [
+        &[("Sec-Fetch-Site", "same-origin"), ("Origin", own.as_str())][..],
+        &[("Origin", own.as_str())],
+    ] {
+        assert_eq!(
+            http(addr, "POST", "/login", headers, Some(form)).status,
+            303
+        );
+    }
     let a = login(addr, "li", "clerk-pass-1", "%2F%2Fevil.example%2F");
     assert_eq!(a.header("location"), Some("/"));
     // Behind a reverse proxy that terminates TLS, the cookie is Secure too.

@@ -98,6 +98,13 @@ pub async fn submit(
     Form(f): Form<LoginForm>,
 ) -> Response {
     let name = clip(f.username.trim(), MAX_NAME);
+    if super::origin::cross_site(&headers) {
+        tracing::warn!(user = %name, %remote, "desk login refused: posted from another site");
+        return page::error(
+            StatusCode::FORBIDDEN,
+            "登录请求来自其他网站，已拒绝。请直接打开本系统的登录页登录。",
+        );
+    }
     let secure = secure(&desk, &headers);
     match attempt(&desk, &name, f.password, secure).await {
         Ok(Some(cookie)) => {

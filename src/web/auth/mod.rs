@@ -8,6 +8,7 @@
 pub mod commands;
 mod csrf;
 mod login;
+mod origin;
 pub mod page;
 pub mod password;
 mod session;
