@@ -1,7 +1,7 @@
 //! 邮件: every message, filterable like `shenbao list`; one message's page with its sender,
 //! subject, body text, attachments and what became of each, the verdict and the replies.
 
-use super::{PageError, PageResult, code_zh, disposition_tag, local};
+use super::{PageError, PageResult, codes_zh, disposition_tag, local};
 use crate::config::Config;
 use crate::division::list::{self, Filter};
 use crate::division::reply_zh;
@@ -83,7 +83,7 @@ pub async fn list(
                     td { a.message href={ "/messages/" (e.id) } { (if e.subject.is_empty() { "（无主题）" } else { &e.subject }) } }
                     td { (e.unit.as_deref().unwrap_or("—")) }
                     td { (disposition_tag(e.verdict)) }
-                    td { @for c in &e.codes { (code_zh(c)) " " } }
+                    td { (codes_zh(&e.codes)) }
                     td { @for (k, s) in &e.replies { (reply_zh(*k, *s)) " " } }
                 }
             }
@@ -146,7 +146,7 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<Strin
             tr { th { "结果" } td { (disposition_tag(m.disposition())) @if let Some(r) = &m.receipt { " 回执编号 " (r) } } }
             @if let Some(i) = &m.ignored { tr { th { "未自动答复的原因" } td { (i.to_string()) } } }
             @if let Some(f) = &m.failure { tr { th { "无法处理的原因" } td { (f) } } }
-            tr { th { "问题" } td { @for c in &m.codes { (code_zh(c)) " " } } }
+            tr { th { "问题" } td { (codes_zh(&m.codes)) } }
         }
         h2 { "正文" }
         pre.body #body { (body_text) }

@@ -121,9 +121,47 @@ fn disposition_tag(d: Disposition) -> Markup {
 }
 
 /// A problem code with its Chinese title, when it has one.
+/// A message's problem codes, each once in the order first met, ×N when repeated (two
+/// resubmitted files are one kind of problem to the reader).
+fn codes_zh(codes: &[String]) -> Markup {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for c in codes {
+        match seen.iter_mut().find(|(s, _)| *s == c.as_str()) {
+            Some((_, n)) => *n += 1,
+            None => seen.push((c, 1)),
+        }
+    }
+    html! {
+        @for (c, n) in seen {
+            (code_zh(c)) @if n > 1 { "×" (n) } " "
+        }
+    }
+}
+
 fn code_zh(code: &str) -> Markup {
     match crate::rules::Code::parse(code) {
         Some(c) => html! { span.code title=(code) { (c.title()) } },
         None => html! { span.code { (code) } },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::codes_zh;
+
+    #[test]
+    fn a_repeated_code_shows_once_with_its_count() {
+        let codes: Vec<String> = ["resubmission", "late_submission", "resubmission"]
+            .map(String::from)
+            .to_vec();
+        let html = codes_zh(&codes).into_string();
+        assert_eq!(html.matches("title=\"resubmission\"").count(), 1, "{html}");
+        assert!(html.contains("×2"), "{html}");
+        assert_eq!(
+            html.matches("title=\"late_submission\"").count(),
+            1,
+            "{html}"
+        );
+        assert_eq!(html.matches('×').count(), 1, "{html}");
     }
 }

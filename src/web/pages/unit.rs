@@ -2,7 +2,7 @@
 //! file (opened under its original name, stamped scans with the seal evidence), its emails,
 //! replies and reminders (their text readable), the version history and the decisions taken.
 
-use super::{PageError, PageResult, code_zh, disposition_tag, local, standing_tag};
+use super::{PageError, PageResult, code_zh, codes_zh, disposition_tag, local, standing_tag};
 use crate::division::remind;
 use crate::division::show::{self, Shown, form_zh, slot_zh};
 use crate::division::units::{self, Standing};
@@ -102,7 +102,7 @@ pub async fn page(viewer: Viewer, State(desk): State<Desk>, Path(id): Path<Strin
                     td { (local(&e.arrival, cfg)) }
                     td { a href={ "/messages/" (e.id) } { (e.subject) } }
                     td { (disposition_tag(e.verdict)) }
-                    td { @for c in &e.codes { (code_zh(c)) " " } }
+                    td { (codes_zh(&e.codes)) }
                 }
             }
         }
