@@ -281,6 +281,22 @@ fn a_personal_address_filed_under_a_unit_completes_it() {
         assert_eq!(hp.receipt.as_deref(), Some("ZLGG2023-001"), "{row:?}");
         let all = units::load(&s, &cfg).await.unwrap();
         assert!(all.iter().all(|u| u.key != "someone@qq.com"));
+        // One current file per slot, each where the merged materials put it.
+        let id = all.iter().find(|u| u.key == HP).and_then(|u| u.id).unwrap();
+        let mut current: Vec<String> = s
+            .current_files(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| f.slot)
+            .collect();
+        current.sort();
+        let mut want: Vec<String> = shenbao::store::slots(&hp.materials)
+            .into_iter()
+            .map(|(slot, _)| slot)
+            .collect();
+        want.sort();
+        assert_eq!(current, want);
         let r = replies(&s).await;
         assert!(r.iter().any(|x| x.kind == MailKind::Receipt), "{r:?}");
         s.close().await;

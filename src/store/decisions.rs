@@ -424,6 +424,7 @@ pub(super) async fn write_units(
             .execute(&mut **tx)
             .await
             .with_context(|| format!("cannot remove unit {gone} (units)"))?;
+        super::materials::realign(tx, id, unit).await?;
     }
     Ok(())
 }

@@ -154,3 +154,72 @@ pub async fn update(
     }
     Ok(())
 }
+
+/// After a decision moved another unit's rows to unit `unit_id` (归入单位), brings its current
+/// rows in line with the merged materials: each slot keeps one current row, the file the
+/// materials hold; a row the merge displaced stops counting, and a file that changed slot in
+/// the merge (a loose scan paired with its project) gets a row under its new slot, pointing at
+/// the email and attachment it came with. No email ended those rows, so `ended_by` stays empty.
+pub async fn realign(
+    tx: &mut Transaction<'static, Sqlite>,
+    unit_id: i64,
+    unit: &Unit,
+) -> anyhow::Result<()> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT um.id, um.slot, um.file_name, um.container, um.message_id, um.attachment_id, \
+         a.seq FROM unit_materials um LEFT JOIN attachments a ON a.id = um.attachment_id \
+         WHERE um.unit_id = ? AND um.current = 1 ORDER BY um.id",
+    )
+    .bind(unit_id)
+    .fetch_all(&mut **tx)
+    .await
+    .with_context(|| format!("cannot read the materials of unit {unit_id} (unit_materials)"))?;
+    let mut kept = vec![false; rows.len()];
+    let mut missing = Vec::new();
+    for (slot, file) in slots(&unit.materials) {
+        let found = rows.iter().enumerate().position(|(i, r)| {
+            !kept.get(i).copied().unwrap_or(true)
+                && r.1 == slot
+                && same(file, &r.2, r.3.as_deref(), r.6)
+        });
+        match found.and_then(|i| kept.get_mut(i)) {
+            Some(k) => *k = true,
+            None => missing.push((slot, file)),
+        }
+    }
+    for (slot, file) in missing {
+        let Some(from) = rows.iter().find(|r| same(file, &r.2, r.3.as_deref(), r.6)) else {
+            // Nothing says which email brought it; the judge's materials still hold it.
+            continue;
+        };
+        sqlx::query(
+            "INSERT INTO unit_materials (unit_id, slot, file_name, container, message_id, \
+             attachment_id, current, replaces) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+        )
+        .bind(unit_id)
+        .bind(&slot)
+        .bind(&file.name)
+        .bind(&file.container)
+        .bind(from.4)
+        .bind(from.5)
+        .bind(from.0)
+        .execute(&mut **tx)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot record {} for unit {unit_id} (unit_materials)",
+                file.name
+            )
+        })?;
+    }
+    for ((id, ..), keep) in rows.iter().zip(&kept) {
+        if !keep {
+            sqlx::query("UPDATE unit_materials SET current = 0 WHERE id = ?")
+                .bind(id)
+                .execute(&mut **tx)
+                .await
+                .with_context(|| format!("cannot end material row {id} (unit_materials)"))?;
+        }
+    }
+    Ok(())
+}

@@ -36,7 +36,7 @@ pub use digests::LastDigest;
 pub use intake::Attempt;
 pub use judge_state::StoredJudge;
 pub use lock::DataLock;
-pub use materials::{SUMMARY_STAMPED, SUMMARY_WORD, project_slot};
+pub use materials::{SUMMARY_STAMPED, SUMMARY_WORD, project_slot, slots};
 pub use outbox::Queued;
 pub use queue::{Composed, Composer, QueuedReply};
 pub use rebuild::{Archived, Rebuild};
