@@ -59,11 +59,7 @@ pub(super) fn copy_checked(
         bytes += n as u64;
     }
     dst.sync_all()?;
-    let digest: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = crate::store::archive::hex(&hasher.finalize());
     Ok(Copied::Done {
         bytes,
         intact: digest.eq_ignore_ascii_case(sha256),

@@ -30,7 +30,7 @@ pub fn fingerprint(cfg: &Config) -> String {
         }
         h.update(b"\x1e");
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::store::archive::hex(&h.finalize())
 }
 
 /// Whether the record follows the configured list.

@@ -40,6 +40,17 @@ use anyhow::Context;
 use std::future::Future;
 use std::path::Path;
 
+/// How a command opens the record.
+#[derive(Clone, Copy)]
+enum Open {
+    /// Created when missing (the commands that write).
+    Create,
+    /// Only a record already there, writable.
+    Existing,
+    /// Only a record already there, read-only: no lock, no migration, no write access needed.
+    ReadOnly,
+}
+
 /// Runs `f` with the configuration and the store of `config`, on a runtime of its own.
 pub(crate) fn with_store<T, F>(
     config: Option<&Path>,
@@ -48,7 +59,7 @@ pub(crate) fn with_store<T, F>(
 where
     F: Future<Output = anyhow::Result<T>>,
 {
-    run_with(config, false, f)
+    run_with(config, Open::Create, f)
 }
 
 /// As [`with_store`], for the commands that read the record: they refuse to create one.
@@ -59,7 +70,7 @@ pub(crate) fn with_record<T, F>(
 where
     F: Future<Output = anyhow::Result<T>>,
 {
-    run_with(config, true, f)
+    run_with(config, Open::Existing, f)
 }
 
 /// As [`with_record`], for the commands that only read it: the record is opened read-only, so
@@ -72,16 +83,7 @@ pub(crate) fn with_reading<T, F>(
 where
     F: Future<Output = anyhow::Result<T>>,
 {
-    let cfg = load_config(config)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async {
-        let store = Store::open_read_only(&cfg.storage.data_dir).await?;
-        let out = f(cfg, store.clone()).await;
-        store.close().await;
-        out
-    })
+    run_with(config, Open::ReadOnly, f)
 }
 
 /// The configuration of a division's command; the reason it cannot be used, in Chinese
@@ -90,10 +92,10 @@ pub(crate) fn load_config(config: Option<&Path>) -> anyhow::Result<Config> {
     Config::load(config).context("配置文件无法使用")
 }
 
-/// Runs `f` over the store of `config`; with `existing`, only over a record already there.
+/// Runs `f` over the store of `config`, opened as `open` says.
 fn run_with<T, F>(
     config: Option<&Path>,
-    existing: bool,
+    open: Open,
     f: impl FnOnce(Config, Store) -> F,
 ) -> anyhow::Result<T>
 where
@@ -104,15 +106,13 @@ where
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let store = if existing {
-            Store::open_existing(&cfg.storage.data_dir).await?
-        } else {
-            Store::open(&cfg.storage.data_dir).await.with_context(|| {
-                format!(
-                    "无法打开申报记录（数据目录 {}）",
-                    cfg.storage.data_dir.display()
-                )
-            })?
+        let dir = &cfg.storage.data_dir;
+        let store = match open {
+            Open::Existing => Store::open_existing(dir).await?,
+            Open::ReadOnly => Store::open_read_only(dir).await?,
+            Open::Create => Store::open(dir)
+                .await
+                .with_context(|| format!("无法打开申报记录（数据目录 {}）", dir.display()))?,
         };
         let out = f(cfg, store.clone()).await;
         store.close().await;

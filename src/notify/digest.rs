@@ -4,8 +4,7 @@
 //! gathers the facts ([`Digest`]), this stage words them.
 
 use super::Letterhead;
-use super::compose::{ReplyContext, cn_time, headers, one_line, reply_message_id, usable_address};
-use super::mime;
+use super::compose::{ReplyContext, cn_time, one_line, usable_address};
 pub use super::reminder::Composed;
 use chrono::{DateTime, FixedOffset, NaiveTime};
 
@@ -84,20 +83,7 @@ pub fn compose(
         return None;
     }
     let (subject, text) = words(d, letterhead);
-    let html = format!(
-        "<html><body><pre style=\"font-family:sans-serif;white-space:pre-wrap\">{}</pre></body></html>",
-        mime::escape_html(&text)
-    );
-    let message_id = reply_message_id(ctx.row_id, &ctx.domain);
-    let mut h = headers(ctx, to, &subject, &message_id);
-    h += "Auto-Submitted: auto-generated\r\n";
-    h += "X-Auto-Response-Suppress: All\r\n";
-    let boundary = format!("=_shenbao_{}_alt", ctx.row_id);
-    Some(Composed {
-        subject,
-        message_id,
-        raw: mime::alternative(&h, &boundary, &text, &html),
-    })
+    Some(super::reminder::on_initiative(to, subject, &text, ctx))
 }
 
 /// The digest's subject and plain text.

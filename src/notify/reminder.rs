@@ -38,22 +38,27 @@ pub fn compose(
         return None;
     }
     let (subject, text) = words(r, letterhead, ctx);
+    Some(on_initiative(to, subject, &text, ctx))
+}
+
+/// A message sent on the division's initiative, not in answer (a reminder, the digest): plain
+/// text with its HTML twin, marked RFC 3834 auto-generated so auto-responders stay quiet.
+pub(super) fn on_initiative(to: &str, subject: String, text: &str, ctx: &ReplyContext) -> Composed {
     let html = format!(
         "<html><body><pre style=\"font-family:sans-serif;white-space:pre-wrap\">{}</pre></body></html>",
-        mime::escape_html(&text)
+        mime::escape_html(text)
     );
     let message_id = reply_message_id(ctx.row_id, &ctx.domain);
     let mut h = headers(ctx, to, &subject, &message_id);
-    // Sent on the division's initiative, not in answer: RFC 3834's auto-generated.
     h += "Auto-Submitted: auto-generated\r\n";
     h += "X-Auto-Response-Suppress: All\r\n";
     let boundary = format!("=_shenbao_{}_alt", ctx.row_id);
-    let raw = mime::alternative(&h, &boundary, &text, &html);
-    Some(Composed {
+    let raw = mime::alternative(&h, &boundary, text, &html);
+    Composed {
         subject,
         message_id,
         raw,
-    })
+    }
 }
 
 /// The reminder's subject and plain text, as sent (a preview shows them before sending).

@@ -80,15 +80,7 @@ pub async fn update(
     unit: &Unit,
     attachments: &[(&str, Option<&str>, i64)],
 ) -> anyhow::Result<()> {
-    let current: Vec<Row> = sqlx::query_as(
-        "SELECT um.id, um.slot, um.file_name, um.container, um.message_id, um.attachment_id, \
-         a.seq FROM unit_materials um LEFT JOIN attachments a ON a.id = um.attachment_id \
-         WHERE um.unit_id = ? AND um.current = 1",
-    )
-    .bind(unit_id)
-    .fetch_all(&mut **tx)
-    .await
-    .with_context(|| format!("cannot read the materials of unit {unit_id} (unit_materials)"))?;
+    let current = current_rows(tx, unit_id).await?;
     let mut kept = vec![false; current.len()];
     let mut inserts = Vec::new();
     for (slot, file) in slots(&unit.materials) {
@@ -123,34 +115,11 @@ pub async fn update(
     }
     for ((id, ..), keep) in current.iter().zip(&kept) {
         if !keep {
-            sqlx::query("UPDATE unit_materials SET current = 0, ended_by = ? WHERE id = ?")
-                .bind(message)
-                .bind(id)
-                .execute(&mut **tx)
-                .await
-                .with_context(|| format!("cannot end material row {id} (unit_materials)"))?;
+            end_row(tx, *id, Some(message)).await?;
         }
     }
     for (slot, file, msg, attachment, replaces) in inserts {
-        sqlx::query(
-            "INSERT INTO unit_materials (unit_id, slot, file_name, container, message_id, \
-             attachment_id, current, replaces) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
-        )
-        .bind(unit_id)
-        .bind(slot)
-        .bind(&file.name)
-        .bind(&file.container)
-        .bind(msg)
-        .bind(attachment)
-        .bind(replaces)
-        .execute(&mut **tx)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot record {} for unit {unit_id} (unit_materials)",
-                file.name
-            )
-        })?;
+        insert_row(tx, unit_id, &slot, file, msg, attachment, replaces).await?;
     }
     Ok(())
 }
@@ -165,15 +134,7 @@ pub async fn realign(
     unit_id: i64,
     unit: &Unit,
 ) -> anyhow::Result<()> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT um.id, um.slot, um.file_name, um.container, um.message_id, um.attachment_id, \
-         a.seq FROM unit_materials um LEFT JOIN attachments a ON a.id = um.attachment_id \
-         WHERE um.unit_id = ? AND um.current = 1 ORDER BY um.id",
-    )
-    .bind(unit_id)
-    .fetch_all(&mut **tx)
-    .await
-    .with_context(|| format!("cannot read the materials of unit {unit_id} (unit_materials)"))?;
+    let rows = current_rows(tx, unit_id).await?;
     let mut kept = vec![false; rows.len()];
     let mut missing = Vec::new();
     for (slot, file) in slots(&unit.materials) {
@@ -192,34 +153,75 @@ pub async fn realign(
             // Nothing says which email brought it; the judge's materials still hold it.
             continue;
         };
-        sqlx::query(
-            "INSERT INTO unit_materials (unit_id, slot, file_name, container, message_id, \
-             attachment_id, current, replaces) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
-        )
-        .bind(unit_id)
-        .bind(&slot)
-        .bind(&file.name)
-        .bind(&file.container)
-        .bind(from.4)
-        .bind(from.5)
-        .bind(from.0)
-        .execute(&mut **tx)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot record {} for unit {unit_id} (unit_materials)",
-                file.name
-            )
-        })?;
+        insert_row(tx, unit_id, &slot, file, from.4, from.5, Some(from.0)).await?;
     }
     for ((id, ..), keep) in rows.iter().zip(&kept) {
         if !keep {
-            sqlx::query("UPDATE unit_materials SET current = 0 WHERE id = ?")
-                .bind(id)
-                .execute(&mut **tx)
-                .await
-                .with_context(|| format!("cannot end material row {id} (unit_materials)"))?;
+            end_row(tx, *id, None).await?;
         }
     }
+    Ok(())
+}
+
+/// The unit's current rows, oldest first.
+async fn current_rows(
+    tx: &mut Transaction<'static, Sqlite>,
+    unit_id: i64,
+) -> anyhow::Result<Vec<Row>> {
+    sqlx::query_as(
+        "SELECT um.id, um.slot, um.file_name, um.container, um.message_id, um.attachment_id, \
+         a.seq FROM unit_materials um LEFT JOIN attachments a ON a.id = um.attachment_id \
+         WHERE um.unit_id = ? AND um.current = 1 ORDER BY um.id",
+    )
+    .bind(unit_id)
+    .fetch_all(&mut **tx)
+    .await
+    .with_context(|| format!("cannot read the materials of unit {unit_id} (unit_materials)"))
+}
+
+/// A current row for `file` in `slot`, brought by message `message`.
+async fn insert_row(
+    tx: &mut Transaction<'static, Sqlite>,
+    unit_id: i64,
+    slot: &str,
+    file: &FileRef,
+    message: i64,
+    attachment: Option<i64>,
+    replaces: Option<i64>,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO unit_materials (unit_id, slot, file_name, container, message_id, \
+         attachment_id, current, replaces) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+    )
+    .bind(unit_id)
+    .bind(slot)
+    .bind(&file.name)
+    .bind(&file.container)
+    .bind(message)
+    .bind(attachment)
+    .bind(replaces)
+    .execute(&mut **tx)
+    .await
+    .with_context(|| {
+        format!(
+            "cannot record {} for unit {unit_id} (unit_materials)",
+            file.name
+        )
+    })?;
+    Ok(())
+}
+
+/// Row `id` stops counting; `ended_by` the email that ended it (None: a decision did).
+async fn end_row(
+    tx: &mut Transaction<'static, Sqlite>,
+    id: i64,
+    ended_by: Option<i64>,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE unit_materials SET current = 0, ended_by = ? WHERE id = ?")
+        .bind(ended_by)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .with_context(|| format!("cannot end material row {id} (unit_materials)"))?;
     Ok(())
 }

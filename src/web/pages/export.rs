@@ -79,7 +79,7 @@ async fn build(
     let (title, units) = record::load(&desk.store, &desk.cfg).await?;
     let mut tag = [0u8; 8];
     getrandom::fill(&mut tag).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let tag: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+    let tag = crate::store::archive::hex(&tag);
     let dir: PathBuf = desk.store.data_dir().join(format!(".web-export-{tag}"));
     tokio::task::spawn_blocking(move || {
         let out = dir.join("export");
