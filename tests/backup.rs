@@ -6,32 +6,12 @@
 
 mod common;
 
+use common::cli::{json, shenbao};
 use common::place::Place;
 use common::*;
 use serde_json::Value;
 use shenbao::store::{DataLock, Store};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn shenbao(config: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_shenbao"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(config: &Path, args: &[&str]) -> Value {
-    let (ok, out, err) = shenbao(config, args);
-    assert!(ok, "{args:?}: {err}");
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
-}
 
 /// The embedded default with this data directory and Maildir.
 fn config(dir: &Path, data: &Path) -> PathBuf {
@@ -107,7 +87,8 @@ fn a_backup_taken_beside_the_daemon_restores_to_the_same_record() {
         &email("nk@tj.gov.cn", "咨询", "请问截止时间？", &[]),
         20,
     );
-    let (ok, _, err) = shenbao(&conf, &["run", "--once"]);
+    let r = shenbao(&conf, &["run", "--once"]);
+    let (ok, err) = (r.ok(), r.stderr);
     assert!(ok, "{err}");
     let before = json(&conf, &["status", "--json"]);
 
@@ -163,6 +144,7 @@ fn a_backup_taken_beside_the_daemon_restores_to_the_same_record() {
     let show = json(&restored, &["show", "和平", "--json"]);
     assert!(show.to_string().contains("ZLGG2023-001"), "{show}");
     // And the daemon takes it up again.
-    let (ok, _, err) = shenbao(&restored, &["run", "--once"]);
+    let r = shenbao(&restored, &["run", "--once"]);
+    let (ok, err) = (r.ok(), r.stderr);
     assert!(ok, "{err}");
 }

@@ -7,25 +7,10 @@
 
 mod common;
 
+use common::cli::shenbao;
 use common::place::Place;
 use common::summary_xlsx;
-use std::path::Path;
 use std::process::Command;
-
-/// Runs the binary with `--config conf`; returns (exit code, stdout, stderr).
-fn shenbao(conf: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_shenbao"))
-        .arg("--config")
-        .arg(conf)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// Every command a division user or admin runs explains itself in Chinese, with Chinese
 /// headings and the usual `--help`/`-h` flags.
@@ -102,7 +87,8 @@ fn errors_speak_chinese() {
     );
     std::fs::write(&conf, text).unwrap();
     let run = |args: &[&str]| {
-        let (code, out, err) = shenbao(&conf, args);
+        let r = shenbao(&conf, args);
+        let (code, out, err) = (r.code, r.stdout, r.stderr);
         assert_eq!(code, 2, "{args:?}: {out}{err}");
         err
     };

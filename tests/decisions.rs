@@ -17,7 +17,6 @@ use shenbao::division::{reprocess, units};
 use shenbao::shutdown::{self, Shutdown};
 use shenbao::store::read::ReplyRow;
 use shenbao::store::{DecisionKind, DecisionState, MailKind, NewDecision, Store};
-use std::process::Command;
 use std::time::Duration;
 
 const HP: &str = "和平区市场监管局";
@@ -320,16 +319,10 @@ fn config_file(place: &Place) -> std::path::PathBuf {
     file
 }
 
+/// Runs the binary; (exit code, stdout then stderr).
 fn shenbao(config: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_shenbao"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), text)
+    let r = common::cli::shenbao(config, args);
+    (r.code, r.text())
 }
 
 #[test]

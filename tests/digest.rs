@@ -12,7 +12,6 @@ use common::*;
 use mail_parser::MessageParser;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const HP: &str = "和平区市场监督管理局";
 const HD: &str = "河东区市场监督管理局";
@@ -42,17 +41,7 @@ fn config(place: &Place, digest_at: &str) -> PathBuf {
 }
 
 fn run_once(conf: &Path) {
-    let out = Command::new(env!("CARGO_BIN_EXE_shenbao"))
-        .arg("--config")
-        .arg(conf)
-        .args(["run", "--once"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::cli::ok(conf, &["run", "--once"]);
 }
 
 /// The digests in the file outbox: (what its JSON says, the message's plain text).

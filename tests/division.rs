@@ -13,6 +13,7 @@ mod process;
 #[path = "support/servers.rs"]
 mod servers;
 
+use common::cli::json;
 use common::*;
 use mailstack::MailStack;
 use serde_json::Value;
@@ -20,7 +21,6 @@ use shenbao::config::Config;
 use shenbao::daemon::Daemon;
 use shenbao::shutdown::Shutdown;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 const OFFICE: &str = "scjgzlfzc@tj.gov.cn";
@@ -47,23 +47,8 @@ fn toml(s: &MailStack, dir: &Path, deadline: &str, late: &str) -> String {
 
 /// Runs the binary with `--config file`; returns (exit code, stdout, stderr).
 fn shenbao(config: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_shenbao"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(config: &Path, args: &[&str]) -> Value {
-    let (code, out, err) = shenbao(config, args);
-    assert_eq!(code, 0, "{args:?} failed: {err}");
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}"))
+    let r = common::cli::shenbao(config, args);
+    (r.code, r.stdout, r.stderr)
 }
 
 fn at(minutes: i64) -> chrono::DateTime<chrono::FixedOffset> {

@@ -13,11 +13,11 @@
 
 mod common;
 
+use common::cli::{json, ok as text, shenbao};
 use common::place::Place;
 use common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const HP: &str = "和平区市场监管局";
 /// Configured under its long name; its forms write the short one (the same unit key).
@@ -29,32 +29,6 @@ const HB: &str = "河北区市场监管局";
 const XQ: &str = "西青区市场监管局";
 /// Writes in, but is not configured.
 const HQ: &str = "红桥区市场监管局";
-
-/// Runs the binary with `--config conf`; returns (exit code, stdout, stderr).
-fn shenbao(conf: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_shenbao"))
-        .arg("--config")
-        .arg(conf)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn text(conf: &Path, args: &[&str]) -> String {
-    let (code, out, err) = shenbao(conf, args);
-    assert_eq!(code, 0, "{args:?} failed: {err}");
-    out
-}
-
-fn json(conf: &Path, args: &[&str]) -> Value {
-    let out = text(conf, args);
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}"))
-}
 
 /// The embedded default over `place`, the deadline far ahead, with `units` configured.
 fn config(place: &Place, name: &str, units: &[&str]) -> PathBuf {
@@ -362,7 +336,8 @@ fn reprocess_one(conf: &Path) {
         "{r:#}"
     );
     // Errors the division sees speak Chinese.
-    let (code, _, err) = shenbao(conf, &["reprocess", "#99", "--dry-run"]);
+    let r = shenbao(conf, &["reprocess", "#99", "--dry-run"]);
+    let (code, err) = (r.code, r.stderr);
     assert_ne!(code, 0);
     assert!(err.contains("没有编号为 #99 的邮件"), "{err}");
 }

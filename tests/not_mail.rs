@@ -7,25 +7,8 @@
 
 mod common;
 
+use common::cli::{json, ok};
 use common::place::Place;
-use serde_json::Value;
-use std::process::Command;
-
-fn shenbao(config: &std::path::Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_shenbao"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(
-        out.status.success(),
-        "{args:?}: {text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
-}
 
 #[test]
 fn empty_and_unparseable_files_are_failed_not_units() {
@@ -38,17 +21,17 @@ fn empty_and_unparseable_files_are_failed_not_units() {
     place.drop_message("blank.eml", b"\r\n\r\n", 1);
     place.drop_message("words.eml", "申报材料见附件，请查收。\n".as_bytes(), 2);
     place.drop_message("zip.eml", b"PK\x03\x04\x14\x00\x00\x00\x08\x00junk", 3);
-    shenbao(&conf, &["run", "--once"]);
+    ok(&conf, &["run", "--once"]);
 
     let check = |when: &str| {
-        let list: Value = serde_json::from_str(&shenbao(&conf, &["list", "--json"])).unwrap();
+        let list = json(&conf, &["list", "--json"]);
         let list = list.as_array().unwrap();
         assert_eq!(list.len(), 4, "{when}: {list:?}");
         for m in list {
             assert_eq!(m["verdict"], "failed", "{when}: {m}");
             assert!(m["unit"].is_null(), "{when}: {m}");
         }
-        let status: Value = serde_json::from_str(&shenbao(&conf, &["status", "--json"])).unwrap();
+        let status = json(&conf, &["status", "--json"]);
         assert_eq!(
             status["units"].as_array().map(Vec::len),
             Some(0),
@@ -77,6 +60,6 @@ fn empty_and_unparseable_files_are_failed_not_units() {
         .unwrap()
         .count();
     assert_eq!(failed, 4, "put aside in Maildir/failed");
-    shenbao(&conf, &["reprocess", "--all"]);
+    ok(&conf, &["reprocess", "--all"]);
     check("after reprocess");
 }

@@ -6,21 +6,9 @@
 
 mod common;
 
+use common::cli::shenbao;
 use common::place::Place;
 use common::*;
-use std::process::Command;
-
-fn shenbao(config: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_shenbao"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), text)
-}
 
 #[test]
 fn after_the_deadline_a_dry_run_previews_and_sending_is_refused() {
@@ -47,13 +35,16 @@ fn after_the_deadline_a_dry_run_previews_and_sending_is_refused() {
         &[("附件2：汇总表.xlsx", summary_xlsx(unit, &forms))],
     );
     place.drop_message("1.eml", &raw, 0);
-    let (code, out) = shenbao(&conf, &["run", "--once"]);
+    let r = shenbao(&conf, &["run", "--once"]);
+    let (code, out) = (r.code, r.text());
     assert_eq!(code, 0, "{out}");
-    let (code, out) = shenbao(&conf, &["remind", "--dry-run"]);
+    let r = shenbao(&conf, &["remind", "--dry-run"]);
+    let (code, out) = (r.code, r.text());
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("申报已截止，以下仅为预览"), "{out}");
     assert!(out.contains(unit), "{out}");
-    let (code, out) = shenbao(&conf, &["remind"]);
+    let r = shenbao(&conf, &["remind"]);
+    let (code, out) = (r.code, r.text());
     assert_ne!(code, 0, "{out}");
     assert!(out.contains("截止，不再发送催报提醒"), "{out}");
 }

@@ -7,35 +7,17 @@
 
 mod common;
 
+use common::cli::{json, ok, shenbao};
 use common::place::Place;
 use common::*;
 use serde_json::Value;
-use std::process::Command;
 
 const UNIT: &str = "和平区市场监管局";
 /// How the unit wrote its name: unknown to the first list, an alias in the second.
 const WRITTEN: &str = "和平区质量强区工作办公室";
 
-fn shenbao(config: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_shenbao"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.success(), text)
-}
-
-fn ok(config: &std::path::Path, args: &[&str]) -> String {
-    let (ok, text) = shenbao(config, args);
-    assert!(ok, "{args:?}: {text}");
-    text
-}
-
 fn standing(config: &std::path::Path) -> Value {
-    let s: Value = serde_json::from_str(&ok(config, &["status", "--json"])).unwrap();
+    let s = json(config, &["status", "--json"]);
     s["units"]
         .as_array()
         .unwrap()
@@ -74,7 +56,8 @@ fn a_changed_unit_list_applies_to_recorded_mail_or_is_refused() {
         &["remind", "--dry-run"],
         &["export", "--out", "x"],
     ] {
-        let (done, text) = shenbao(&conf, args);
+        let r = shenbao(&conf, args);
+        let (done, text) = (r.ok(), r.text());
         assert!(!done, "{args:?} acted on the old attribution: {text}");
         assert!(
             text.contains("应报单位") && text.contains("已修改"),
@@ -100,7 +83,7 @@ fn a_changed_unit_list_applies_to_recorded_mail_or_is_refused() {
 
     // Without a daemon, `reprocess --all` makes the change take effect too.
     write("");
-    assert!(!shenbao(&conf, &["status"]).0);
+    assert!(!shenbao(&conf, &["status"]).ok());
     ok(&conf, &["reprocess", "--all"]);
     assert_eq!(standing(&conf), "not_submitted");
 }

@@ -168,6 +168,8 @@ pub fn summary_xlsx(unit: &str, forms: &[Form]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
+/// The binary run with a config file.
+pub mod cli;
 /// A signed-in desk session made through the store.
 pub mod desk;
 /// Drawing pages with seals, shared with the seal tests.
