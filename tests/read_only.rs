@@ -37,6 +37,10 @@ fn read_only_commands_refuse_a_missing_record_and_say_where_they_looked() {
         assert!(!out.status.success(), "{args:?} succeeded");
         assert!(err.contains("没有找到申报记录"), "{args:?}: {err}");
         assert!(
+            err.contains("相对路径从配置文件所在目录算起"),
+            "{args:?}: {err}"
+        );
+        assert!(
             err.contains(&missing.display().to_string()),
             "{args:?}: {err}"
         );

@@ -91,6 +91,20 @@ fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// Refuses a data directory without a record, saying where it looked: a command that only
+/// reads must not show an empty campaign because of a wrong path.
+fn require_record(data_dir: &Path) -> anyhow::Result<()> {
+    let db = data_dir.join("shenbao.db");
+    if !db.is_file() {
+        let shown = std::path::absolute(&db).unwrap_or(db);
+        anyhow::bail!(
+            "在 {} 没有找到申报记录：请检查 --config 指定的配置文件及其中的 [storage] data_dir（相对路径从配置文件所在目录算起），或先运行 shenbao run",
+            shown.display()
+        );
+    }
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating) the store in `data_dir` and brings the schema up to date.
     pub async fn open(data_dir: &Path) -> anyhow::Result<Store> {
@@ -133,14 +147,7 @@ impl Store {
     /// read an existing record, and an empty one made by a wrong path or working directory
     /// would show an empty campaign as if nobody had submitted.
     pub async fn open_existing(data_dir: &Path) -> anyhow::Result<Store> {
-        let db = data_dir.join("shenbao.db");
-        if !db.is_file() {
-            let shown = std::path::absolute(&db).unwrap_or(db);
-            anyhow::bail!(
-                "在 {} 没有找到申报记录：请检查 --config 指定的配置文件及其中的 [storage] data_dir（相对路径从配置文件所在目录算起），或先运行 shenbao run",
-                shown.display()
-            );
-        }
+        require_record(data_dir)?;
         Store::open(data_dir).await
     }
 

@@ -22,14 +22,8 @@ impl Store {
     /// it looked) and a record whose schema is older than this program, which only the daemon
     /// (or another writing command) brings up to date.
     pub async fn open_read_only(data_dir: &Path) -> anyhow::Result<Store> {
+        super::require_record(data_dir)?;
         let db = data_dir.join("shenbao.db");
-        if !db.is_file() {
-            let shown = std::path::absolute(&db).unwrap_or(db);
-            anyhow::bail!(
-                "在 {} 没有找到申报记录：请检查 --config 指定的配置文件及其中的 [storage] data_dir（相对路径从当前目录算起），或先运行 shenbao run",
-                shown.display()
-            );
-        }
         let options = SqliteConnectOptions::new()
             .filename(&db)
             .read_only(true)
