@@ -186,9 +186,7 @@ pub async fn load(store: &Store, cfg: &Config) -> anyhow::Result<Status> {
         })
         .collect();
     let deadline = cfg.campaign.deadline;
-    let left = deadline.signed_duration_since(Utc::now());
-    // Whole days, rounded up while time remains: "1 day left" until the last day is over.
-    let days_left = (left.num_seconds() as f64 / 86_400.0).ceil() as i64;
+    let days_left = cfg.letterhead().days_left(Utc::now().fixed_offset());
     let units = units::load(store, cfg).await?;
     Ok(Status {
         deadline: deadline.to_rfc3339(),

@@ -97,7 +97,7 @@ pub fn words(d: &Digest, letterhead: &Letterhead) -> (String, String) {
         cn_time(d.now)
     );
     if d.now < deadline {
-        let days = ((deadline - d.now).num_hours().max(0) as u64).div_ceil(24);
+        let days = letterhead.days_left(d.now);
         text += &format!(
             "申报截止时间为{}，距截止还有 {days} 天。\n",
             cn_time(deadline)

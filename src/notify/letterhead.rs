@@ -33,4 +33,39 @@ impl Letterhead {
             format!("如有疑问，请与我处联系（{contact}）。")
         }
     }
+
+    /// Whole days to the deadline at `now`, rounded up while time remains ("1 day left"
+    /// until the last day is over); zero or less once it has passed. The one count the
+    /// status, the desk and the digest all show.
+    pub fn days_left(&self, now: DateTime<FixedOffset>) -> i64 {
+        let secs = self.deadline.signed_duration_since(now).num_seconds();
+        if secs > 0 {
+            (secs + 86_399) / 86_400
+        } else {
+            secs / 86_400
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_left_round_up_while_time_remains() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+        let l = Letterhead {
+            campaign: String::new(),
+            mailbox: String::new(),
+            office: String::new(),
+            deadline: at("2023-04-28T23:59:59+08:00"),
+            contact: String::new(),
+            notice: None,
+        };
+        assert_eq!(l.days_left(at("2023-04-28T23:00:00+08:00")), 1);
+        assert_eq!(l.days_left(at("2023-04-25T23:59:59+08:00")), 3);
+        assert_eq!(l.days_left(at("2023-04-25T23:59:58+08:00")), 4);
+        assert_eq!(l.days_left(at("2023-04-29T12:00:00+08:00")), 0);
+        assert_eq!(l.days_left(at("2023-05-01T00:00:00+08:00")), -2);
+    }
 }
